@@ -1,1 +1,36 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's scripted chores, in plain Rust so they run the
+//! same on every machine with only cargo installed.
+
+use std::process::ExitCode;
+
+mod bench;
+mod fuzz;
+mod run;
+mod test;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  test            cargo fmt --check, clippy -D warnings, then every test
+  bench [NAME]    run benchmarks (wecom); prints criterion's report
+  fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("test") => test::run(&args[1..]),
+        Some("bench") => bench::run(&args[1..]),
+        Some("fuzz") => fuzz::run(&args[1..]),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -61,14 +61,25 @@ mod tests {
     #[test]
     fn matches_the_official_worked_example() {
         let ticket = "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg";
-        let sig = sign(ticket, "Wm3WZYTPz0wzccnW", 1414587457, "http://mp.weixin.qq.com?params=value");
+        let sig = sign(
+            ticket,
+            "Wm3WZYTPz0wzccnW",
+            1414587457,
+            "http://mp.weixin.qq.com?params=value",
+        );
         assert_eq!(sig, "0f9de62fce790f9a083d5c99e95740ceb90c27ed");
     }
 
     #[test]
     fn ignores_the_fragment() {
-        assert_eq!(signable_url("https://a.example/p?x=1#/tasks/3"), "https://a.example/p?x=1");
-        assert_eq!(sign("t", "n", 1, "https://a/#x"), sign("t", "n", 1, "https://a/"));
+        assert_eq!(
+            signable_url("https://a.example/p?x=1#/tasks/3"),
+            "https://a.example/p?x=1"
+        );
+        assert_eq!(
+            sign("t", "n", 1, "https://a/#x"),
+            sign("t", "n", 1, "https://a/")
+        );
     }
 
     #[test]
@@ -76,7 +87,10 @@ mod tests {
         let a = signature_for("ticket", "https://a/", 1_700_000_000);
         let b = signature_for("ticket", "https://a/", 1_700_000_000);
         assert_eq!(a.nonce_str.len(), 16);
-        assert_eq!(a.signature, sign("ticket", &a.nonce_str, a.timestamp, "https://a/"));
+        assert_eq!(
+            a.signature,
+            sign("ticket", &a.nonce_str, a.timestamp, "https://a/")
+        );
         assert_ne!(a.nonce_str, b.nonce_str);
     }
 }

@@ -93,11 +93,19 @@ mod tests {
 
     #[test]
     fn validates_state_and_agent() {
-        let build = |scope, state, agent| authorize_url("http://sim", "ww1", "http://a/", scope, state, agent);
+        let build = |scope, state, agent| {
+            authorize_url("http://sim", "ww1", "http://a/", scope, state, agent)
+        };
         assert_eq!(build(Scope::Base, "a-b", None), Err(OAuthError::BadState));
         assert_eq!(build(Scope::Base, "", None), Err(OAuthError::BadState));
-        assert_eq!(build(Scope::Base, &"a".repeat(129), None), Err(OAuthError::BadState));
-        assert_eq!(build(Scope::PrivateInfo, "s", None), Err(OAuthError::AgentIdRequired));
+        assert_eq!(
+            build(Scope::Base, &"a".repeat(129), None),
+            Err(OAuthError::BadState)
+        );
+        assert_eq!(
+            build(Scope::PrivateInfo, "s", None),
+            Err(OAuthError::AgentIdRequired)
+        );
         assert!(build(Scope::PrivateInfo, "s", Some(1)).is_ok());
     }
 }

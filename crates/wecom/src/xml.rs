@@ -5,8 +5,10 @@
 //! anything a legitimate payload never has: a DTD (so no entity expansion attacks), unknown
 //! entities, deep nesting, huge element counts or oversized input.
 
+use std::borrow::Cow;
+
 use quick_xml::Reader;
-use quick_xml::events::Event;
+use quick_xml::events::{BytesStart, Event};
 use serde::{Deserialize, Serialize};
 
 /// Nesting deeper than this is never produced by WeCom (approval events reach about 6).
@@ -67,8 +69,105 @@ impl Element {
     }
 }
 
+/// A parsed element borrowing names and, where possible, text from the input.
+///
+/// Building an owned tree costs two allocations per element, which dominated callback
+/// handling in the benchmark; events only copy the fields they keep.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Node<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) text: Cow<'a, str>,
+    pub(crate) children: Vec<Node<'a>>,
+}
+
+impl<'a> Node<'a> {
+    /// First child whose name matches `name` ignoring ASCII case.
+    pub(crate) fn child(&self, name: &str) -> Option<&Node<'a>> {
+        self.children
+            .iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// All children whose name matches `name` ignoring ASCII case.
+    pub(crate) fn children_named<'s>(
+        &'s self,
+        name: &'s str,
+    ) -> impl Iterator<Item = &'s Node<'a>> + 's {
+        self.children
+            .iter()
+            .filter(move |c| c.name.eq_ignore_ascii_case(name))
+    }
+
+    /// Text of the first child named `name`, if present (possibly empty).
+    pub(crate) fn text_of(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.as_ref())
+    }
+
+    /// An owned copy, for keeping unknown payloads whole.
+    pub(crate) fn to_element(&self) -> Element {
+        Element {
+            name: self.name.to_owned(),
+            text: self.text.clone().into_owned(),
+            children: self.children.iter().map(Node::to_element).collect(),
+        }
+    }
+}
+
+/// Collects an element's text segments, trimming as it goes so that the common case (one
+/// CDATA or text segment padded by whitespace) stays borrowed from the input.
+#[derive(Default)]
+struct TextBuf<'a> {
+    text: Cow<'a, str>,
+    /// Whitespace seen after non-blank text; kept only if more text follows.
+    pending: Option<Cow<'a, str>>,
+}
+
+impl<'a> TextBuf<'a> {
+    fn push(&mut self, segment: Cow<'a, str>) {
+        let blank = segment.trim().is_empty();
+        if self.text.is_empty() {
+            if !blank {
+                self.text = trim_start(segment);
+            }
+        } else if blank {
+            match &mut self.pending {
+                Some(p) => p.to_mut().push_str(&segment),
+                None => self.pending = Some(segment),
+            }
+        } else {
+            let text = self.text.to_mut();
+            if let Some(pending) = self.pending.take() {
+                text.push_str(&pending);
+            }
+            text.push_str(&segment);
+        }
+    }
+
+    fn finish(self) -> Cow<'a, str> {
+        trim_end(self.text)
+    }
+}
+
+fn trim_start(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim_start()),
+        Cow::Owned(s) if s.trim_start().len() == s.len() => Cow::Owned(s),
+        Cow::Owned(s) => Cow::Owned(s.trim_start().to_owned()),
+    }
+}
+
+fn trim_end(text: Cow<'_, str>) -> Cow<'_, str> {
+    match text {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim_end()),
+        Cow::Owned(mut s) => {
+            s.truncate(s.trim_end().len());
+            Cow::Owned(s)
+        }
+    }
+}
+
 /// Parses `input` (at most `limit` bytes) into its root element.
-pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Element, XmlError> {
+pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Node<'_>, XmlError> {
     if input.len() > limit {
         return Err(XmlError::TooLarge {
             size: input.len(),
@@ -77,41 +176,26 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Element, XmlError> {
     }
     let text = std::str::from_utf8(input).map_err(|_| XmlError::Malformed("not utf-8".into()))?;
     let mut reader = Reader::from_str(text);
-    let mut stack: Vec<Element> = Vec::new();
+    let mut stack: Vec<(Node<'_>, TextBuf<'_>)> = Vec::new();
     let mut elements = 0usize;
-    let mut root: Option<Element> = None;
+    let mut root: Option<Node<'_>> = None;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| XmlError::Malformed(e.to_string()))?;
         match event {
-            Event::Start(start) => open(&mut stack, &root, &mut elements, &start)?,
+            Event::Start(start) => open(&mut stack, &root, &mut elements, tag_name(text, &start)?)?,
             Event::Empty(start) => {
-                open(&mut stack, &root, &mut elements, &start)?;
-                if let Some(element) = stack.pop() {
-                    close(&mut stack, &mut root, element);
-                }
+                open(&mut stack, &root, &mut elements, tag_name(text, &start)?)?;
+                close(&mut stack, &mut root);
             }
-            Event::End(_) => {
-                // quick-xml has already checked that the end tag matches the open one.
-                let mut element = stack
-                    .pop()
-                    .ok_or_else(|| XmlError::Malformed("unexpected end tag".into()))?;
-                trim_in_place(&mut element.text);
-                close(&mut stack, &mut root, element);
-            }
-            Event::Text(t) => {
-                let raw = t.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
-                append_text(&mut stack, &raw)?;
-            }
-            Event::CData(c) => {
-                let raw = c.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
-                append_text(&mut stack, &raw)?;
-            }
+            // quick-xml has already checked that the end tag matches the open one.
+            Event::End(_) => close(&mut stack, &mut root),
+            Event::Text(t) => append_text(&mut stack, utf8(t.into_inner())?)?,
+            Event::CData(c) => append_text(&mut stack, utf8(c.into_inner())?)?,
             Event::GeneralRef(r) => {
                 let resolved = resolve_reference(&r)?;
-                let mut buf = [0u8; 4];
-                append_text(&mut stack, resolved.encode_utf8(&mut buf))?;
+                append_text(&mut stack, Cow::Owned(resolved.to_string()))?;
             }
             Event::DocType(_) => return Err(XmlError::Refused("a DTD is not allowed")),
             Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
@@ -124,11 +208,34 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Element, XmlError> {
     root.ok_or_else(|| XmlError::Malformed("no root element".into()))
 }
 
-fn open(
-    stack: &mut Vec<Element>,
-    root: &Option<Element>,
+fn utf8(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, XmlError> {
+    let bad = |_| XmlError::Malformed("not utf-8".into());
+    match bytes {
+        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(bad),
+        Cow::Owned(b) => String::from_utf8(b)
+            .map(Cow::Owned)
+            .map_err(|_| XmlError::Malformed("not utf-8".into())),
+    }
+}
+
+/// The element name as a slice of the input.
+///
+/// quick-xml hands out tag bytes borrowed from the event, not from the input, so we find
+/// the same bytes inside `input` by address: a str reader never copies them.
+fn tag_name<'a>(input: &'a str, start: &BytesStart<'_>) -> Result<&'a str, XmlError> {
+    let name_len = start.name().as_ref().len();
+    let offset = (start.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+    input
+        .get(offset..offset.saturating_add(name_len))
+        .filter(|name| name.as_bytes() == start.name().as_ref())
+        .ok_or_else(|| XmlError::Malformed("element name is not utf-8".into()))
+}
+
+fn open<'a>(
+    stack: &mut Vec<(Node<'a>, TextBuf<'a>)>,
+    root: &Option<Node<'a>>,
     elements: &mut usize,
-    start: &quick_xml::events::BytesStart<'_>,
+    name: &'a str,
 ) -> Result<(), XmlError> {
     if root.is_some() {
         return Err(XmlError::Malformed("content after the root element".into()));
@@ -140,27 +247,34 @@ fn open(
     if stack.len() >= MAX_DEPTH {
         return Err(XmlError::Refused("nesting too deep"));
     }
-    let name = std::str::from_utf8(start.name().as_ref())
-        .map_err(|_| XmlError::Malformed("element name is not utf-8".into()))?
-        .to_owned();
-    stack.push(Element {
-        name,
-        ..Element::default()
-    });
+    stack.push((
+        Node {
+            name,
+            ..Node::default()
+        },
+        TextBuf::default(),
+    ));
     Ok(())
 }
 
-fn close(stack: &mut [Element], root: &mut Option<Element>, element: Element) {
+fn close<'a>(stack: &mut Vec<(Node<'a>, TextBuf<'a>)>, root: &mut Option<Node<'a>>) {
+    let Some((mut node, text)) = stack.pop() else {
+        return;
+    };
+    node.text = text.finish();
     match stack.last_mut() {
-        Some(parent) => parent.children.push(element),
-        None => *root = Some(element),
+        Some((parent, _)) => parent.children.push(node),
+        None => *root = Some(node),
     }
 }
 
-fn append_text(stack: &mut [Element], text: &str) -> Result<(), XmlError> {
+fn append_text<'a>(
+    stack: &mut [(Node<'a>, TextBuf<'a>)],
+    text: Cow<'a, str>,
+) -> Result<(), XmlError> {
     match stack.last_mut() {
-        Some(open) => {
-            open.text.push_str(text);
+        Some((_, buf)) => {
+            buf.push(text);
             Ok(())
         }
         // Whitespace around the root is fine; anything else is not XML.
@@ -187,13 +301,6 @@ fn resolve_reference(r: &quick_xml::events::BytesRef<'_>) -> Result<char, XmlErr
     }
 }
 
-fn trim_in_place(text: &mut String) {
-    let trimmed = text.trim();
-    if trimmed.len() != text.len() {
-        *text = trimmed.to_owned();
-    }
-}
-
 /// Writes `value` as CDATA, splitting any `]]>` so the section cannot be closed early.
 pub(crate) fn push_cdata(out: &mut String, value: &str) {
     out.push_str("<![CDATA[");
@@ -206,7 +313,7 @@ mod tests {
     use super::*;
 
     fn parse_str(s: &str) -> Result<Element, XmlError> {
-        parse(s.as_bytes(), 1 << 20)
+        parse(s.as_bytes(), 1 << 20).map(|n| n.to_element())
     }
 
     #[test]
@@ -249,14 +356,22 @@ mod tests {
         let deep = "<a>".repeat(40) + &"</a>".repeat(40);
         assert_eq!(parse_str(&deep), Err(XmlError::Refused("nesting too deep")));
         assert!(matches!(
-            parse(b"<xml/>", 3),
+            parse(b"<xml/>", 3).map(|n| n.to_element()),
             Err(XmlError::TooLarge { size: 6, limit: 3 })
         ));
     }
 
     #[test]
     fn rejects_malformed_input() {
-        for bad in ["", "<xml>", "<xml></y>", "<a/><b/>", "text", "<xml>\u{0}", "\u{feff}"] {
+        for bad in [
+            "",
+            "<xml>",
+            "<xml></y>",
+            "<a/><b/>",
+            "text",
+            "<xml>\u{0}",
+            "\u{feff}",
+        ] {
             assert!(parse_str(bad).is_err(), "{bad:?} should fail");
         }
     }

@@ -13,8 +13,16 @@ fn crypto() -> CallbackCrypto {
     .expect("valid key")
 }
 
-fn open(crypto: &CallbackCrypto, sealed: &Sealed) -> Result<Vec<u8>, wecom::callback::CallbackError> {
-    crypto.open(&sealed.query(), sealed.post_body("wx5823bf96d3bd56c7", Some(1000002)).as_bytes())
+fn open(
+    crypto: &CallbackCrypto,
+    sealed: &Sealed,
+) -> Result<Vec<u8>, wecom::callback::CallbackError> {
+    crypto.open(
+        &sealed.query(),
+        sealed
+            .post_body("wx5823bf96d3bd56c7", Some(1000002))
+            .as_bytes(),
+    )
 }
 
 /// Replaces the byte at `index` with a different printable ASCII byte of the same class,
@@ -23,7 +31,11 @@ fn tamper(value: &str, index: usize, pick: u8) -> String {
     const B64: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut bytes = value.as_bytes().to_vec();
     let old = bytes[index];
-    let alphabet: &[u8] = if old.is_ascii_digit() { b"0123456789" } else { B64 };
+    let alphabet: &[u8] = if old.is_ascii_digit() {
+        b"0123456789"
+    } else {
+        B64
+    };
     let mut new = alphabet[usize::from(pick) % alphabet.len()];
     if new == old {
         new = alphabet[(usize::from(pick) + 1) % alphabet.len()];
@@ -36,7 +48,11 @@ fn tamper(value: &str, index: usize, pick: u8) -> String {
 fn round_trips_edge_messages() {
     let crypto = crypto();
     let megabyte: Vec<u8> = (0..1_048_576u32).map(|i| (i % 251) as u8).collect();
-    for msg in [Vec::new(), "检查完成，混凝土强度合格".as_bytes().to_vec(), megabyte] {
+    for msg in [
+        Vec::new(),
+        "检查完成，混凝土强度合格".as_bytes().to_vec(),
+        megabyte,
+    ] {
         let sealed = crypto.seal(&msg, "1700000000", "42");
         assert_eq!(open(&crypto, &sealed).expect("round trip"), msg);
     }

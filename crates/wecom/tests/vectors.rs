@@ -33,9 +33,18 @@ fn query(sig: &str, ts: &str, nonce: &str, echostr: Option<&str>) -> CallbackQue
 
 #[test]
 fn set_a_url_verification() {
-    let echostr = "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
-    let q = query("5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", "1409659589", "263014780", Some(echostr));
-    assert_eq!(crypto_a().verify_url(&q).expect("verifies"), b"1616140317555161061");
+    let echostr =
+        "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
+    let q = query(
+        "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3",
+        "1409659589",
+        "263014780",
+        Some(echostr),
+    );
+    assert_eq!(
+        crypto_a().verify_url(&q).expect("verifies"),
+        b"1616140317555161061"
+    );
 }
 
 #[test]
@@ -43,9 +52,19 @@ fn set_a_url_verification_from_the_wire_encoding() {
     // The echostr as WeCom sends it, percent-encoded; a '+' must never become a space.
     let raw = "msg_signature=5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3&timestamp=1409659589&nonce=263014780&echostr=P9nAzCzyDtyTWESHep1vC5X9xho%2FqYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp%2B4RPcs8TgAE7OaBO%2BFZXvnaqQ%3D%3D";
     let pairs: std::collections::HashMap<String, String> =
-        url::form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let q = query(&pairs["msg_signature"], &pairs["timestamp"], &pairs["nonce"], Some(&pairs["echostr"]));
-    assert_eq!(crypto_a().verify_url(&q).expect("verifies"), b"1616140317555161061");
+        url::form_urlencoded::parse(raw.as_bytes())
+            .into_owned()
+            .collect();
+    let q = query(
+        &pairs["msg_signature"],
+        &pairs["timestamp"],
+        &pairs["nonce"],
+        Some(&pairs["echostr"]),
+    );
+    assert_eq!(
+        crypto_a().verify_url(&q).expect("verifies"),
+        b"1616140317555161061"
+    );
 }
 
 #[test]
@@ -53,21 +72,37 @@ fn set_a_message_decrypts_with_pad_30() {
     let body = format!(
         "<xml><ToUserName><![CDATA[wx5823bf96d3bd56c7]]></ToUserName><Encrypt><![CDATA[{A_POST_ENCRYPT}]]></Encrypt></xml>"
     );
-    let q = query("477715d11cdb4164915debcba66cb864d751f3e6", "1409659813", "1372623149", None);
+    let q = query(
+        "477715d11cdb4164915debcba66cb864d751f3e6",
+        "1409659813",
+        "1372623149",
+        None,
+    );
     let msg = crypto_a().open(&q, body.as_bytes()).expect("opens");
     assert_eq!(msg.len(), 284);
     assert_eq!(msg, A_POST_MSG.as_bytes());
 
     // The Python sample's envelope adds AgentID, which the signature does not cover.
-    let with_agent = body.replace("</ToUserName>", "</ToUserName><AgentID><![CDATA[218]]></AgentID>");
-    assert_eq!(crypto_a().open(&q, with_agent.as_bytes()).expect("opens"), msg);
+    let with_agent = body.replace(
+        "</ToUserName>",
+        "</ToUserName><AgentID><![CDATA[218]]></AgentID>",
+    );
+    assert_eq!(
+        crypto_a().open(&q, with_agent.as_bytes()).expect("opens"),
+        msg
+    );
 
     let inbound = wecom::event::parse(&msg, 1 << 20).expect("parses");
     assert_eq!(inbound.from_user, "mycreate");
     assert_eq!(inbound.create_time, 1409659813);
     assert_eq!(inbound.agent_id, Some(218));
     assert_eq!(inbound.msg_id.as_deref(), Some("4561255354251345929"));
-    assert_eq!(inbound.body, wecom::event::Body::Text { content: "hello".into() });
+    assert_eq!(
+        inbound.body,
+        wecom::event::Body::Text {
+            content: "hello".into()
+        }
+    );
 }
 
 #[test]
@@ -80,9 +115,18 @@ fn set_a_signature_worked_example() {
 
 #[test]
 fn set_b_url_verification() {
-    let echostr = "fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA==";
-    let q = query("012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb", "1476416373", "47744683", Some(echostr));
-    assert_eq!(crypto_b().verify_url(&q).expect("verifies"), b"1288432023552776189");
+    let echostr =
+        "fsi1xnbH4yQh0+PJxcOdhhK6TDXkjMyhEPA7xB2TGz6b+g7xyAbEkRxN/3cNXW9qdqjnoVzEtpbhnFyq6SVHyA==";
+    let q = query(
+        "012bc692d0a58dd4b10f8dfe5c4ac00ae211ebeb",
+        "1476416373",
+        "47744683",
+        Some(echostr),
+    );
+    assert_eq!(
+        crypto_b().verify_url(&q).expect("verifies"),
+        b"1288432023552776189"
+    );
 }
 
 #[test]
@@ -91,13 +135,23 @@ fn set_b_message_without_cdata() {
     let body = format!(
         "<xml><ToUserName><![CDATA[ww1436e0e65a779aee]]></ToUserName>\n<Encrypt><![CDATA[{encrypt}]]></Encrypt>\n<AgentID><![CDATA[1000002]]></AgentID>\n</xml>"
     );
-    let q = query("0c3914025cb4b4d68103f6bfc8db550f79dcf48e", "1476422779", "1597212914", None);
+    let q = query(
+        "0c3914025cb4b4d68103f6bfc8db550f79dcf48e",
+        "1476422779",
+        "1597212914",
+        None,
+    );
     let msg = crypto_b().open(&q, body.as_bytes()).expect("opens");
     let expected = "<xml><ToUserName>ww1436e0e65a779aee</ToUserName><FromUserName>ChenJiaShun</FromUserName><CreateTime>1476422779</CreateTime><MsgType>text</MsgType><Content>你好</Content><MsgId>1456453720</MsgId><AgentID>1000002</AgentID></xml>";
     assert_eq!(msg.len(), 228);
     assert_eq!(msg, expected.as_bytes());
     let inbound = wecom::event::parse(&msg, 1 << 20).expect("parses");
-    assert_eq!(inbound.body, wecom::event::Body::Text { content: "你好".into() });
+    assert_eq!(
+        inbound.body,
+        wecom::event::Body::Text {
+            content: "你好".into()
+        }
+    );
 }
 
 #[test]
@@ -118,24 +172,42 @@ fn derived_encrypt_vector() {
 #[test]
 fn passive_reply_opens_as_a_request() {
     let crypto = crypto_a();
-    let reply = crypto.seal_reply("<xml><Content><![CDATA[收到]]></Content></xml>", "1409659813", "1372623149");
+    let reply = crypto.seal_reply(
+        "<xml><Content><![CDATA[收到]]></Content></xml>",
+        "1409659813",
+        "1372623149",
+    );
     let root_sig = reply
         .split("<MsgSignature><![CDATA[")
         .nth(1)
         .and_then(|s| s.split("]]>").next())
         .expect("signature present");
     let q = query(root_sig, "1409659813", "1372623149", None);
-    let opened = crypto.open(&q, reply.as_bytes()).expect("reply verifies and decrypts");
-    assert_eq!(opened, "<xml><Content><![CDATA[收到]]></Content></xml>".as_bytes());
+    let opened = crypto
+        .open(&q, reply.as_bytes())
+        .expect("reply verifies and decrypts");
+    assert_eq!(
+        opened,
+        "<xml><Content><![CDATA[收到]]></Content></xml>".as_bytes()
+    );
     assert!(reply.contains("<TimeStamp>1409659813</TimeStamp>"));
 }
 
 #[test]
 fn wrong_corp_and_wrong_token_are_rejected() {
     let other_corp = CallbackCrypto::new(A_TOKEN, A_KEY, "ww0000000000000000").expect("valid");
-    let echostr = "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
-    let q = query("5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3", "1409659589", "263014780", Some(echostr));
-    assert_eq!(other_corp.verify_url(&q), Err(CallbackError::ReceiveIdMismatch));
+    let echostr =
+        "P9nAzCzyDtyTWESHep1vC5X9xho/qYX3Zpb4yKa9SKld1DsH3Iyt3tP3zNdtp+4RPcs8TgAE7OaBO+FZXvnaqQ==";
+    let q = query(
+        "5c45ff5e21c57e6ad56bac8758b79b1d9ac89fd3",
+        "1409659589",
+        "263014780",
+        Some(echostr),
+    );
+    assert_eq!(
+        other_corp.verify_url(&q),
+        Err(CallbackError::ReceiveIdMismatch)
+    );
     let other_token = CallbackCrypto::new("other", A_KEY, A_CORP).expect("valid");
     assert_eq!(other_token.verify_url(&q), Err(CallbackError::BadSignature));
 }

@@ -23,7 +23,9 @@ pub(crate) struct Cipher {
 
 impl Cipher {
     pub(crate) fn from_encoding_aes_key(encoding_aes_key: &str) -> Result<Self, CallbackError> {
-        if encoding_aes_key.len() != 43 || !encoding_aes_key.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        if encoding_aes_key.len() != 43
+            || !encoding_aes_key.bytes().all(|b| b.is_ascii_alphanumeric())
+        {
             return Err(CallbackError::BadKey);
         }
         let mut padded = String::with_capacity(44);
@@ -43,7 +45,10 @@ impl Cipher {
     }
 
     /// Decrypts and strips WeCom's padding; returns the unpadded plaintext.
-    pub(crate) fn decrypt_in_place<'a>(&self, buf: &'a mut [u8]) -> Result<&'a [u8], CallbackError> {
+    pub(crate) fn decrypt_in_place<'a>(
+        &self,
+        buf: &'a mut [u8],
+    ) -> Result<&'a [u8], CallbackError> {
         if buf.is_empty() || buf.len() % 16 != 0 {
             return Err(CallbackError::BadCiphertextLength(buf.len()));
         }

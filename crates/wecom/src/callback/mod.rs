@@ -138,7 +138,12 @@ impl CallbackCrypto {
             .echostr
             .as_deref()
             .ok_or_else(|| CallbackError::MalformedEnvelope("echostr is missing".into()))?;
-        self.verify_signature(&query.msg_signature, &query.timestamp, &query.nonce, echostr)?;
+        self.verify_signature(
+            &query.msg_signature,
+            &query.timestamp,
+            &query.nonce,
+            echostr,
+        )?;
         self.decrypt(echostr)
     }
 
@@ -224,7 +229,8 @@ impl CallbackCrypto {
 
     /// Builds the encrypted passive reply body for a plaintext reply XML.
     pub fn seal_reply(&self, reply_xml: &str, timestamp: &str, nonce: &str) -> String {
-        self.seal(reply_xml.as_bytes(), timestamp, nonce).reply_xml()
+        self.seal(reply_xml.as_bytes(), timestamp, nonce)
+            .reply_xml()
     }
 }
 

@@ -22,7 +22,10 @@ pub(crate) fn unpadded_len(buf: &[u8]) -> Option<usize> {
         return None;
     }
     let body = buf.len() - p;
-    buf[body..].iter().all(|&b| usize::from(b) == p).then_some(body)
+    buf[body..]
+        .iter()
+        .all(|&b| usize::from(b) == p)
+        .then_some(body)
 }
 
 #[cfg(test)]

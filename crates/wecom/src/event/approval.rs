@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{opt_num, opt_str, req_num, req_str};
 use super::EventError;
-use crate::xml::Element;
+use super::fields::{opt_num, opt_str, req_num, req_str};
+use crate::xml::Node;
 
 /// The `ApprovalInfo` of a `sys_approval_change` event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -55,7 +55,7 @@ pub struct SpDetail {
     pub sp_time: Option<i64>,
 }
 
-pub(super) fn parse(root: &Element) -> Result<ApprovalChange, EventError> {
+pub(super) fn parse(root: &Node<'_>) -> Result<ApprovalChange, EventError> {
     let info = root
         .child("ApprovalInfo")
         .ok_or(EventError::MissingField("ApprovalInfo"))?;

@@ -2,9 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{opt_str, req_str};
 use super::EventError;
-use crate::xml::Element;
+use super::fields::{opt_str, req_str};
+use crate::xml::Node;
 
 /// A click on an interactive template card.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,7 +31,7 @@ pub struct SelectedItem {
     pub option_ids: Vec<String>,
 }
 
-pub(super) fn parse(el: &Element) -> Result<TemplateCardEvent, EventError> {
+pub(super) fn parse(el: &Node<'_>) -> Result<TemplateCardEvent, EventError> {
     let selected_items = el
         .child("SelectedItems")
         .map(|items| {
@@ -41,7 +41,11 @@ pub(super) fn parse(el: &Element) -> Result<TemplateCardEvent, EventError> {
                     question_key: item.text_of("QuestionKey").unwrap_or_default().to_owned(),
                     option_ids: item
                         .child("OptionIds")
-                        .map(|ids| ids.children_named("OptionId").map(|o| o.text.clone()).collect())
+                        .map(|ids| {
+                            ids.children_named("OptionId")
+                                .map(|o| o.text.to_string())
+                                .collect()
+                        })
                         .unwrap_or_default(),
                 })
                 .collect()

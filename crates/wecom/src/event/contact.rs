@@ -5,9 +5,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::fields::{opt_list, opt_num, opt_str, req_num, req_str};
 use super::EventError;
-use crate::xml::Element;
+use super::fields::{opt_list, opt_num, opt_str, req_num, req_str};
+use crate::xml::{Element, Node};
 
 /// One directory change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -125,7 +125,7 @@ pub struct TagChange {
     pub del_party_items: Vec<i64>,
 }
 
-pub(super) fn parse(el: &Element) -> Result<ContactChange, EventError> {
+pub(super) fn parse(el: &Node<'_>) -> Result<ContactChange, EventError> {
     let kind = req_str(el, "ChangeType")?;
     Ok(match kind.as_str() {
         "create_user" => ContactChange::CreateUser(user(el)?),
@@ -147,12 +147,12 @@ pub(super) fn parse(el: &Element) -> Result<ContactChange, EventError> {
         }),
         _ => ContactChange::Unknown {
             kind,
-            raw: el.clone(),
+            raw: el.to_element(),
         },
     })
 }
 
-fn user(el: &Element) -> Result<UserChange, EventError> {
+fn user(el: &Node<'_>) -> Result<UserChange, EventError> {
     let is_leader_in_dept = opt_list::<u8>(el, "IsLeaderInDept")?
         .map(|flags| flags.into_iter().map(|f| f == 1).collect());
     let ext_attr = el
@@ -182,10 +182,13 @@ fn user(el: &Element) -> Result<UserChange, EventError> {
     })
 }
 
-fn ext_item(item: &Element) -> Result<ExtAttr, EventError> {
+fn ext_item(item: &Node<'_>) -> Result<ExtAttr, EventError> {
     let kind: u8 = opt_num(item, "Type")?.unwrap_or(0);
     let (value, title) = match (kind, item.child("Web"), item.child("Text")) {
-        (1, Some(web), _) => (opt_str(web, "Url").unwrap_or_default(), opt_str(web, "Title")),
+        (1, Some(web), _) => (
+            opt_str(web, "Url").unwrap_or_default(),
+            opt_str(web, "Title"),
+        ),
         (_, _, Some(text)) => (opt_str(text, "Value").unwrap_or_default(), None),
         _ => (String::new(), None),
     };
@@ -197,7 +200,7 @@ fn ext_item(item: &Element) -> Result<ExtAttr, EventError> {
     })
 }
 
-fn party(el: &Element) -> Result<PartyChange, EventError> {
+fn party(el: &Node<'_>) -> Result<PartyChange, EventError> {
     Ok(PartyChange {
         id: req_num(el, "Id")?,
         name: opt_str(el, "Name"),

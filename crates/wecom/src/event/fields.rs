@@ -3,18 +3,23 @@
 use std::str::FromStr;
 
 use super::EventError;
-use crate::xml::Element;
+use crate::xml::Node;
 
 /// A present, non-empty, trimmed value.
-pub(super) fn opt_str(el: &Element, name: &str) -> Option<String> {
-    el.text_of(name).filter(|t| !t.is_empty()).map(str::to_owned)
+pub(super) fn opt_str(el: &Node<'_>, name: &str) -> Option<String> {
+    el.text_of(name)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
-pub(super) fn req_str(el: &Element, name: &'static str) -> Result<String, EventError> {
+pub(super) fn req_str(el: &Node<'_>, name: &'static str) -> Result<String, EventError> {
     opt_str(el, name).ok_or(EventError::MissingField(name))
 }
 
-pub(super) fn opt_num<T: FromStr>(el: &Element, name: &'static str) -> Result<Option<T>, EventError> {
+pub(super) fn opt_num<T: FromStr>(
+    el: &Node<'_>,
+    name: &'static str,
+) -> Result<Option<T>, EventError> {
     match el.text_of(name).filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(text) => text
@@ -24,12 +29,15 @@ pub(super) fn opt_num<T: FromStr>(el: &Element, name: &'static str) -> Result<Op
     }
 }
 
-pub(super) fn req_num<T: FromStr>(el: &Element, name: &'static str) -> Result<T, EventError> {
+pub(super) fn req_num<T: FromStr>(el: &Node<'_>, name: &'static str) -> Result<T, EventError> {
     opt_num(el, name)?.ok_or(EventError::MissingField(name))
 }
 
 /// A comma-separated list (`Department`, `AddUserItems`, …); absent means `None`.
-pub(super) fn opt_list<T: FromStr>(el: &Element, name: &'static str) -> Result<Option<Vec<T>>, EventError> {
+pub(super) fn opt_list<T: FromStr>(
+    el: &Node<'_>,
+    name: &'static str,
+) -> Result<Option<Vec<T>>, EventError> {
     match el.text_of(name) {
         None => Ok(None),
         Some(text) => split_list(text, name).map(Some),
@@ -45,7 +53,7 @@ pub(super) fn split_list<T: FromStr>(text: &str, name: &'static str) -> Result<V
 }
 
 /// Text of every element `outer/inner` (e.g. `PicList/item/PicMd5Sum`), in order.
-pub(super) fn nested_texts(el: &Element, path: &[&str]) -> Vec<String> {
+pub(super) fn nested_texts(el: &Node<'_>, path: &[&str]) -> Vec<String> {
     let mut current = vec![el];
     for name in path {
         current = current
@@ -53,5 +61,5 @@ pub(super) fn nested_texts(el: &Element, path: &[&str]) -> Vec<String> {
             .flat_map(|e| e.children_named(name))
             .collect();
     }
-    current.into_iter().map(|e| e.text.clone()).collect()
+    current.into_iter().map(|e| e.text.to_string()).collect()
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::fields::{nested_texts, opt_num, opt_str, req_str};
 use super::{ApprovalChange, ContactChange, EventError, TemplateCardEvent};
 use super::{approval, card, contact};
-use crate::xml::Element;
+use crate::xml::{Element, Node};
 
 /// The payload of a callback, by `MsgType`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,7 +194,7 @@ impl Event {
     }
 }
 
-pub(super) fn parse_body(root: &Element, msg_type: &str) -> Result<Body, EventError> {
+pub(super) fn parse_body(root: &Node<'_>, msg_type: &str) -> Result<Body, EventError> {
     Ok(match msg_type {
         "text" => Body::Text {
             content: root.text_of("Content").unwrap_or_default().to_owned(),
@@ -226,12 +226,12 @@ pub(super) fn parse_body(root: &Element, msg_type: &str) -> Result<Body, EventEr
         "event" => Body::Event(parse_event(root)?),
         _ => Body::Unknown {
             kind: msg_type.to_owned(),
-            raw: root.clone(),
+            raw: root.to_element(),
         },
     })
 }
 
-fn parse_event(root: &Element) -> Result<Event, EventError> {
+fn parse_event(root: &Node<'_>) -> Result<Event, EventError> {
     let name = req_str(root, "Event")?;
     let key = || opt_str(root, "EventKey").unwrap_or_default();
     Ok(match name.as_str() {
@@ -286,7 +286,7 @@ fn parse_event(root: &Element) -> Result<Event, EventError> {
         }
         _ => Event::Unknown {
             name,
-            raw: root.clone(),
+            raw: root.to_element(),
         },
     })
 }
