@@ -69,7 +69,12 @@ impl FaultSpec {
             ("http_status", _, Some(s), _) if (100..600).contains(&s) => FaultKind::HttpStatus(s),
             ("delay", _, _, Some(ms)) => FaultKind::Delay(Duration::from_millis(ms)),
             ("drop_connection", _, _, _) => FaultKind::DropConnection,
-            _ => return Err(format!("bad fault kind or missing parameter: {}", self.kind)),
+            _ => {
+                return Err(format!(
+                    "bad fault kind or missing parameter: {}",
+                    self.kind
+                ));
+            }
         };
         Ok(Fault {
             path: self.path,
@@ -108,6 +113,8 @@ impl MessageBody for AbortBody {
         self: Pin<&mut Self>,
         _cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Bytes, Self::Error>>> {
-        Poll::Ready(Some(Err(std::io::Error::other("sim: injected drop_connection"))))
+        Poll::Ready(Some(Err(std::io::Error::other(
+            "sim: injected drop_connection",
+        ))))
     }
 }

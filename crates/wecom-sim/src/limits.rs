@@ -48,7 +48,12 @@ pub(crate) struct MinuteHour {
 
 impl MinuteHour {
     /// Ok, or which window is full.
-    pub(crate) fn try_hit(&mut self, now: i64, per_min: u32, per_hour: u32) -> Result<(), &'static str> {
+    pub(crate) fn try_hit(
+        &mut self,
+        now: i64,
+        per_min: u32,
+        per_hour: u32,
+    ) -> Result<(), &'static str> {
         if !self.minute.allows(now, MINUTE, per_min) {
             return Err("per_minute");
         }

@@ -15,7 +15,9 @@ use crate::faults::Fault;
 use crate::limits::Limits;
 use crate::org::index::{AppScope, OrgIndex};
 use crate::org::{self, Org};
-use crate::records::{AppChat, AppChatMessage, CardUpdate, DroppedMessage, RecordedCall, SentMessage};
+use crate::records::{
+    AppChat, AppChatMessage, CardUpdate, DroppedMessage, RecordedCall, SentMessage,
+};
 
 /// Oldest calls are forgotten beyond this, so long benchmarks do not grow without bound.
 pub(crate) const MAX_RECORDED_CALLS: usize = 200_000;
@@ -65,7 +67,6 @@ pub(crate) struct UserTicket {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Media {
-    pub(crate) kind: String,
     pub(crate) filename: String,
     pub(crate) content_type: String,
     pub(crate) data: Bytes,

@@ -120,9 +120,9 @@ pub fn contact_change(corp_id: &str, change: &ContactChange, create_time: i64) -
         ContactChange::UpdateUser { before, after } => {
             update_user(x.bare("ChangeType", "update_user"), before, after)
         }
-        ContactChange::DeleteUser { userid } => x
-            .bare("ChangeType", "delete_user")
-            .cdata("UserID", userid),
+        ContactChange::DeleteUser { userid } => {
+            x.bare("ChangeType", "delete_user").cdata("UserID", userid)
+        }
         ContactChange::CreateParty(d) => party(x.bare("ChangeType", "create_party"), d),
         ContactChange::UpdateParty { id, name, parentid } => {
             let mut x = x.bare("ChangeType", "update_party").bare("Id", id);
@@ -143,13 +143,15 @@ pub fn contact_change(corp_id: &str, change: &ContactChange, create_time: i64) -
             del_parties,
         } => {
             let mut x = x.cdata("ChangeType", "update_tag").bare("TagId", tagid);
-            for (tag, items) in [("AddUserItems", join(add_users)), ("DelUserItems", join(del_users))]
-                .into_iter()
-                .chain([
-                    ("AddPartyItems", join(add_parties)),
-                    ("DelPartyItems", join(del_parties)),
-                ])
-            {
+            for (tag, items) in [
+                ("AddUserItems", join(add_users)),
+                ("DelUserItems", join(del_users)),
+            ]
+            .into_iter()
+            .chain([
+                ("AddPartyItems", join(add_parties)),
+                ("DelPartyItems", join(del_parties)),
+            ]) {
                 if !items.is_empty() {
                     x = x.cdata(tag, &items);
                 }
@@ -182,7 +184,11 @@ fn create_user(x: Xml, u: &User) -> Xml {
         .cdata("BizMail", &u.biz_mail)
         .bare("Status", u.status)
         .cdata("Avatar", &u.avatar);
-    for (tag, v) in [("Alias", &u.alias), ("Telephone", &u.telephone), ("Address", &u.address)] {
+    for (tag, v) in [
+        ("Alias", &u.alias),
+        ("Telephone", &u.telephone),
+        ("Address", &u.address),
+    ] {
         if !v.is_empty() {
             x = x.cdata(tag, v);
         }
@@ -236,4 +242,28 @@ fn update_user(x: Xml, b: &User, a: &User) -> Xml {
         }
     }
     x
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_message_matches_wecom_layout() {
+        let xml = text_message("ww1", "zhangsan", "a]]>b", 1_000_002, 7, 1_700_000_000);
+        assert_eq!(
+            xml,
+            "<xml><ToUserName><![CDATA[ww1]]></ToUserName>\n\
+<FromUserName><![CDATA[zhangsan]]></FromUserName>\n\
+<CreateTime>1700000000</CreateTime>\n\
+<MsgType><![CDATA[text]]></MsgType>\n\
+<Content><![CDATA[a]]]]><![CDATA[>b]]></Content>\n\
+<MsgId>7</MsgId>\n\
+<AgentID>1000002</AgentID>\n</xml>"
+        );
+        let parsed = wecom::event::parse(xml.as_bytes(), 1 << 16).expect("parses");
+        assert!(
+            matches!(parsed.body, wecom::event::Body::Text { ref content, .. } if content == "a]]>b")
+        );
+    }
 }

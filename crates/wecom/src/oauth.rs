@@ -98,10 +98,8 @@ mod tests {
         };
         assert_eq!(build(Scope::Base, "a-b", None), Err(OAuthError::BadState));
         assert_eq!(build(Scope::Base, "", None), Err(OAuthError::BadState));
-        assert_eq!(
-            build(Scope::Base, &"a".repeat(129), None),
-            Err(OAuthError::BadState)
-        );
+        let long = "a".repeat(129);
+        assert_eq!(build(Scope::Base, &long, None), Err(OAuthError::BadState));
         assert_eq!(
             build(Scope::PrivateInfo, "s", None),
             Err(OAuthError::AgentIdRequired)

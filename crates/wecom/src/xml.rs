@@ -191,8 +191,8 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Node<'_>, XmlError> {
             }
             // quick-xml has already checked that the end tag matches the open one.
             Event::End(_) => close(&mut stack, &mut root),
-            Event::Text(t) => append_text(&mut stack, utf8(t.into_inner())?)?,
-            Event::CData(c) => append_text(&mut stack, utf8(c.into_inner())?)?,
+            Event::Text(t) => append_text(&mut stack, utf8(text, t.into_inner())?)?,
+            Event::CData(c) => append_text(&mut stack, utf8(text, c.into_inner())?)?,
             Event::GeneralRef(r) => {
                 let resolved = resolve_reference(&r)?;
                 append_text(&mut stack, Cow::Owned(resolved.to_string()))?;
@@ -208,14 +208,22 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Node<'_>, XmlError> {
     root.ok_or_else(|| XmlError::Malformed("no root element".into()))
 }
 
-fn utf8(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, XmlError> {
-    let bad = |_| XmlError::Malformed("not utf-8".into());
+/// Text bytes as `&str`. A str reader borrows them from the input, which is already known
+/// to be UTF-8, so re-slicing the input skips a second validation pass.
+fn utf8<'a>(input: &'a str, bytes: Cow<'a, [u8]>) -> Result<Cow<'a, str>, XmlError> {
+    let bad = || XmlError::Malformed("not utf-8".into());
     match bytes {
-        Cow::Borrowed(b) => std::str::from_utf8(b).map(Cow::Borrowed).map_err(bad),
-        Cow::Owned(b) => String::from_utf8(b)
-            .map(Cow::Owned)
-            .map_err(|_| XmlError::Malformed("not utf-8".into())),
+        Cow::Borrowed(b) => subslice(input, b).map(Cow::Borrowed).ok_or_else(bad),
+        Cow::Owned(b) => String::from_utf8(b).map(Cow::Owned).map_err(|_| bad()),
     }
+}
+
+/// `part` (a slice of `input`'s bytes) as a `&str` of `input`, found by address.
+fn subslice<'a>(input: &'a str, part: &[u8]) -> Option<&'a str> {
+    let offset = (part.as_ptr() as usize).checked_sub(input.as_ptr() as usize)?;
+    let found = input.get(offset..offset.checked_add(part.len())?)?;
+    // Guards against `part` not being from `input` at all.
+    (found.as_ptr() == part.as_ptr()).then_some(found)
 }
 
 /// The element name as a slice of the input.
@@ -223,11 +231,7 @@ fn utf8(bytes: Cow<'_, [u8]>) -> Result<Cow<'_, str>, XmlError> {
 /// quick-xml hands out tag bytes borrowed from the event, not from the input, so we find
 /// the same bytes inside `input` by address: a str reader never copies them.
 fn tag_name<'a>(input: &'a str, start: &BytesStart<'_>) -> Result<&'a str, XmlError> {
-    let name_len = start.name().as_ref().len();
-    let offset = (start.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-    input
-        .get(offset..offset.saturating_add(name_len))
-        .filter(|name| name.as_bytes() == start.name().as_ref())
+    subslice(input, start.name().into_inner())
         .ok_or_else(|| XmlError::Malformed("element name is not utf-8".into()))
 }
 

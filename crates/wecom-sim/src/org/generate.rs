@@ -82,7 +82,14 @@ fn departments(rng: &mut SplitMix, count: usize) -> (Vec<Department>, Vec<Kind>)
         depth.push(depth[p] + 1);
         child_count.push(0);
         sibling_names.push(BTreeSet::new());
-        if kind != Kind::Team && depth[idx] < MAX_DEPTH {
+        // Teams only sit under a project's functional departments; HQ and branch
+        // functions stay leaves, as in a real construction company.
+        let container = match kind {
+            Kind::Team | Kind::Root => false,
+            Kind::Function => kinds[p] == Kind::Project,
+            Kind::Branch | Kind::Project => true,
+        };
+        if container && depth[idx] < MAX_DEPTH {
             parents.push(idx);
         }
     }
@@ -129,7 +136,12 @@ fn users(rng: &mut SplitMix, count: usize, depts: &[Department]) -> Vec<User> {
             String::new()
         };
         let address = if rng.percent(40) {
-            format!("{}市{}{}号", rng.pick(CITIES), rng.pick(STREETS), 1 + rng.below(300))
+            format!(
+                "{}市{}{}号",
+                rng.pick(CITIES),
+                rng.pick(STREETS),
+                1 + rng.below(300)
+            )
         } else {
             String::new()
         };
@@ -192,17 +204,29 @@ fn user_departments(rng: &mut SplitMix, depts: &[Department]) -> Vec<i64> {
     out
 }
 
-fn assign_leaders(rng: &mut SplitMix, depts: &mut [Department], kinds: &[Kind], users: &mut [User]) {
+fn assign_leaders(
+    rng: &mut SplitMix,
+    depts: &mut [Department],
+    kinds: &[Kind],
+    users: &mut [User],
+) {
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); depts.len()];
     for (ui, u) in users.iter().enumerate() {
         for d in &u.department {
-            if let Some(m) = usize::try_from(*d - 1).ok().and_then(|i| members.get_mut(i)) {
+            if let Some(m) = usize::try_from(*d - 1)
+                .ok()
+                .and_then(|i| members.get_mut(i))
+            {
                 m.push(ui);
             }
         }
     }
     for (di, list) in members.iter().enumerate() {
-        let active: Vec<usize> = list.iter().copied().filter(|&u| users[u].status == 1).collect();
+        let active: Vec<usize> = list
+            .iter()
+            .copied()
+            .filter(|&u| users[u].status == 1)
+            .collect();
         if active.is_empty() {
             continue;
         }
@@ -265,9 +289,54 @@ fn tags(rng: &mut SplitMix, count: usize, depts: &[Department], users: &[User]) 
             Tag {
                 tagid: i64::try_from(i + 1).unwrap_or(i64::MAX),
                 tagname,
-                users: members.into_iter().map(|u| users[u].userid.clone()).collect(),
+                users: members
+                    .into_iter()
+                    .map(|u| users[u].userid.clone())
+                    .collect(),
                 parties: parties.into_iter().collect(),
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hundred_thousand_users_and_five_thousand_departments() {
+        let spec = OrgSpec {
+            users: 100_000,
+            departments: 5_000,
+            tags: 30,
+            seed: 1,
+        };
+        let org = generate(&spec);
+        assert_eq!(org.users.len(), 100_000);
+        assert_eq!(org.departments.len(), 5_000);
+        assert_eq!(org.tags.len(), 30);
+        org.check_consistency().expect("consistent");
+        let leaders = org
+            .departments
+            .iter()
+            .filter(|d| !d.department_leader.is_empty())
+            .count();
+        assert!(leaders > 4_000, "most departments have a leader: {leaders}");
+        assert!(org.users.iter().any(|u| u.department.len() > 1));
+        assert!(org.users.iter().any(|u| u.status != 1));
+    }
+
+    #[test]
+    fn tiny_orgs_are_valid() {
+        for (users, departments) in [(0, 1), (1, 1), (3, 2), (10, 0)] {
+            let org = generate(&OrgSpec {
+                users,
+                departments,
+                tags: 2,
+                seed: 3,
+            });
+            org.check_consistency().expect("consistent");
+            assert_eq!(org.users.len(), users);
+        }
+    }
 }

@@ -122,7 +122,10 @@ pub(super) fn check(org: &Org) -> Result<(), String> {
     }
     for d in &org.departments {
         if d.id != 1 && !ids.contains(&d.parentid) {
-            return Err(format!("department {} has unknown parent {}", d.id, d.parentid));
+            return Err(format!(
+                "department {} has unknown parent {}",
+                d.id, d.parentid
+            ));
         }
     }
     let mut siblings = HashSet::new();
@@ -151,8 +154,7 @@ pub(super) fn check(org: &Org) -> Result<(), String> {
         if !u.department.contains(&u.main_department) {
             return Err(format!("{} main department not in department", u.userid));
         }
-        if u.is_leader_in_dept.len() != u.department.len() || u.order.len() != u.department.len()
-        {
+        if u.is_leader_in_dept.len() != u.department.len() || u.order.len() != u.department.len() {
             return Err(format!("{} leader/order flags not aligned", u.userid));
         }
     }
@@ -168,12 +170,17 @@ pub(super) fn check(org: &Org) -> Result<(), String> {
         }
     }
     for u in &org.users {
-        if u.direct_leader.iter().any(|l| !userids.contains(&l.to_ascii_lowercase())) {
+        if u.direct_leader
+            .iter()
+            .any(|l| !userids.contains(&l.to_ascii_lowercase()))
+        {
             return Err(format!("{} has an unknown direct leader", u.userid));
         }
     }
     for t in &org.tags {
-        if t.users.iter().any(|l| !userids.contains(&l.to_ascii_lowercase()))
+        if t.users
+            .iter()
+            .any(|l| !userids.contains(&l.to_ascii_lowercase()))
             || t.parties.iter().any(|p| !ids.contains(p))
         {
             return Err(format!("tag {} has unknown members", t.tagid));

@@ -120,7 +120,10 @@ impl Org {
 
     /// Direct children of a department.
     pub fn children(&self, id: i64) -> Vec<&Department> {
-        self.departments.iter().filter(|d| d.parentid == id).collect()
+        self.departments
+            .iter()
+            .filter(|d| d.parentid == id)
+            .collect()
     }
 
     /// Ids of the department and everything below it (pre-order).

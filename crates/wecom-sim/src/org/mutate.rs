@@ -10,13 +10,13 @@ use crate::error::SimError;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ContactChange {
     /// create_user with every field.
-    CreateUser(User),
+    CreateUser(Box<User>),
     /// update_user: the XML carries only the fields that differ.
     UpdateUser {
         /// The member before.
-        before: User,
+        before: Box<User>,
         /// The member after.
-        after: User,
+        after: Box<User>,
     },
     /// delete_user.
     DeleteUser {
@@ -94,7 +94,7 @@ impl Org {
         self.check_user(&mut user, None)?;
         self.users.push(user.clone());
         self.sync_leaders(&user.userid, &user.userid);
-        Ok(ContactChange::CreateUser(user))
+        Ok(ContactChange::CreateUser(Box::new(user)))
     }
 
     /// Changes a member through `edit` (a new `userid` renames every reference to it).
@@ -113,7 +113,10 @@ impl Org {
             self.rename_references(&before.userid, &after.userid);
         }
         self.sync_leaders(&before.userid, &after.userid);
-        Ok(ContactChange::UpdateUser { before, after })
+        Ok(ContactChange::UpdateUser {
+            before: Box::new(before),
+            after: Box::new(after),
+        })
     }
 
     /// Moves a member to `departments` (leader flags kept where the department stays).
@@ -128,7 +131,8 @@ impl Org {
                 .iter()
                 .map(|d| {
                     let old = u.department.iter().position(|x| x == d);
-                    old.and_then(|i| u.is_leader_in_dept.get(i).copied()).unwrap_or(0)
+                    old.and_then(|i| u.is_leader_in_dept.get(i).copied())
+                        .unwrap_or(0)
                 })
                 .collect();
             u.order = vec![0; departments.len()];
@@ -239,7 +243,11 @@ impl Org {
             t.parties.retain(|p| !gone_set.contains(p));
         }
         self.departments.retain(|d| !gone_set.contains(&d.id));
-        changes.extend(gone.iter().rev().map(|&id| ContactChange::DeleteParty { id }));
+        changes.extend(
+            gone.iter()
+                .rev()
+                .map(|&id| ContactChange::DeleteParty { id }),
+        );
         Ok(changes)
     }
 
@@ -322,7 +330,9 @@ impl Org {
         self.departments
             .iter_mut()
             .for_each(|d| rename(&mut d.department_leader));
-        self.users.iter_mut().for_each(|u| rename(&mut u.direct_leader));
+        self.users
+            .iter_mut()
+            .for_each(|u| rename(&mut u.direct_leader));
         self.tags.iter_mut().for_each(|t| rename(&mut t.users));
     }
 

@@ -9,12 +9,23 @@ use crate::state::Caller;
 
 /// Fields apps created after 2022-06-20 no longer receive from user/get and user/list.
 const PRIVATE_FIELDS: &[&str] = &[
-    "mobile", "email", "biz_mail", "avatar", "thumb_avatar", "gender", "address", "qr_code",
+    "mobile",
+    "email",
+    "biz_mail",
+    "avatar",
+    "thumb_avatar",
+    "gender",
+    "address",
+    "qr_code",
 ];
 
 fn hides_private(ctx: &Ctx<'_>, caller: Caller) -> bool {
     match caller {
-        Caller::App(a) => ctx.cfg.apps.iter().any(|app| app.agent_id == a && app.new_app_2022),
+        Caller::App(a) => ctx
+            .cfg
+            .apps
+            .iter()
+            .any(|app| app.agent_id == a && app.new_app_2022),
         Caller::Contacts => false,
     }
 }
@@ -42,7 +53,10 @@ fn visible_dept(ctx: &Ctx<'_>, caller: Caller, raw: &str) -> Result<i64, ApiErr>
         return Err(err(codes::INVALID_PARTY, format!("no department {id}")));
     }
     if !ctx.st.scope(caller).sees_dept(id) {
-        return Err(err(codes::NO_PRIVILEGE, format!("department {id} outside visibility")));
+        return Err(err(
+            codes::NO_PRIVILEGE,
+            format!("department {id} outside visibility"),
+        ));
     }
     Ok(id)
 }
@@ -92,7 +106,10 @@ pub(super) fn user_get(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
         .ok_or_else(|| err(codes::USER_NOT_FOUND, format!("no user {userid}")))?;
     let user = &ctx.st.org.users[pos];
     if !ctx.st.scope(caller).sees_user(user) {
-        return Err(err(codes::NO_PRIVILEGE, format!("{userid} outside visibility")));
+        return Err(err(
+            codes::NO_PRIVILEGE,
+            format!("{userid} outside visibility"),
+        ));
     }
     Ok(ok(user_json(user, hides_private(ctx, caller))))
 }
@@ -149,7 +166,10 @@ const CURSOR_PREFIX: &str = "SIMCUR";
 /// Cursor paging over one row per (member, department); contacts secret only.
 pub(super) fn user_list_id(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
     if caller != Caller::Contacts {
-        return Err(err(codes::API_FORBIDDEN, "user/list_id needs the contacts secret"));
+        return Err(err(
+            codes::API_FORBIDDEN,
+            "user/list_id needs the contacts secret",
+        ));
     }
     let body = ctx.req.json()?;
     let limit = match body.get("limit") {
@@ -159,7 +179,11 @@ pub(super) fn user_list_id(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
             .filter(|l| (1..=10_000).contains(l))
             .ok_or_else(|| err(codes::INVALID_PARAM_DETAIL, "limit must be 1..10000"))?,
     };
-    let start = match body.get("cursor").and_then(Value::as_str).filter(|c| !c.is_empty()) {
+    let start = match body
+        .get("cursor")
+        .and_then(Value::as_str)
+        .filter(|c| !c.is_empty())
+    {
         None => 0,
         Some(c) => c
             .strip_prefix(CURSOR_PREFIX)
@@ -219,6 +243,13 @@ pub(super) fn tag_get(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
         .filter(|u| scope.sees_user(u))
         .map(|u| json!({ "userid": u.userid, "name": u.name }))
         .collect();
-    let parties: Vec<i64> = tag.parties.iter().copied().filter(|p| scope.sees_dept(*p)).collect();
-    Ok(ok(json!({ "tagname": tag.tagname, "userlist": users, "partylist": parties })))
+    let parties: Vec<i64> = tag
+        .parties
+        .iter()
+        .copied()
+        .filter(|p| scope.sees_dept(*p))
+        .collect();
+    Ok(ok(
+        json!({ "tagname": tag.tagname, "userlist": users, "partylist": parties }),
+    ))
 }

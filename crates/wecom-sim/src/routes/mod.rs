@@ -22,6 +22,11 @@ use crate::codes;
 use crate::config::SimConfig;
 use crate::state::{Caller, Inner};
 
+/// The callback button keys of a card (what a click may send as EventKey).
+pub(crate) fn msgcheck_keys(card: &Value) -> Vec<String> {
+    msgcheck::button_keys(card)
+}
+
 /// One request, already read.
 #[derive(Debug)]
 pub(crate) struct ApiRequest<'a> {
@@ -124,7 +129,11 @@ type Handler = fn(&mut Ctx<'_>, Caller) -> ApiResult;
 /// Token-protected JSON endpoints: (path, POST only, handler).
 const ROUTES: &[(&str, bool, Handler)] = &[
     ("/cgi-bin/department/list", false, contacts::department_list),
-    ("/cgi-bin/department/simplelist", false, contacts::department_simplelist),
+    (
+        "/cgi-bin/department/simplelist",
+        false,
+        contacts::department_simplelist,
+    ),
     ("/cgi-bin/user/get", false, contacts::user_get),
     ("/cgi-bin/user/simplelist", false, contacts::user_simplelist),
     ("/cgi-bin/user/list", false, contacts::user_list),
@@ -132,7 +141,11 @@ const ROUTES: &[(&str, bool, Handler)] = &[
     ("/cgi-bin/tag/list", false, contacts::tag_list),
     ("/cgi-bin/tag/get", false, contacts::tag_get),
     ("/cgi-bin/message/send", true, message::send),
-    ("/cgi-bin/message/update_template_card", true, card::update_template_card),
+    (
+        "/cgi-bin/message/update_template_card",
+        true,
+        card::update_template_card,
+    ),
     ("/cgi-bin/message/recall", true, card::recall),
     ("/cgi-bin/auth/getuserinfo", false, auth::getuserinfo),
     ("/cgi-bin/user/getuserinfo", false, auth::getuserinfo_legacy),
@@ -209,11 +222,17 @@ pub(crate) fn app_only(caller: Caller) -> Result<i64, ApiErr> {
 pub(crate) fn body_agent(body: &Map<String, Value>, caller: Caller) -> Result<i64, ApiErr> {
     let agent = body
         .get("agentid")
-        .and_then(|v| v.as_i64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+        .and_then(|v| {
+            v.as_i64()
+                .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+        })
         .ok_or_else(|| err(codes::MISSING_AGENTID, "agentid missing"))?;
     match caller {
         Caller::App(a) if a == agent => Ok(agent),
-        _ => Err(err(codes::WRONG_APP, "agentid does not belong to this access_token")),
+        _ => Err(err(
+            codes::WRONG_APP,
+            "agentid does not belong to this access_token",
+        )),
     }
 }
 

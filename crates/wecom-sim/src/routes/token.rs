@@ -24,7 +24,10 @@ pub(super) fn gettoken(ctx: &mut Ctx<'_>) -> ApiResult {
     } else if let Some(app) = ctx.cfg.apps.iter().find(|a| a.secret == secret) {
         Caller::App(app.agent_id)
     } else {
-        return Err(err(codes::INVALID_SECRET, "corpsecret does not match any app"));
+        return Err(err(
+            codes::INVALID_SECRET,
+            "corpsecret does not match any app",
+        ));
     };
     let ttl_ms = i64::try_from(ctx.cfg.token_ttl.as_millis()).unwrap_or(i64::MAX);
     // Real tokens are opaque and long; 96 characters keeps clients from assuming a size.

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::message::{MessageBody, WireBody};
+use super::body::{MessageBody, WireBody};
 use super::{Client, Error, Result, api, wire};
 
 #[derive(Serialize)]
@@ -35,7 +35,12 @@ fn is_valid_chatid(id: &str) -> bool {
     (1..=32).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-fn validate_create(name: &str, owner: &str, userlist: &[String], chatid: Option<&str>) -> Result<()> {
+fn validate_create(
+    name: &str,
+    owner: &str,
+    userlist: &[String],
+    chatid: Option<&str>,
+) -> Result<()> {
     let bad = |m: &str| Err(Error::InvalidRequest(format!("appchat/create: {m}")));
     if name.chars().count() > 50 {
         return bad("name is longer than 50 characters");
@@ -63,7 +68,12 @@ impl Client {
         chatid: Option<&str>,
     ) -> Result<String> {
         validate_create(name, owner, userlist, chatid)?;
-        let request = CreateRequest { name, owner, userlist, chatid };
+        let request = CreateRequest {
+            name,
+            owner,
+            userlist,
+            chatid,
+        };
         let answer: CreateAnswer = self.post_json(api::APPCHAT_CREATE, &request).await?;
         if answer.chatid.is_empty() {
             return Err(Error::decode(api::APPCHAT_CREATE, "response has no chatid"));
@@ -77,10 +87,16 @@ impl Client {
             return Err(Error::InvalidRequest("appchat/send: invalid chatid".into()));
         }
         if matches!(body, MessageBody::TemplateCard(_)) {
-            return Err(Error::InvalidRequest("appchat/send does not take template cards".into()));
+            return Err(Error::InvalidRequest(
+                "appchat/send does not take template cards".into(),
+            ));
         }
         body.validate()?;
-        let request = SendRequest { chatid, body: body.wire(), safe: false };
+        let request = SendRequest {
+            chatid,
+            body: body.wire(),
+            safe: false,
+        };
         let _: serde_json::Value = self.post_json(api::APPCHAT_SEND, &request).await?;
         Ok(())
     }
@@ -104,9 +120,15 @@ mod tests {
 
     #[test]
     fn send_wire_shape() {
-        let body = MessageBody::Markdown { content: "**hi**".into() };
-        let v = serde_json::to_value(SendRequest { chatid: "c1", body: body.wire(), safe: false })
-            .unwrap();
+        let body = MessageBody::Markdown {
+            content: "**hi**".into(),
+        };
+        let v = serde_json::to_value(SendRequest {
+            chatid: "c1",
+            body: body.wire(),
+            safe: false,
+        })
+        .unwrap();
         assert_eq!(
             v,
             serde_json::json!({"chatid":"c1","msgtype":"markdown","markdown":{"content":"**hi**"},"safe":0})

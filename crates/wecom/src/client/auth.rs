@@ -30,12 +30,18 @@ pub enum UserIdentity {
 impl fmt::Debug for UserIdentity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::Member { userid, user_ticket } => f
+            Self::Member {
+                userid,
+                user_ticket,
+            } => f
                 .debug_struct("Member")
                 .field("userid", userid)
                 .field("user_ticket", &user_ticket.as_ref().map(|_| "***"))
                 .finish(),
-            Self::NonMember { openid, external_userid } => f
+            Self::NonMember {
+                openid,
+                external_userid,
+            } => f
                 .debug_struct("NonMember")
                 .field("openid", openid)
                 .field("external_userid", external_userid)
@@ -84,11 +90,18 @@ struct UserInfoWire {
 impl UserInfoWire {
     fn into_identity(self) -> Result<UserIdentity> {
         match (self.userid, self.openid) {
-            (Some(userid), _) => Ok(UserIdentity::Member { userid, user_ticket: self.user_ticket }),
-            (None, Some(openid)) => {
-                Ok(UserIdentity::NonMember { openid, external_userid: self.external_userid })
-            }
-            (None, None) => Err(Error::decode(api::AUTH_GETUSERINFO, "neither userid nor openid")),
+            (Some(userid), _) => Ok(UserIdentity::Member {
+                userid,
+                user_ticket: self.user_ticket,
+            }),
+            (None, Some(openid)) => Ok(UserIdentity::NonMember {
+                openid,
+                external_userid: self.external_userid,
+            }),
+            (None, None) => Err(Error::decode(
+                api::AUTH_GETUSERINFO,
+                "neither userid nor openid",
+            )),
         }
     }
 }
@@ -100,8 +113,9 @@ impl Client {
         if code.is_empty() {
             return Err(Error::InvalidRequest("OAuth code is empty".into()));
         }
-        let info: UserInfoWire =
-            self.get_json(api::AUTH_GETUSERINFO, &[("code", code.to_owned())]).await?;
+        let info: UserInfoWire = self
+            .get_json(api::AUTH_GETUSERINFO, &[("code", code.to_owned())])
+            .await?;
         info.into_identity()
     }
 
@@ -110,8 +124,11 @@ impl Client {
         if user_ticket.is_empty() {
             return Err(Error::InvalidRequest("user_ticket is empty".into()));
         }
-        self.post_json(api::AUTH_GETUSERDETAIL, &serde_json::json!({ "user_ticket": user_ticket }))
-            .await
+        self.post_json(
+            api::AUTH_GETUSERDETAIL,
+            &serde_json::json!({ "user_ticket": user_ticket }),
+        )
+        .await
     }
 }
 
@@ -121,7 +138,9 @@ mod tests {
     use super::*;
 
     fn identity(json: &str) -> Result<UserIdentity> {
-        serde_json::from_str::<UserInfoWire>(json).unwrap().into_identity()
+        serde_json::from_str::<UserInfoWire>(json)
+            .unwrap()
+            .into_identity()
     }
 
     #[test]
@@ -129,15 +148,27 @@ mod tests {
         let member = identity(r#"{"errcode":0,"userid":"zhangsan","user_ticket":"T"}"#).unwrap();
         assert_eq!(
             member,
-            UserIdentity::Member { userid: "zhangsan".into(), user_ticket: Some("T".into()) }
+            UserIdentity::Member {
+                userid: "zhangsan".into(),
+                user_ticket: Some("T".into())
+            }
         );
         assert!(!format!("{member:?}").contains("\"T\""));
         let legacy = identity(r#"{"UserId":"lisi","DeviceId":"d"}"#).unwrap();
-        assert!(matches!(legacy, UserIdentity::Member { user_ticket: None, .. }));
+        assert!(matches!(
+            legacy,
+            UserIdentity::Member {
+                user_ticket: None,
+                ..
+            }
+        ));
         let outsider = identity(r#"{"openid":"o1","external_userid":""}"#).unwrap();
         assert_eq!(
             outsider,
-            UserIdentity::NonMember { openid: "o1".into(), external_userid: None }
+            UserIdentity::NonMember {
+                openid: "o1".into(),
+                external_userid: None
+            }
         );
         assert!(identity(r#"{"errcode":0}"#).is_err());
     }
@@ -145,7 +176,8 @@ mod tests {
     #[test]
     fn decodes_detail() {
         let d: UserDetail =
-            serde_json::from_str(r#"{"userid":"a","gender":"1","mobile":"138","extra":1}"#).unwrap();
+            serde_json::from_str(r#"{"userid":"a","gender":"1","mobile":"138","extra":1}"#)
+                .unwrap();
         assert_eq!(d.gender, Some(Gender::Male));
         assert_eq!(d.mobile.as_deref(), Some("138"));
         assert!(d.biz_mail.is_none());

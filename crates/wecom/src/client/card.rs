@@ -8,10 +8,14 @@ use std::collections::HashSet;
 
 use serde::{Deserialize, Serialize};
 
+use super::card_parts::{
+    ActionMenu, Button, ButtonSelection, CardAction, CardSource, EmphasisContent,
+    HorizontalContent, JumpItem, MainTitle, QuoteArea,
+};
 use super::{Error, Result};
 
 /// Maximum buttons in `button_list` (and items in `horizontal_content_list`).
-pub(super) const MAX_BUTTONS: usize = 6;
+const MAX_BUTTONS: usize = 6;
 
 /// Card type.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,199 +26,6 @@ pub enum CardType {
     TextNotice,
     /// Card with up to six buttons whose clicks arrive as `template_card_event`.
     ButtonInteraction,
-}
-
-/// The source line at the top of a card.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CardSource {
-    /// Icon URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub icon_url: Option<String>,
-    /// Source text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub desc: Option<String>,
-    /// 0 grey, 1 black, 2 red, 3 green.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub desc_color: Option<u8>,
-}
-
-/// One entry of the "…" menu.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionItem {
-    /// Entry text.
-    pub text: String,
-    /// Key reported in the click event.
-    pub key: String,
-}
-
-/// The "…" menu (needs `task_id`).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ActionMenu {
-    /// Menu description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub desc: Option<String>,
-    /// 1..=3 entries.
-    pub action_list: Vec<ActionItem>,
-}
-
-/// Title and description block.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MainTitle {
-    /// Title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub desc: Option<String>,
-}
-
-/// Big highlighted figure (text_notice).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmphasisContent {
-    /// The figure.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Its caption.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub desc: Option<String>,
-}
-
-/// Quoted block.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct QuoteArea {
-    /// 0 none, 1 URL, 2 mini program.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<u8>,
-    /// Target URL when `kind` = 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Mini program appid when `kind` = 2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appid: Option<String>,
-    /// Mini program page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pagepath: Option<String>,
-    /// Quote title.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// Quote text.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub quote_text: Option<String>,
-}
-
-/// One key/value line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HorizontalContent {
-    /// Key.
-    pub keyname: String,
-    /// Value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<String>,
-    /// 0 plain, 1 URL, 2 attachment (media_id), 3 member (userid).
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<u8>,
-    /// URL when `kind` = 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// media_id when `kind` = 2.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub media_id: Option<String>,
-    /// userid when `kind` = 3.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub userid: Option<String>,
-}
-
-/// A jump link (text_notice).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct JumpItem {
-    /// 0 none, 1 URL, 2 mini program.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<u8>,
-    /// Link text.
-    pub title: String,
-    /// URL when `kind` = 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Mini program appid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appid: Option<String>,
-    /// Mini program page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pagepath: Option<String>,
-}
-
-/// What tapping the card body does.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CardAction {
-    /// 1 URL, 2 mini program.
-    #[serde(rename = "type")]
-    pub kind: u8,
-    /// URL when `kind` = 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    /// Mini program appid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub appid: Option<String>,
-    /// Mini program page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pagepath: Option<String>,
-}
-
-impl CardAction {
-    /// Opens `url`.
-    pub fn url(url: impl Into<String>) -> Self {
-        Self { kind: 1, url: Some(url.into()), appid: None, pagepath: None }
-    }
-}
-
-/// One option of the drop-down.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SelectOption {
-    /// Option id (≤128 bytes).
-    pub id: String,
-    /// Option text.
-    pub text: String,
-}
-
-/// Drop-down above the buttons.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ButtonSelection {
-    /// Key reported in the click event (≤1024 bytes).
-    pub question_key: String,
-    /// Label.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    /// 1..=10 options.
-    pub option_list: Vec<SelectOption>,
-    /// Preselected option id.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_id: Option<String>,
-}
-
-/// A button.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Button {
-    /// Label.
-    pub text: String,
-    /// Style 1..=4.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub style: Option<u8>,
-    /// Key reported in `template_card_event`; required for callback buttons, unique.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub key: Option<String>,
-    /// 0 (default) callback, 1 URL.
-    #[serde(rename = "type", default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<u8>,
-    /// URL when `kind` = 1.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-}
-
-impl Button {
-    /// A callback button.
-    pub fn callback(text: impl Into<String>, key: impl Into<String>, style: u8) -> Self {
-        Self { text: text.into(), style: Some(style), key: Some(key.into()), kind: None, url: None }
-    }
 }
 
 /// A `template_card` body.
@@ -278,7 +89,10 @@ impl TemplateCard {
     pub fn text_notice(title: impl Into<String>, url: impl Into<String>) -> Self {
         Self {
             card_type: CardType::TextNotice,
-            main_title: Some(MainTitle { title: Some(title.into()), desc: None }),
+            main_title: Some(MainTitle {
+                title: Some(title.into()),
+                desc: None,
+            }),
             card_action: Some(CardAction::url(url)),
             ..Self::default()
         }
@@ -288,7 +102,9 @@ impl TemplateCard {
     pub fn validate(&self) -> Result<()> {
         let bad = |m: &str| Err(Error::InvalidRequest(format!("template_card: {m}")));
         match &self.task_id {
-            Some(id) if !is_valid_task_id(id) => return bad("task_id must match [0-9a-zA-Z_\\-@]{1,128}"),
+            Some(id) if !is_valid_task_id(id) => {
+                return bad("task_id must match [0-9a-zA-Z_\\-@]{1,128}");
+            }
             None if self.card_type == CardType::ButtonInteraction => {
                 return bad("button_interaction needs a task_id");
             }
@@ -315,11 +131,12 @@ impl TemplateCard {
         let mut keys = HashSet::new();
         for button in &self.button_list {
             match (button.kind.unwrap_or(0), &button.key) {
-                (0, Some(key)) if !key.is_empty() && key.len() <= 1024 => {
-                    if !keys.insert(key.as_str()) {
-                        return bad("button keys must be unique");
-                    }
+                (0, Some(key))
+                    if !key.is_empty() && key.len() <= 1024 && !keys.insert(key.as_str()) =>
+                {
+                    return bad("button keys must be unique");
                 }
+                (0, Some(key)) if !key.is_empty() && key.len() <= 1024 => {}
                 (0, _) => return bad("callback buttons need a key of 1 to 1024 bytes"),
                 (_, _) if button.url.as_deref().is_none_or(str::is_empty) => {
                     return bad("URL buttons need a url");
@@ -339,7 +156,9 @@ impl TemplateCard {
 /// `task_id`: 1..=128 bytes of `[0-9a-zA-Z_\-@]`.
 pub fn is_valid_task_id(id: &str) -> bool {
     (1..=128).contains(&id.len())
-        && id.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'@'))
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'@'))
 }
 
 #[cfg(test)]
@@ -349,11 +168,17 @@ mod tests {
 
     fn card() -> TemplateCard {
         TemplateCard {
-            main_title: Some(MainTitle { title: Some("巡检单 #42 待确认".into()), desc: None }),
+            main_title: Some(MainTitle {
+                title: Some("巡检单 #42 待确认".into()),
+                desc: None,
+            }),
             card_action: Some(CardAction::url("https://app.example.com/insp/42")),
             ..TemplateCard::button_interaction(
                 "insp-42-v1",
-                vec![Button::callback("通过", "approve", 1), Button::callback("驳回", "reject", 2)],
+                vec![
+                    Button::callback("通过", "approve", 1),
+                    Button::callback("驳回", "reject", 2),
+                ],
             )
         }
     }
@@ -372,7 +197,9 @@ mod tests {
     fn validates_cards() {
         assert!(card().validate().is_ok());
         let mut c = card();
-        c.button_list = (0..7).map(|i| Button::callback("b", i.to_string(), 1)).collect();
+        c.button_list = (0..7)
+            .map(|i| Button::callback("b", i.to_string(), 1))
+            .collect();
         assert!(c.validate().is_err());
         let mut c = card();
         c.button_list[1].key = Some("approve".into());
@@ -383,7 +210,11 @@ mod tests {
         let mut c = card();
         c.task_id = Some("bad id".into());
         assert!(c.validate().is_err());
-        assert!(TemplateCard::text_notice("t", "https://x").validate().is_ok());
+        assert!(
+            TemplateCard::text_notice("t", "https://x")
+                .validate()
+                .is_ok()
+        );
     }
 
     #[test]

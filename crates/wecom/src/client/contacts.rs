@@ -234,18 +234,22 @@ impl Client {
 
     /// `department/simplelist`: ids of the subtree under `id`.
     pub async fn department_simplelist(&self, id: Option<i64>) -> Result<Vec<SimpleDepartment>> {
-        let list: SimpleDepartmentList =
-            self.get_json(api::DEPARTMENT_SIMPLELIST, &id_query(id)).await?;
+        let list: SimpleDepartmentList = self
+            .get_json(api::DEPARTMENT_SIMPLELIST, &id_query(id))
+            .await?;
         Ok(list.department_id)
     }
 
     /// `user/list_id`: one page of (userid, department) rows; `limit` in 1..=10000.
     pub async fn user_list_id(&self, cursor: Option<&str>, limit: u32) -> Result<UserIdPage> {
         if !(1..=10_000).contains(&limit) {
-            return Err(Error::InvalidRequest("user/list_id limit must be 1..=10000".into()));
+            return Err(Error::InvalidRequest(
+                "user/list_id limit must be 1..=10000".into(),
+            ));
         }
         let cursor = cursor.filter(|c| !c.is_empty());
-        self.post_json(api::USER_LIST_ID, &ListIdRequest { cursor, limit }).await
+        self.post_json(api::USER_LIST_ID, &ListIdRequest { cursor, limit })
+            .await
     }
 
     /// Walks every page of `user/list_id`.
@@ -259,7 +263,10 @@ impl Client {
                 None => return Ok(rows),
                 // A repeated cursor would loop forever.
                 Some(next) if cursor.as_deref() == Some(next.as_str()) => {
-                    return Err(Error::decode(api::USER_LIST_ID, "next_cursor did not advance"));
+                    return Err(Error::decode(
+                        api::USER_LIST_ID,
+                        "next_cursor did not advance",
+                    ));
                 }
                 next => cursor = next,
             }
@@ -268,7 +275,8 @@ impl Client {
 
     /// `user/get`. Fails with 60011 for users outside the app's visibility.
     pub async fn user_get(&self, userid: &str) -> Result<User> {
-        self.get_json(api::USER_GET, &[("userid", userid.to_owned())]).await
+        self.get_json(api::USER_GET, &[("userid", userid.to_owned())])
+            .await
     }
 
     /// `user/simplelist` of one department (not recursive).
@@ -293,7 +301,8 @@ impl Client {
 
     /// `tag/get`: members of one tag.
     pub async fn tag_get(&self, tagid: i64) -> Result<TagMembers> {
-        self.get_json(api::TAG_GET, &[("tagid", tagid.to_string())]).await
+        self.get_json(api::TAG_GET, &[("tagid", tagid.to_string())])
+            .await
     }
 }
 

@@ -63,7 +63,10 @@ pub struct StoreError {
 impl StoreError {
     /// A store error with a message only.
     pub fn new(message: impl Into<String>) -> Self {
-        Self { message: message.into(), source: None }
+        Self {
+            message: message.into(),
+            source: None,
+        }
     }
 
     /// A store error wrapping the backend's error.
@@ -71,7 +74,10 @@ impl StoreError {
         message: impl Into<String>,
         source: impl Into<Box<dyn std::error::Error + Send + Sync>>,
     ) -> Self {
-        Self { message: message.into(), source: Some(source.into()) }
+        Self {
+            message: message.into(),
+            source: Some(source.into()),
+        }
     }
 }
 
@@ -142,13 +148,19 @@ impl Error {
         if err.is_timeout() {
             Self::Timeout { api }
         } else {
-            Self::Transport { api, source: err.without_url() }
+            Self::Transport {
+                api,
+                source: err.without_url(),
+            }
         }
     }
 
     /// Builds a [`Error::Decode`].
     pub(crate) fn decode(api: &'static str, message: impl Into<String>) -> Self {
-        Self::Decode { api, message: message.into() }
+        Self::Decode {
+            api,
+            message: message.into(),
+        }
     }
 
     /// The WeCom `errcode`, if WeCom answered with one.
@@ -221,7 +233,9 @@ impl Error {
 /// refreshing cannot fix a wrong secret and would only burn the gettoken quota.
 fn classify_errcode(api: &str, code: i64) -> RetryAdvice {
     match code {
-        errcode::ERR_BUSY | errcode::FREQ_LIMIT | errcode::CONCURRENCY_LIMIT => RetryAdvice::Backoff,
+        errcode::ERR_BUSY | errcode::FREQ_LIMIT | errcode::CONCURRENCY_LIMIT => {
+            RetryAdvice::Backoff
+        }
         errcode::INVALID_SECRET | errcode::INVALID_TOKEN | errcode::TOKEN_EXPIRED
             if api != api::GETTOKEN =>
         {
@@ -237,17 +251,27 @@ mod tests {
     use super::*;
 
     fn api_err(api: &'static str, code: i64) -> Error {
-        Error::Api { api, errcode: code, errmsg: "x".into() }
+        Error::Api {
+            api,
+            errcode: code,
+            errmsg: "x".into(),
+        }
     }
 
     #[test]
     fn classifies_token_errors() {
         for code in [40001, 40014, 42001] {
-            assert_eq!(api_err(api::MESSAGE_SEND, code).retry(), RetryAdvice::RefreshToken);
+            assert_eq!(
+                api_err(api::MESSAGE_SEND, code).retry(),
+                RetryAdvice::RefreshToken
+            );
             // gettoken answering these is a configuration problem.
             assert_eq!(api_err(api::GETTOKEN, code).retry(), RetryAdvice::Never);
         }
-        assert_eq!(api_err(api::GETTOKEN, errcode::INVALID_CORPID).retry(), RetryAdvice::Never);
+        assert_eq!(
+            api_err(api::GETTOKEN, errcode::INVALID_CORPID).retry(),
+            RetryAdvice::Never
+        );
     }
 
     #[test]
@@ -268,15 +292,26 @@ mod tests {
 
     #[test]
     fn classifies_http_and_local_errors() {
-        let http = |status| Error::Http { api: api::USER_GET, status };
+        let http = |status| Error::Http {
+            api: api::USER_GET,
+            status,
+        };
         assert!(http(502).is_retryable());
         assert!(http(502).outcome_unknown());
         assert_eq!(http(404).retry(), RetryAdvice::Never);
-        let timeout = Error::Timeout { api: api::MESSAGE_SEND };
+        let timeout = Error::Timeout {
+            api: api::MESSAGE_SEND,
+        };
         assert!(timeout.is_retryable());
         assert!(timeout.outcome_unknown());
-        assert_eq!(Error::InvalidRequest("x".into()).retry(), RetryAdvice::Never);
-        assert_eq!(Error::decode(api::USER_GET, "x").retry(), RetryAdvice::Never);
+        assert_eq!(
+            Error::InvalidRequest("x".into()).retry(),
+            RetryAdvice::Never
+        );
+        assert_eq!(
+            Error::decode(api::USER_GET, "x").retry(),
+            RetryAdvice::Never
+        );
         assert!(api_err(api::MESSAGE_SEND, -1).outcome_unknown());
         assert!(!api_err(api::MESSAGE_SEND, 45009).outcome_unknown());
         assert_eq!(api_err(api::USER_GET, 60011).errcode(), Some(60011));

@@ -28,39 +28,70 @@ pub(super) struct Raw {
     pub(super) body: Vec<u8>,
 }
 
-#[derive(serde::Deserialize)]
+/// `errcode`/`errmsg` of a JSON object body; `None` if the body is not a JSON object.
+/// (A derived struct would also accept JSON arrays.)
 struct Envelope {
     errcode: Option<i64>,
-    #[serde(default)]
     errmsg: String,
+}
+
+fn envelope(body: &[u8]) -> Option<Envelope> {
+    let value: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let object = value.as_object()?;
+    Some(Envelope {
+        errcode: object.get("errcode").and_then(serde_json::Value::as_i64),
+        errmsg: object
+            .get("errmsg")
+            .and_then(|m| m.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+    })
 }
 
 /// Checks a body against `errcode`. Missing `errcode` in a JSON answer is a decode error.
 pub(super) fn check(api: &'static str, raw: &Raw, expect: Expect) -> Result<()> {
     if expect == Expect::Media {
         // A file download carries Content-Disposition; WeCom errors are bare JSON.
-        if raw.headers.contains_key(reqwest::header::CONTENT_DISPOSITION) {
+        if raw
+            .headers
+            .contains_key(reqwest::header::CONTENT_DISPOSITION)
+        {
             return Ok(());
         }
-        return match serde_json::from_slice::<Envelope>(&raw.body) {
-            Ok(Envelope { errcode: Some(code), errmsg }) if code != 0 => api_error(api, code, errmsg),
-            Ok(Envelope { errcode: Some(_), .. }) => {
-                Err(Error::decode(api, "expected media bytes, got a JSON envelope"))
-            }
+        return match envelope(&raw.body) {
+            Some(Envelope {
+                errcode: Some(code),
+                errmsg,
+            }) if code != 0 => api_error(api, code, errmsg),
+            Some(Envelope {
+                errcode: Some(_), ..
+            }) => Err(Error::decode(
+                api,
+                "expected media bytes, got a JSON envelope",
+            )),
             _ => Ok(()),
         };
     }
-    match serde_json::from_slice::<Envelope>(&raw.body) {
-        Ok(Envelope { errcode: Some(0), .. }) => Ok(()),
-        Ok(Envelope { errcode: Some(code), errmsg }) => api_error(api, code, errmsg),
-        Ok(Envelope { errcode: None, .. }) => Err(Error::decode(api, "response has no errcode")),
-        Err(e) => Err(Error::decode(api, format!("not a JSON object: {e}"))),
+    match envelope(&raw.body) {
+        Some(Envelope {
+            errcode: Some(0), ..
+        }) => Ok(()),
+        Some(Envelope {
+            errcode: Some(code),
+            errmsg,
+        }) => api_error(api, code, errmsg),
+        Some(Envelope { errcode: None, .. }) => Err(Error::decode(api, "response has no errcode")),
+        None => Err(Error::decode(api, "response is not a JSON object")),
     }
 }
 
 fn api_error(api: &'static str, errcode: i64, errmsg: String) -> Result<()> {
     tracing::warn!(api, errcode, "wecom api error");
-    Err(Error::Api { api, errcode, errmsg })
+    Err(Error::Api {
+        api,
+        errcode,
+        errmsg,
+    })
 }
 
 /// Deserialises a checked JSON body.
@@ -98,15 +129,30 @@ impl Client {
         let status = response.status();
         if !status.is_success() {
             tracing::warn!(api, status = status.as_u16(), "wecom http error");
-            return Err(Error::Http { api, status: status.as_u16() });
+            return Err(Error::Http {
+                api,
+                status: status.as_u16(),
+            });
         }
         let headers = response.headers().clone();
-        let body = response.bytes().await.map_err(|e| Error::from_reqwest(api, e))?;
-        Ok(Raw { headers, body: Vec::from(body) })
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| Error::from_reqwest(api, e))?;
+        Ok(Raw {
+            headers,
+            body: Vec::from(body),
+        })
     }
 
     /// One attempt with `token` in the query.
-    async fn attempt<F>(&self, api: &'static str, expect: Expect, token: &str, build: &F) -> Result<Raw>
+    async fn attempt<F>(
+        &self,
+        api: &'static str,
+        expect: Expect,
+        token: &str,
+        build: &F,
+    ) -> Result<Raw>
     where
         F: Fn(Url) -> RequestBuilder,
     {
@@ -127,7 +173,11 @@ impl Client {
         let token = self.access_token().await?;
         match self.attempt(api, expect, &token, &build).await {
             Err(e) if e.retry() == RetryAdvice::RefreshToken => {
-                tracing::info!(api, errcode = e.errcode(), "access_token rejected; refreshing and replaying once");
+                tracing::info!(
+                    api,
+                    errcode = e.errcode(),
+                    "access_token rejected; refreshing and replaying once"
+                );
                 self.invalidate_access_token(&token).await;
                 let fresh = self.access_token().await?;
                 self.attempt(api, expect, &fresh, &build).await
@@ -142,7 +192,11 @@ impl Client {
         api: &'static str,
         query: &[(&str, String)],
     ) -> Result<T> {
-        let raw = self.authed(api, Expect::Json, |url| self.inner.http.get(url).query(query)).await?;
+        let raw = self
+            .authed(api, Expect::Json, |url| {
+                self.inner.http.get(url).query(query)
+            })
+            .await?;
         decode(api, &raw)
     }
 
@@ -170,7 +224,9 @@ impl Client {
     /// quota problems that retrying makes worse).
     pub(super) async fn fetch_access_token(&self) -> Result<Fetched> {
         let api = api::GETTOKEN;
-        self.inner.gettoken_calls.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.inner
+            .gettoken_calls
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let config = &self.inner.config;
         let mut url = self.endpoint(api);
         url.query_pairs_mut()
@@ -186,7 +242,9 @@ impl Client {
         }
         Ok(Fetched {
             value: parsed.access_token,
-            expires_in: parsed.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs),
+            expires_in: parsed
+                .expires_in
+                .map_or(DEFAULT_LIFETIME, Duration::from_secs),
         })
     }
 }
@@ -197,14 +255,28 @@ mod tests {
     use super::*;
 
     fn raw(body: &str) -> Raw {
-        Raw { headers: HeaderMap::new(), body: body.as_bytes().to_vec() }
+        Raw {
+            headers: HeaderMap::new(),
+            body: body.as_bytes().to_vec(),
+        }
     }
 
     #[test]
     fn checks_errcode() {
-        assert!(check(api::USER_GET, &raw(r#"{"errcode":0,"errmsg":"ok"}"#), Expect::Json).is_ok());
-        let e = check(api::USER_GET, &raw(r#"{"errcode":60011,"errmsg":"no privilege"}"#), Expect::Json)
-            .unwrap_err();
+        assert!(
+            check(
+                api::USER_GET,
+                &raw(r#"{"errcode":0,"errmsg":"ok"}"#),
+                Expect::Json
+            )
+            .is_ok()
+        );
+        let e = check(
+            api::USER_GET,
+            &raw(r#"{"errcode":60011,"errmsg":"no privilege"}"#),
+            Expect::Json,
+        )
+        .unwrap_err();
         assert_eq!(e.errcode(), Some(60011));
         assert_eq!(e.api(), Some(api::USER_GET));
         for bad in ["<html>", r#"{"errmsg":"ok"}"#, "[1]", ""] {
@@ -216,8 +288,12 @@ mod tests {
     #[test]
     fn checks_media_bodies() {
         assert!(check(api::MEDIA_GET, &raw("\u{89}PNG..."), Expect::Media).is_ok());
-        let e = check(api::MEDIA_GET, &raw(r#"{"errcode":40007,"errmsg":"invalid media_id"}"#), Expect::Media)
-            .unwrap_err();
+        let e = check(
+            api::MEDIA_GET,
+            &raw(r#"{"errcode":40007,"errmsg":"invalid media_id"}"#),
+            Expect::Media,
+        )
+        .unwrap_err();
         assert_eq!(e.errcode(), Some(40007));
         let mut file = raw(r#"{"errcode":1}"#);
         file.headers.insert(

@@ -131,10 +131,17 @@ impl Client {
                 self.inner.http.get(url).query(&[("media_id", media_id)])
             })
             .await?;
-        let header = |name| raw.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let header = |name| {
+            raw.headers
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
         Ok(Media {
             content_type: header(CONTENT_TYPE),
-            filename: header(CONTENT_DISPOSITION).as_deref().and_then(disposition_filename),
+            filename: header(CONTENT_DISPOSITION)
+                .as_deref()
+                .and_then(disposition_filename),
             bytes: raw.body,
         })
     }
@@ -150,7 +157,10 @@ mod tests {
             disposition_filename("attachment; filename=\"a b.jpg\""),
             Some("a b.jpg".to_owned())
         );
-        assert_eq!(disposition_filename("attachment; filename=x.amr"), Some("x.amr".to_owned()));
+        assert_eq!(
+            disposition_filename("attachment; filename=x.amr"),
+            Some("x.amr".to_owned())
+        );
         assert_eq!(disposition_filename("inline"), None);
     }
 

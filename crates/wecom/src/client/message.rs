@@ -1,4 +1,4 @@
-//! Application messages: send, update a template card, recall (§4.3–4.5).
+//! Application messages: send and recall (§4.3, §4.5).
 //!
 //! The client never resends a message on its own except the one token replay (WeCom
 //! refused the first attempt, so nothing was delivered). Timeouts are for the caller's
@@ -6,15 +6,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::card::TemplateCard;
+use super::body::{MessageBody, WireBody};
 use super::{Client, Error, Result, api, wire};
 
 /// Recipient limits of message/send.
 const MAX_USERS: usize = 1000;
 const MAX_PARTIES: usize = 100;
 const MAX_TAGS: usize = 100;
-/// text/markdown content limit in bytes.
-const MAX_CONTENT_BYTES: usize = 2048;
 /// duplicate_check_interval maximum (4 h).
 const MAX_DUP_INTERVAL: u32 = 4 * 3600;
 
@@ -35,12 +33,18 @@ pub struct Recipients {
 impl Recipients {
     /// These users.
     pub fn users<I: IntoIterator<Item = S>, S: Into<String>>(users: I) -> Self {
-        Self { users: users.into_iter().map(Into::into).collect(), ..Self::default() }
+        Self {
+            users: users.into_iter().map(Into::into).collect(),
+            ..Self::default()
+        }
     }
 
     /// `@all`.
     pub fn all() -> Self {
-        Self { all: true, ..Self::default() }
+        Self {
+            all: true,
+            ..Self::default()
+        }
     }
 
     fn validate(&self) -> Result<()> {
@@ -61,99 +65,21 @@ impl Recipients {
             return bad("more than 100 departments or tags");
         }
         // A `|` or an empty id would silently change the recipient list.
-        if self.users.iter().any(|u| u.is_empty() || u.contains('|') || u == "@all") {
+        if self
+            .users
+            .iter()
+            .any(|u| u.is_empty() || u.contains('|') || u == "@all")
+        {
             return bad("userids must be non-empty and contain no '|'");
         }
         Ok(())
     }
 
     fn touser(&self) -> Option<String> {
-        if self.all { Some("@all".to_owned()) } else { wire::join_pipe(&self.users) }
-    }
-}
-
-/// The content of a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "msgtype", rename_all = "snake_case")]
-pub enum MessageBody {
-    /// Plain text (≤2048 bytes; `\n` and `<a href>` allowed).
-    Text {
-        /// Content.
-        content: String,
-    },
-    /// Text card linking to `url`.
-    #[serde(rename = "textcard")]
-    TextCard {
-        /// Title (≤128 chars).
-        title: String,
-        /// Description (≤512 chars; div classes gray/highlight/normal).
-        description: String,
-        /// Link (≤2048 bytes).
-        url: String,
-        /// Button text (≤4 chars, default 详情).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        btntxt: Option<String>,
-    },
-    /// Markdown subset (≤2048 bytes; not shown in the WeChat plugin).
-    Markdown {
-        /// Content.
-        content: String,
-    },
-    /// Template card (message/send only).
-    TemplateCard(Box<TemplateCard>),
-}
-
-#[derive(Serialize)]
-struct Content<'a> {
-    content: &'a str,
-}
-
-#[derive(Serialize)]
-struct WireTextCard<'a> {
-    title: &'a str,
-    description: &'a str,
-    url: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    btntxt: Option<&'a str>,
-}
-
-/// `msgtype` plus the matching body object, flattened into a request.
-#[derive(Serialize)]
-#[serde(tag = "msgtype", rename_all = "snake_case")]
-pub(super) enum WireBody<'a> {
-    Text { text: Content<'a> },
-    Textcard { textcard: WireTextCard<'a> },
-    Markdown { markdown: Content<'a> },
-    TemplateCard { template_card: &'a TemplateCard },
-}
-
-impl MessageBody {
-    pub(super) fn validate(&self) -> Result<()> {
-        let bad = |m: &str| Err(Error::InvalidRequest(m.to_owned()));
-        match self {
-            Self::Text { content } | Self::Markdown { content } => {
-                if content.is_empty() || content.len() > MAX_CONTENT_BYTES {
-                    return bad("content must be 1 to 2048 bytes");
-                }
-            }
-            Self::TextCard { title, description, url, .. } => {
-                if title.is_empty() || description.is_empty() || url.is_empty() {
-                    return bad("textcard needs title, description and url");
-                }
-            }
-            Self::TemplateCard(card) => card.validate()?,
-        }
-        Ok(())
-    }
-
-    pub(super) fn wire(&self) -> WireBody<'_> {
-        match self {
-            Self::Text { content } => WireBody::Text { text: Content { content } },
-            Self::Markdown { content } => WireBody::Markdown { markdown: Content { content } },
-            Self::TextCard { title, description, url, btntxt } => WireBody::Textcard {
-                textcard: WireTextCard { title, description, url, btntxt: btntxt.as_deref() },
-            },
-            Self::TemplateCard(card) => WireBody::TemplateCard { template_card: card },
+        if self.all {
+            Some("@all".to_owned())
+        } else {
+            wire::join_pipe(&self.users)
         }
     }
 }
@@ -201,8 +127,13 @@ impl Message {
     pub fn validate(&self) -> Result<()> {
         self.to.validate()?;
         self.body.validate()?;
-        if self.duplicate_check_interval.is_some_and(|s| s == 0 || s > MAX_DUP_INTERVAL) {
-            return Err(Error::InvalidRequest("duplicate_check_interval must be 1..=14400".into()));
+        if self
+            .duplicate_check_interval
+            .is_some_and(|s| s == 0 || s > MAX_DUP_INTERVAL)
+        {
+            return Err(Error::InvalidRequest(
+                "duplicate_check_interval must be 1..=14400".into(),
+            ));
         }
         Ok(())
     }
@@ -221,8 +152,16 @@ impl Message {
                 to: Recipients {
                     all: false,
                     users: users.to_vec(),
-                    parties: if i == 0 { self.to.parties.clone() } else { Vec::new() },
-                    tags: if i == 0 { self.to.tags.clone() } else { Vec::new() },
+                    parties: if i == 0 {
+                        self.to.parties.clone()
+                    } else {
+                        Vec::new()
+                    },
+                    tags: if i == 0 {
+                        self.to.tags.clone()
+                    } else {
+                        Vec::new()
+                    },
                 },
                 ..self.clone()
             })
@@ -231,7 +170,7 @@ impl Message {
 }
 
 #[derive(Serialize)]
-struct SendRequest<'a> {
+pub(super) struct SendRequest<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     touser: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -252,7 +191,7 @@ struct SendRequest<'a> {
 }
 
 impl<'a> SendRequest<'a> {
-    fn new(message: &'a Message, agentid: i64) -> Self {
+    pub(super) fn new(message: &'a Message, agentid: i64) -> Self {
         Self {
             touser: message.to.touser(),
             toparty: wire::join_pipe(&message.to.parties),
@@ -296,7 +235,8 @@ impl Client {
     pub async fn send(&self, message: &Message) -> Result<SendResult> {
         let agentid = self.require_agent(api::MESSAGE_SEND)?;
         message.validate()?;
-        self.post_json(api::MESSAGE_SEND, &SendRequest::new(message, agentid)).await
+        self.post_json(api::MESSAGE_SEND, &SendRequest::new(message, agentid))
+            .await
     }
 
     /// Sends [`Message::split`] chunks in order and stops at the first failure, which is
@@ -324,9 +264,9 @@ impl Client {
         if msgid.is_empty() {
             return Err(Error::InvalidRequest("recall needs a msgid".into()));
         }
-        let _: serde_json::Value =
-            self.post_json(api::MESSAGE_RECALL, &serde_json::json!({ "msgid": msgid })).await?;
+        let _: serde_json::Value = self
+            .post_json(api::MESSAGE_RECALL, &serde_json::json!({ "msgid": msgid }))
+            .await?;
         Ok(())
     }
 }
-

@@ -17,8 +17,10 @@ use url::Url;
 pub mod api;
 mod appchat;
 mod auth;
+mod body;
 mod cache;
 mod card;
+mod card_parts;
 mod contacts;
 mod error;
 mod http;
@@ -33,26 +35,29 @@ mod wire;
 mod tests;
 
 pub use auth::{UserDetail, UserIdentity};
-pub use card::{
-    ActionItem, ActionMenu, Button, ButtonSelection, CardAction, CardSource, CardType,
-    EmphasisContent, HorizontalContent, JumpItem, MainTitle, QuoteArea, SelectOption,
-    TemplateCard, is_valid_task_id,
+pub use body::MessageBody;
+pub use card::{CardType, TemplateCard, is_valid_task_id};
+pub use card_parts::{
+    ActionItem, ActionMenu, Button, ButtonSelection, CardAction, CardSource, EmphasisContent,
+    HorizontalContent, JumpItem, MainTitle, QuoteArea, SelectOption,
 };
 pub use contacts::{
-    DeptUser, Department, Gender, SimpleDepartment, SimpleUser, Tag, TagMembers, TagUser, User,
+    Department, DeptUser, Gender, SimpleDepartment, SimpleUser, Tag, TagMembers, TagUser, User,
     UserIdPage,
 };
 pub use error::{Error, Result, RetryAdvice, StoreError, errcode};
 pub use media::{Media, MediaKind, UploadedMedia};
-pub use message::{Message, MessageBody, Recipients, SendResult};
+pub use message::{Message, Recipients, SendResult};
 pub use token::{CachedCredential, CredentialKind, LockToken, MemoryTokenStore, TokenStore};
 pub use update::{CardUpdate, UpdateCard};
 
 /// Default API host.
 pub const DEFAULT_API_BASE: &str = "https://qyapi.weixin.qq.com";
 
-/// An app secret. `Debug` prints `***` so it never reaches logs.
-#[derive(Clone, PartialEq, Eq)]
+/// An app secret. `Debug` prints `***` so it never reaches logs; it deserialises from a
+/// plain string but deliberately does not serialise.
+#[derive(Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(transparent)]
 pub struct Secret(String);
 
 impl Secret {
@@ -107,7 +112,11 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// A configuration with default host and timeouts.
-    pub fn new(corp_id: impl Into<String>, agent_id: Option<i64>, secret: impl Into<Secret>) -> Self {
+    pub fn new(
+        corp_id: impl Into<String>,
+        agent_id: Option<i64>,
+        secret: impl Into<Secret>,
+    ) -> Self {
         Self {
             api_base: default_api_base(),
             corp_id: corp_id.into(),
@@ -208,7 +217,9 @@ impl Client {
             gettoken_calls: AtomicU64::new(0),
             ticket_calls: AtomicU64::new(0),
         };
-        Ok(Self { inner: Arc::new(inner) })
+        Ok(Self {
+            inner: Arc::new(inner),
+        })
     }
 
     /// The configuration.

@@ -20,7 +20,8 @@ struct TicketResponse {
 impl Client {
     /// The corp `jsapi_ticket` for `wx.config`, cached per app.
     pub async fn jsapi_ticket(&self) -> Result<String> {
-        self.ticket(&self.inner.jsapi_ticket, api::JSAPI_TICKET, &[]).await
+        self.ticket(&self.inner.jsapi_ticket, api::JSAPI_TICKET, &[])
+            .await
     }
 
     /// The app ticket for `wx.agentConfig`; needs a client with an agent_id (the ticket
@@ -28,7 +29,8 @@ impl Client {
     pub async fn agent_config_ticket(&self) -> Result<String> {
         self.require_agent(api::AGENT_TICKET)?;
         let query = [("type", "agent_config".to_owned())];
-        self.ticket(&self.inner.agent_ticket, api::AGENT_TICKET, &query).await
+        self.ticket(&self.inner.agent_ticket, api::AGENT_TICKET, &query)
+            .await
     }
 
     /// Drops a jsapi_ticket if it is still the cached one (compare-and-delete).
@@ -51,7 +53,9 @@ impl Client {
             self.inner.ticket_calls.fetch_add(1, Ordering::Relaxed);
             // Decode by hand: a serde message could quote the ticket.
             let raw = self
-                .authed(api, super::http::Expect::Json, |url| self.inner.http.get(url).query(query))
+                .authed(api, super::http::Expect::Json, |url| {
+                    self.inner.http.get(url).query(query)
+                })
                 .await?;
             let parsed: TicketResponse = serde_json::from_slice(&raw.body)
                 .map_err(|_| Error::decode(api, "malformed ticket response"))?;
@@ -60,7 +64,9 @@ impl Client {
             }
             Ok(Fetched {
                 value: parsed.ticket,
-                expires_in: parsed.expires_in.map_or(DEFAULT_LIFETIME, Duration::from_secs),
+                expires_in: parsed
+                    .expires_in
+                    .map_or(DEFAULT_LIFETIME, Duration::from_secs),
             })
         })
         .await

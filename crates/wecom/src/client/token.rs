@@ -89,7 +89,9 @@ pub struct MemoryTokenStore {
 impl fmt::Debug for MemoryTokenStore {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let len = self.map().len();
-        f.debug_struct("MemoryTokenStore").field("entries", &len).finish()
+        f.debug_struct("MemoryTokenStore")
+            .field("entries", &len)
+            .finish()
     }
 }
 
@@ -101,7 +103,9 @@ impl MemoryTokenStore {
 
     // A poisoned map is still a valid map: every write replaces whole entries.
     fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, CachedCredential>> {
-        self.entries.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.entries
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -163,7 +167,10 @@ mod tests {
     use super::*;
 
     fn cred(v: &str) -> CachedCredential {
-        CachedCredential { value: v.into(), expires_at_unix_ms: 1 }
+        CachedCredential {
+            value: v.into(),
+            expires_at_unix_ms: 1,
+        }
     }
 
     #[test]
@@ -172,8 +179,14 @@ mod tests {
             CredentialKind::AccessToken.key("ww1", "1000002"),
             "wecom:access_token:ww1:1000002"
         );
-        assert_eq!(CredentialKind::JsapiTicket.key("ww1", "7"), "wecom:jsapi_ticket:ww1:7");
-        assert_eq!(CredentialKind::AgentTicket.key("ww1", "7"), "wecom:agent_ticket:ww1:7");
+        assert_eq!(
+            CredentialKind::JsapiTicket.key("ww1", "7"),
+            "wecom:jsapi_ticket:ww1:7"
+        );
+        assert_eq!(
+            CredentialKind::AgentTicket.key("ww1", "7"),
+            "wecom:agent_ticket:ww1:7"
+        );
     }
 
     #[test]

@@ -57,7 +57,9 @@ impl UpdateCard {
             atall: false,
             response_code: response_code.into(),
             enable_id_trans: false,
-            update: CardUpdate::ReplaceButton { replace_name: replace_name.into() },
+            update: CardUpdate::ReplaceButton {
+                replace_name: replace_name.into(),
+            },
         }
     }
 
@@ -67,7 +69,11 @@ impl UpdateCard {
         if self.response_code.is_empty() {
             return bad("response_code is required");
         }
-        if !self.atall && self.userids.is_empty() && self.partyids.is_empty() && self.tagids.is_empty() {
+        if !self.atall
+            && self.userids.is_empty()
+            && self.partyids.is_empty()
+            && self.tagids.is_empty()
+        {
             return bad("no recipients");
         }
         if self.userids.len() > 1000 || self.partyids.len() > 100 || self.tagids.len() > 100 {
@@ -84,7 +90,9 @@ impl UpdateCard {
 
     fn wire(&self, agentid: i64) -> UpdateRequest<'_> {
         let (button, template_card) = match &self.update {
-            CardUpdate::ReplaceButton { replace_name } => (Some(ReplaceName { replace_name }), None),
+            CardUpdate::ReplaceButton { replace_name } => {
+                (Some(ReplaceName { replace_name }), None)
+            }
             CardUpdate::Card(card) => (None, Some(&**card)),
         };
         UpdateRequest {
@@ -138,8 +146,9 @@ impl Client {
     pub async fn update_template_card(&self, update: &UpdateCard) -> Result<Vec<String>> {
         let agentid = self.require_agent(api::UPDATE_TEMPLATE_CARD)?;
         update.validate()?;
-        let answer: UpdateAnswer =
-            self.post_json(api::UPDATE_TEMPLATE_CARD, &update.wire(agentid)).await?;
+        let answer: UpdateAnswer = self
+            .post_json(api::UPDATE_TEMPLATE_CARD, &update.wire(agentid))
+            .await?;
         Ok(answer.invaliduser)
     }
 }

@@ -12,7 +12,13 @@ pub(super) fn join_pipe<T: ToString>(items: &[T]) -> Option<String> {
     if items.is_empty() {
         None
     } else {
-        Some(items.iter().map(ToString::to_string).collect::<Vec<_>>().join("|"))
+        Some(
+            items
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("|"),
+        )
     }
 }
 
@@ -25,15 +31,13 @@ fn scalar_to_string(v: Value) -> Option<String> {
 }
 
 fn split_list(v: Value) -> Vec<String> {
-    match v {
+    let items: Vec<String> = match v {
         Value::Array(items) => items.into_iter().filter_map(scalar_to_string).collect(),
         other => scalar_to_string(other)
             .map(|s| s.split('|').map(str::to_owned).collect())
             .unwrap_or_default(),
-    }
-    .into_iter()
-    .filter(|s| !s.is_empty())
-    .collect()
+    };
+    items.into_iter().filter(|s| !s.is_empty()).collect()
 }
 
 /// `"a|b"`, `["a","b"]`, `""`, `null` → strings.
