@@ -18,8 +18,8 @@ use crate::records::{
 use crate::state::{OAuthCode, Sim, random_token};
 use crate::{server, xml};
 
-/// Starts a simulator on `127.0.0.1:0` in the background of the current tokio runtime
-/// (works under `#[tokio::test]` and `#[actix_web::test]`).
+/// Starts a simulator on `127.0.0.1:0` on a background thread with its own runtime
+/// (works under `#[tokio::test]`, `#[actix_web::test]` and any other tokio runtime).
 pub async fn spawn(config: SimConfig) -> std::io::Result<SimHandle> {
     spawn_on(config, 0).await
 }
@@ -31,12 +31,21 @@ pub async fn spawn_on(config: SimConfig, port: u16) -> std::io::Result<SimHandle
     let sim = Arc::new(Sim::new(config));
     let server = server::start(Arc::clone(&sim), listener)?;
     let server_handle = server.handle();
-    let task = tokio::spawn(server);
+    // Its own thread and runtime: the server keeps answering (and stops cleanly on
+    // drop) whatever the caller's runtime does, e.g. a current-thread test runtime that
+    // is shutting down.
+    let thread = std::thread::Builder::new()
+        .name("wecom-sim".into())
+        .spawn(move || {
+            if let Err(e) = actix_web::rt::System::new().block_on(server) {
+                tracing::error!(error = %e, "wecom-sim server failed");
+            }
+        })?;
     Ok(SimHandle {
         sim,
         base_url: format!("http://{addr}"),
         server: server_handle,
-        task: Some(task),
+        thread: Some(thread),
     })
 }
 
@@ -46,7 +55,7 @@ pub struct SimHandle {
     sim: Arc<Sim>,
     base_url: String,
     server: ServerHandle,
-    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 /// Registers an OAuth code; an unknown userid stands for a non-member (openid answer).
@@ -302,8 +311,9 @@ impl SimHandle {
     /// Stops the server and waits for it.
     pub async fn shutdown(mut self) {
         self.server.stop(false).await;
-        if let Some(task) = self.task.take() {
-            let _ = task.await;
+        // The server thread is past its last await once stop completed.
+        if let Some(thread) = self.thread.take() {
+            drop(tokio::task::spawn_blocking(move || thread.join()).await);
         }
     }
 

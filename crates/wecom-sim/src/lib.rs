@@ -10,6 +10,8 @@
 //!
 //! Errcodes are listed in [`codes`]; the ones no public source confirms are marked there.
 
+#![warn(missing_docs)]
+
 mod callback;
 pub mod codes;
 mod config;

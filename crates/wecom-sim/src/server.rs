@@ -171,6 +171,7 @@ async fn dispatch(req: HttpRequest, body: Bytes, sim: web::Data<Sim>) -> HttpRes
         }
     };
     call.at_ms = now;
+    tracing::debug!(path = %call.path, status = call.http_status, errcode = ?call.errcode, "wecom call");
     st.record(call);
     response
 }

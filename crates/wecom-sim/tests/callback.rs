@@ -39,7 +39,7 @@ async fn handler(req: HttpRequest, body: web::Bytes, st: web::Data<AppState>) ->
     let n = st.posts.fetch_add(1, Ordering::SeqCst);
     if n < st.fail_first {
         if st.slow {
-            tokio::time::sleep(Duration::from_millis(800)).await;
+            tokio::time::sleep(Duration::from_millis(1600)).await;
         } else {
             return HttpResponse::InternalServerError().finish();
         }
@@ -80,7 +80,7 @@ async fn app_server(state: AppState) -> (CallbackTarget, web::Data<AppState>) {
 
 fn fast_config() -> SimConfig {
     SimConfig {
-        callback_timeout: Duration::from_millis(300),
+        callback_timeout: Duration::from_millis(1000),
         verify_timeout: Duration::from_secs(5),
         ..SimConfig::default()
     }
@@ -127,7 +127,7 @@ async fn retries_on_non_200_until_delivered() {
     assert!(d.delivered);
     let statuses: Vec<_> = d.attempts.iter().map(|a| a.status).collect();
     assert_eq!(statuses, vec![Some(500), Some(500), Some(200)]);
-    assert_eq!(app.received.lock().expect("lock").as_slice(), [xml.clone()]);
+    assert_eq!(*app.received.lock().expect("lock"), vec![xml.clone()]);
     let parsed = wecom::event::parse(xml.as_bytes(), 1 << 20).expect("parses");
     assert_eq!(parsed.from_user, "zhangsan");
 }

@@ -20,6 +20,8 @@ enum Kind {
 }
 
 const MAX_DEPTH: u8 = 5;
+/// Project departments that run work crews (班组).
+const CREW_DEPTS: &[&str] = &["工程部", "安全部", "质量部", "物资部", "技术部", "设备部"];
 const MOBILE_PREFIXES: &[&str] = &["138", "139", "150", "151", "186", "187", "135", "177"];
 
 /// Generates the org described by `spec`; the same spec always gives the same org.
@@ -86,7 +88,7 @@ fn departments(rng: &mut SplitMix, count: usize) -> (Vec<Department>, Vec<Kind>)
         // functions stay leaves, as in a real construction company.
         let container = match kind {
             Kind::Team | Kind::Root => false,
-            Kind::Function => kinds[p] == Kind::Project,
+            Kind::Function => kinds[p] == Kind::Project && CREW_DEPTS.contains(&base.as_str()),
             Kind::Branch | Kind::Project => true,
         };
         if container && depth[idx] < MAX_DEPTH {

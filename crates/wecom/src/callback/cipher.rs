@@ -49,7 +49,7 @@ impl Cipher {
         &self,
         buf: &'a mut [u8],
     ) -> Result<&'a [u8], CallbackError> {
-        if buf.is_empty() || buf.len() % 16 != 0 {
+        if buf.is_empty() || !buf.len().is_multiple_of(16) {
             return Err(CallbackError::BadCiphertextLength(buf.len()));
         }
         let len = buf.len();

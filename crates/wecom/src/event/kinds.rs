@@ -10,6 +10,9 @@ use crate::xml::{Element, Node};
 /// The payload of a callback, by `MsgType`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "msg_type", rename_all = "snake_case")]
+// One short-lived value per callback: boxing the large member events would cost an
+// allocation on every callback to save stack space nobody needs.
+#[allow(clippy::large_enum_variant)]
 pub enum Body {
     /// A text message to the app.
     Text {

@@ -83,10 +83,10 @@ impl Inbound {
         if let Some(msg_id) = &self.msg_id {
             return format!("msg:{msg_id}");
         }
-        if let Body::Event(Event::TemplateCard(card)) = &self.body {
-            if let Some(code) = &card.response_code {
-                return format!("card:{code}");
-            }
+        if let Body::Event(Event::TemplateCard(card)) = &self.body
+            && let Some(code) = &card.response_code
+        {
+            return format!("card:{code}");
         }
         let mut hasher = Sha1::new();
         hasher.update(plaintext);
