@@ -31,7 +31,12 @@ pub fn run(extra: &[String]) -> Result<(), String> {
     )?;
     // One closing line for the whole run, so CI sees the real count rather than the last
     // test binary's (which may be a binary crate with no tests).
-    println!("tests: {} passed, {} failed", totals.passed, totals.failed);
+    let _ = writeln!(
+        std::io::stdout(),
+        "tests: {} passed, {} failed",
+        totals.passed,
+        totals.failed
+    );
     Ok(())
 }
 
