@@ -69,46 +69,86 @@ impl Element {
     }
 }
 
-/// A parsed element borrowing names and, where possible, text from the input.
+/// A parsed document: every element in one arena, names and (where possible) text
+/// borrowed from the input.
 ///
-/// Building an owned tree costs two allocations per element, which dominated callback
-/// handling in the benchmark; events only copy the fields they keep.
+/// A tree of individually allocated nodes cost two allocations per element, which
+/// dominated callback handling in the benchmark; events copy only the fields they keep.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(crate) struct Node<'a> {
-    pub(crate) name: &'a str,
-    pub(crate) text: Cow<'a, str>,
-    pub(crate) children: Vec<Node<'a>>,
+pub(crate) struct Doc<'a> {
+    slots: Vec<Slot<'a>>,
 }
 
-impl<'a> Node<'a> {
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Slot<'a> {
+    name: &'a str,
+    text: Cow<'a, str>,
+    first_child: Option<usize>,
+    next_sibling: Option<usize>,
+}
+
+impl<'a> Doc<'a> {
+    /// The root element.
+    pub(crate) fn root(&self) -> Node<'_, 'a> {
+        Node { doc: self, idx: 0 }
+    }
+}
+
+/// One element of a [`Doc`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node<'d, 'a> {
+    doc: &'d Doc<'a>,
+    idx: usize,
+}
+
+impl<'d, 'a> Node<'d, 'a> {
+    fn slot(self) -> &'d Slot<'a> {
+        &self.doc.slots[self.idx]
+    }
+
+    /// The element's name.
+    pub(crate) fn name(self) -> &'d str {
+        self.slot().name
+    }
+
+    /// The element's trimmed text.
+    pub(crate) fn text(self) -> &'d str {
+        &self.slot().text
+    }
+
+    /// Child elements in document order.
+    pub(crate) fn children(self) -> impl Iterator<Item = Node<'d, 'a>> {
+        let doc = self.doc;
+        std::iter::successors(self.slot().first_child, move |&i| doc.slots[i].next_sibling)
+            .map(move |idx| Node { doc, idx })
+    }
+
     /// First child whose name matches `name` ignoring ASCII case.
-    pub(crate) fn child(&self, name: &str) -> Option<&Node<'a>> {
-        self.children
-            .iter()
-            .find(|c| c.name.eq_ignore_ascii_case(name))
+    pub(crate) fn child(self, name: &str) -> Option<Node<'d, 'a>> {
+        self.children()
+            .find(|c| c.name().eq_ignore_ascii_case(name))
     }
 
     /// All children whose name matches `name` ignoring ASCII case.
-    pub(crate) fn children_named<'s>(
-        &'s self,
-        name: &'s str,
-    ) -> impl Iterator<Item = &'s Node<'a>> + 's {
-        self.children
-            .iter()
-            .filter(move |c| c.name.eq_ignore_ascii_case(name))
+    pub(crate) fn children_named<'n>(
+        self,
+        name: &'n str,
+    ) -> impl Iterator<Item = Node<'d, 'a>> + use<'d, 'a, 'n> {
+        self.children()
+            .filter(move |c| c.name().eq_ignore_ascii_case(name))
     }
 
     /// Text of the first child named `name`, if present (possibly empty).
-    pub(crate) fn text_of(&self, name: &str) -> Option<&str> {
-        self.child(name).map(|c| c.text.as_ref())
+    pub(crate) fn text_of(self, name: &str) -> Option<&'d str> {
+        self.child(name).map(Node::text)
     }
 
     /// An owned copy, for keeping unknown payloads whole.
-    pub(crate) fn to_element(&self) -> Element {
+    pub(crate) fn to_element(self) -> Element {
         Element {
-            name: self.name.to_owned(),
-            text: self.text.clone().into_owned(),
-            children: self.children.iter().map(Node::to_element).collect(),
+            name: self.name().to_owned(),
+            text: self.text().to_owned(),
+            children: self.children().map(Node::to_element).collect(),
         }
     }
 }
@@ -166,8 +206,15 @@ fn trim_end(text: Cow<'_, str>) -> Cow<'_, str> {
     }
 }
 
-/// Parses `input` (at most `limit` bytes) into its root element.
-pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Node<'_>, XmlError> {
+/// An element still open while parsing: its slot, its text so far, its last child.
+struct Open<'a> {
+    idx: usize,
+    text: TextBuf<'a>,
+    last_child: Option<usize>,
+}
+
+/// Parses `input` (at most `limit` bytes) into a document.
+pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Doc<'_>, XmlError> {
     if input.len() > limit {
         return Err(XmlError::TooLarge {
             size: input.len(),
@@ -176,21 +223,26 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Node<'_>, XmlError> {
     }
     let text = std::str::from_utf8(input).map_err(|_| XmlError::Malformed("not utf-8".into()))?;
     let mut reader = Reader::from_str(text);
-    let mut stack: Vec<(Node<'_>, TextBuf<'_>)> = Vec::new();
-    let mut elements = 0usize;
-    let mut root: Option<Node<'_>> = None;
+    let mut doc = Doc {
+        // WeCom payloads average about one element per 25 bytes.
+        slots: Vec::with_capacity(input.len() / 25 + 4),
+    };
+    let mut stack: Vec<Open<'_>> = Vec::with_capacity(8);
+    let mut closed_root = false;
     loop {
         let event = reader
             .read_event()
             .map_err(|e| XmlError::Malformed(e.to_string()))?;
         match event {
-            Event::Start(start) => open(&mut stack, &root, &mut elements, tag_name(text, &start)?)?,
+            Event::Start(start) => {
+                open(&mut doc, &mut stack, closed_root, tag_name(text, &start)?)?;
+            }
             Event::Empty(start) => {
-                open(&mut stack, &root, &mut elements, tag_name(text, &start)?)?;
-                close(&mut stack, &mut root);
+                open(&mut doc, &mut stack, closed_root, tag_name(text, &start)?)?;
+                closed_root |= close(&mut doc, &mut stack);
             }
             // quick-xml has already checked that the end tag matches the open one.
-            Event::End(_) => close(&mut stack, &mut root),
+            Event::End(_) => closed_root |= close(&mut doc, &mut stack),
             Event::Text(t) => append_text(&mut stack, utf8(text, t.into_inner())?)?,
             Event::CData(c) => append_text(&mut stack, utf8(text, c.into_inner())?)?,
             Event::GeneralRef(r) => {
@@ -205,7 +257,10 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Node<'_>, XmlError> {
     if !stack.is_empty() {
         return Err(XmlError::Malformed("unclosed element".into()));
     }
-    root.ok_or_else(|| XmlError::Malformed("no root element".into()))
+    if doc.slots.is_empty() {
+        return Err(XmlError::Malformed("no root element".into()));
+    }
+    Ok(doc)
 }
 
 /// Text bytes as `&str`. A str reader borrows them from the input, which is already known
@@ -236,49 +291,52 @@ fn tag_name<'a>(input: &'a str, start: &BytesStart<'_>) -> Result<&'a str, XmlEr
 }
 
 fn open<'a>(
-    stack: &mut Vec<(Node<'a>, TextBuf<'a>)>,
-    root: &Option<Node<'a>>,
-    elements: &mut usize,
+    doc: &mut Doc<'a>,
+    stack: &mut Vec<Open<'a>>,
+    closed_root: bool,
     name: &'a str,
 ) -> Result<(), XmlError> {
-    if root.is_some() {
+    if closed_root {
         return Err(XmlError::Malformed("content after the root element".into()));
     }
-    *elements += 1;
-    if *elements > MAX_ELEMENTS {
+    if doc.slots.len() >= MAX_ELEMENTS {
         return Err(XmlError::Refused("too many elements"));
     }
     if stack.len() >= MAX_DEPTH {
         return Err(XmlError::Refused("nesting too deep"));
     }
-    stack.push((
-        Node {
-            name,
-            ..Node::default()
-        },
-        TextBuf::default(),
-    ));
+    let idx = doc.slots.len();
+    doc.slots.push(Slot {
+        name,
+        ..Slot::default()
+    });
+    if let Some(parent) = stack.last_mut() {
+        match parent.last_child.replace(idx) {
+            Some(previous) => doc.slots[previous].next_sibling = Some(idx),
+            None => doc.slots[parent.idx].first_child = Some(idx),
+        }
+    }
+    stack.push(Open {
+        idx,
+        text: TextBuf::default(),
+        last_child: None,
+    });
     Ok(())
 }
 
-fn close<'a>(stack: &mut Vec<(Node<'a>, TextBuf<'a>)>, root: &mut Option<Node<'a>>) {
-    let Some((mut node, text)) = stack.pop() else {
-        return;
+/// Closes the innermost element; true when that was the root.
+fn close<'a>(doc: &mut Doc<'a>, stack: &mut Vec<Open<'a>>) -> bool {
+    let Some(open) = stack.pop() else {
+        return false;
     };
-    node.text = text.finish();
-    match stack.last_mut() {
-        Some((parent, _)) => parent.children.push(node),
-        None => *root = Some(node),
-    }
+    doc.slots[open.idx].text = open.text.finish();
+    stack.is_empty()
 }
 
-fn append_text<'a>(
-    stack: &mut [(Node<'a>, TextBuf<'a>)],
-    text: Cow<'a, str>,
-) -> Result<(), XmlError> {
+fn append_text<'a>(stack: &mut [Open<'a>], text: Cow<'a, str>) -> Result<(), XmlError> {
     match stack.last_mut() {
-        Some((_, buf)) => {
-            buf.push(text);
+        Some(open) => {
+            open.text.push(text);
             Ok(())
         }
         // Whitespace around the root is fine; anything else is not XML.
@@ -317,7 +375,7 @@ mod tests {
     use super::*;
 
     fn parse_str(s: &str) -> Result<Element, XmlError> {
-        parse(s.as_bytes(), 1 << 20).map(|n| n.to_element())
+        parse(s.as_bytes(), 1 << 20).map(|d| d.root().to_element())
     }
 
     #[test]
@@ -360,7 +418,7 @@ mod tests {
         let deep = "<a>".repeat(40) + &"</a>".repeat(40);
         assert_eq!(parse_str(&deep), Err(XmlError::Refused("nesting too deep")));
         assert!(matches!(
-            parse(b"<xml/>", 3).map(|n| n.to_element()),
+            parse(b"<xml/>", 3).map(|d| d.root().to_element()),
             Err(XmlError::TooLarge { size: 6, limit: 3 })
         ));
     }

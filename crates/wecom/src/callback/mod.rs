@@ -161,10 +161,11 @@ impl CallbackCrypto {
 
     /// Reads the POST envelope without verifying anything.
     pub fn parse_envelope(&self, body: &[u8]) -> Result<Envelope, CallbackError> {
-        let root = xml::parse(body, self.max_len).map_err(|e| match e {
+        let doc = xml::parse(body, self.max_len).map_err(|e| match e {
             xml::XmlError::TooLarge { size, limit } => CallbackError::TooLarge { size, limit },
             other => CallbackError::MalformedEnvelope(other.to_string()),
         })?;
+        let root = doc.root();
         let encrypt = root
             .text_of("Encrypt")
             .filter(|e| !e.is_empty())

@@ -55,7 +55,7 @@ pub struct SpDetail {
     pub sp_time: Option<i64>,
 }
 
-pub(super) fn parse(root: &Node<'_>) -> Result<ApprovalChange, EventError> {
+pub(super) fn parse(root: Node<'_, '_>) -> Result<ApprovalChange, EventError> {
     let info = root
         .child("ApprovalInfo")
         .ok_or(EventError::MissingField("ApprovalInfo"))?;

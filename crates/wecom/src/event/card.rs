@@ -31,7 +31,7 @@ pub struct SelectedItem {
     pub option_ids: Vec<String>,
 }
 
-pub(super) fn parse(el: &Node<'_>) -> Result<TemplateCardEvent, EventError> {
+pub(super) fn parse(el: Node<'_, '_>) -> Result<TemplateCardEvent, EventError> {
     let selected_items = el
         .child("SelectedItems")
         .map(|items| {
@@ -43,7 +43,7 @@ pub(super) fn parse(el: &Node<'_>) -> Result<TemplateCardEvent, EventError> {
                         .child("OptionIds")
                         .map(|ids| {
                             ids.children_named("OptionId")
-                                .map(|o| o.text.to_string())
+                                .map(|o| o.text().to_owned())
                                 .collect()
                         })
                         .unwrap_or_default(),

@@ -125,7 +125,7 @@ pub struct TagChange {
     pub del_party_items: Vec<i64>,
 }
 
-pub(super) fn parse(el: &Node<'_>) -> Result<ContactChange, EventError> {
+pub(super) fn parse(el: Node<'_, '_>) -> Result<ContactChange, EventError> {
     let kind = req_str(el, "ChangeType")?;
     Ok(match kind.as_str() {
         "create_user" => ContactChange::CreateUser(user(el)?),
@@ -152,7 +152,7 @@ pub(super) fn parse(el: &Node<'_>) -> Result<ContactChange, EventError> {
     })
 }
 
-fn user(el: &Node<'_>) -> Result<UserChange, EventError> {
+fn user(el: Node<'_, '_>) -> Result<UserChange, EventError> {
     let is_leader_in_dept = opt_list::<u8>(el, "IsLeaderInDept")?
         .map(|flags| flags.into_iter().map(|f| f == 1).collect());
     let ext_attr = el
@@ -182,7 +182,7 @@ fn user(el: &Node<'_>) -> Result<UserChange, EventError> {
     })
 }
 
-fn ext_item(item: &Node<'_>) -> Result<ExtAttr, EventError> {
+fn ext_item(item: Node<'_, '_>) -> Result<ExtAttr, EventError> {
     let kind: u8 = opt_num(item, "Type")?.unwrap_or(0);
     let (value, title) = match (kind, item.child("Web"), item.child("Text")) {
         (1, Some(web), _) => (
@@ -200,7 +200,7 @@ fn ext_item(item: &Node<'_>) -> Result<ExtAttr, EventError> {
     })
 }
 
-fn party(el: &Node<'_>) -> Result<PartyChange, EventError> {
+fn party(el: Node<'_, '_>) -> Result<PartyChange, EventError> {
     Ok(PartyChange {
         id: req_num(el, "Id")?,
         name: opt_str(el, "Name"),

@@ -197,7 +197,7 @@ impl Event {
     }
 }
 
-pub(super) fn parse_body(root: &Node<'_>, msg_type: &str) -> Result<Body, EventError> {
+pub(super) fn parse_body(root: Node<'_, '_>, msg_type: &str) -> Result<Body, EventError> {
     Ok(match msg_type {
         "text" => Body::Text {
             content: root.text_of("Content").unwrap_or_default().to_owned(),
@@ -234,7 +234,7 @@ pub(super) fn parse_body(root: &Node<'_>, msg_type: &str) -> Result<Body, EventE
     })
 }
 
-fn parse_event(root: &Node<'_>) -> Result<Event, EventError> {
+fn parse_event(root: Node<'_, '_>) -> Result<Event, EventError> {
     let name = req_str(root, "Event")?;
     let key = || opt_str(root, "EventKey").unwrap_or_default();
     Ok(match name.as_str() {

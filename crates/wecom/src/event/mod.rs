@@ -58,15 +58,16 @@ pub struct Inbound {
 
 /// Parses decrypted callback XML (at most `max_len` bytes).
 pub fn parse(xml: &[u8], max_len: usize) -> Result<Inbound, EventError> {
-    let root = crate::xml::parse(xml, max_len)?;
-    let msg_type = req_str(&root, "MsgType")?;
-    let body = kinds::parse_body(&root, &msg_type)?;
+    let doc = crate::xml::parse(xml, max_len)?;
+    let root = doc.root();
+    let msg_type = req_str(root, "MsgType")?;
+    let body = kinds::parse_body(root, &msg_type)?;
     Ok(Inbound {
-        to_user: opt_str(&root, "ToUserName").unwrap_or_default(),
-        from_user: req_str(&root, "FromUserName")?,
-        create_time: req_num(&root, "CreateTime")?,
-        agent_id: opt_num(&root, "AgentID")?,
-        msg_id: opt_str(&root, "MsgId"),
+        to_user: opt_str(root, "ToUserName").unwrap_or_default(),
+        from_user: req_str(root, "FromUserName")?,
+        create_time: req_num(root, "CreateTime")?,
+        agent_id: opt_num(root, "AgentID")?,
+        msg_id: opt_str(root, "MsgId"),
         body,
     })
 }
