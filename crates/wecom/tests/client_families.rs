@@ -162,14 +162,7 @@ fn card(task_id: &str) -> Message {
 async fn messages_cards_updates_and_recall() {
     let sim = sim().await;
     let client = app_client(&sim);
-    let org = sim.org();
-    let active: Vec<_> = org
-        .users
-        .iter()
-        .filter(|u| u.status == 1)
-        .take(2)
-        .map(|u| u.userid.clone())
-        .collect();
+    let active = common::active_users(&sim, 2);
 
     let text = Message::new(
         Recipients::users([active[0].clone(), "ghost".into()]),
@@ -256,14 +249,7 @@ async fn messages_cards_updates_and_recall() {
 async fn a_send_that_timed_out_is_not_resent_by_the_client() {
     let sim = sim().await;
     let client = app_client(&sim);
-    let user = sim
-        .org()
-        .users
-        .iter()
-        .find(|u| u.status == 1)
-        .expect("active")
-        .userid
-        .clone();
+    let user = common::active_users(&sim, 1).remove(0);
     client.tag_list().await.expect("warm");
     fault(
         &sim,
@@ -289,14 +275,7 @@ async fn a_send_that_timed_out_is_not_resent_by_the_client() {
 async fn oauth_codes_work_once() {
     let sim = sim().await;
     let client = app_client(&sim);
-    let user = sim
-        .org()
-        .users
-        .iter()
-        .find(|u| u.status == 1)
-        .expect("active")
-        .userid
-        .clone();
+    let user = common::active_users(&sim, 1).remove(0);
     let code = sim.issue_oauth_code(&user);
     match client.get_user_info(&code).await.expect("member") {
         UserIdentity::Member { userid, .. } => assert_eq!(userid, user),
@@ -387,14 +366,7 @@ async fn media_round_trip() {
 async fn app_chats() {
     let sim = sim().await;
     let client = app_client(&sim);
-    let members: Vec<String> = sim
-        .org()
-        .users
-        .iter()
-        .filter(|u| u.status == 1)
-        .take(3)
-        .map(|u| u.userid.clone())
-        .collect();
+    let members = common::active_users(&sim, 3);
     let chatid = client
         .appchat_create("三号工地协调群", &members[0], &members, Some("site3"))
         .await

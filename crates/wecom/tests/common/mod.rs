@@ -40,3 +40,18 @@ pub fn contacts_client(sim: &SimHandle) -> Client {
     )
     .expect("client builds")
 }
+
+/// The first `n` active members of the generated directory.
+#[allow(dead_code, reason = "not every test binary uses it")]
+pub fn active_users(sim: &SimHandle, n: usize) -> Vec<String> {
+    let org = sim.org();
+    let users: Vec<String> = org
+        .users
+        .iter()
+        .filter(|u| u.status == 1)
+        .take(n)
+        .map(|u| u.userid.clone())
+        .collect();
+    assert_eq!(users.len(), n, "the generated org has {n} active members");
+    users
+}
