@@ -1,0 +1,11 @@
+//! The JSON contract between the H5 workbench and the server.
+//!
+//! Only serde types live here, so the crate builds for `wasm32-unknown-unknown` and both
+//! sides share one definition of every field. It does not depend on `domain`: the server
+//! maps domain values to these types, so a domain change never silently changes the wire.
+
+mod error;
+mod health;
+
+pub use error::{ApiError, ErrorCode};
+pub use health::{Check, Readiness};

@@ -1,0 +1,217 @@
+//! Typed settings: `config/default.toml` → `--config FILE` → `GANTRY__SECTION__KEY`.
+//!
+//! Secrets are [`Secret`]s, whose `Debug` prints `***`, so logging the settings is safe.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use wecom::client::Secret;
+
+const DEFAULTS: &str = include_str!("../../../config/default.toml");
+
+/// Everything Gantry reads from configuration.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// HTTP server.
+    pub server: ServerSettings,
+    /// Database.
+    pub database: DatabaseSettings,
+    /// Cache and coordination.
+    pub cache: CacheSettings,
+    /// The WeCom app.
+    pub wecom: WecomSettings,
+    /// Background workers.
+    pub workers: WorkerSettings,
+}
+
+/// `[server]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// Listen address.
+    pub bind: String,
+    /// SQLite file and callback spool folder.
+    pub data_dir: PathBuf,
+    /// Public base URL.
+    pub public_url: String,
+    /// Largest callback body accepted.
+    pub max_callback_bytes: usize,
+    /// HTTP worker threads (0 = per core).
+    pub workers: usize,
+}
+
+/// `[database]`.
+#[derive(Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `sqlite://…` or `postgres://…`.
+    pub url: Secret,
+    /// Pool size.
+    pub max_connections: u32,
+    /// Longest wait for a pooled connection.
+    pub acquire_timeout_ms: u64,
+}
+
+impl std::fmt::Debug for DatabaseSettings {
+    // The URL may carry a password: show only the scheme.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scheme = self.url.expose().split(':').next().unwrap_or_default();
+        f.debug_struct("DatabaseSettings")
+            .field("url", &format_args!("{scheme}://***"))
+            .field("max_connections", &self.max_connections)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `[cache]`.
+#[derive(Clone, Deserialize)]
+pub struct CacheSettings {
+    /// `memory` or `redis://…`.
+    pub url: Secret,
+    /// Key prefix.
+    pub namespace: String,
+}
+
+impl std::fmt::Debug for CacheSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = if self.url.expose() == "memory" { "memory" } else { "redis://***" };
+        f.debug_struct("CacheSettings")
+            .field("url", &kind)
+            .field("namespace", &self.namespace)
+            .finish()
+    }
+}
+
+/// `[wecom]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WecomSettings {
+    /// CorpID.
+    pub corp_id: String,
+    /// AgentId of the app.
+    pub agent_id: i64,
+    /// App secret.
+    pub secret: Secret,
+    /// Callback Token.
+    pub token: Secret,
+    /// Callback EncodingAESKey.
+    pub encoding_aes_key: Secret,
+    /// 通讯录同步 secret (optional).
+    pub contacts_secret: Secret,
+    /// 通讯录同步 event server Token (optional).
+    pub contacts_token: Secret,
+    /// 通讯录同步 event server EncodingAESKey (optional).
+    pub contacts_encoding_aes_key: Secret,
+    /// qyapi base URL.
+    pub api_base: String,
+    /// OAuth authorize base URL.
+    pub oauth_base: String,
+    /// `WW_verify_*.txt` name → content.
+    pub domain_verify_files: BTreeMap<String, String>,
+}
+
+/// `[workers]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct WorkerSettings {
+    /// Idle poll interval.
+    pub poll_interval_ms: u64,
+    /// Rows per claim.
+    pub batch_size: u32,
+    /// Claim lease.
+    pub lease_ms: i64,
+    /// Inbox attempts before a dead letter.
+    pub inbox_max_attempts: i32,
+    /// Outbox attempts before a dead letter.
+    pub outbox_max_attempts: i32,
+}
+
+/// A configuration problem an operator can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The files or environment could not be read or have the wrong shape.
+    #[error("cannot load configuration: {0}")]
+    Load(#[from] config::ConfigError),
+    /// A value is present but wrong; the message says which and how to fix it.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl Settings {
+    /// Loads defaults, then `file` if given, then `GANTRY__…` environment variables.
+    pub fn load(file: Option<&Path>) -> Result<Self, ConfigError> {
+        let mut builder = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
+        if let Some(file) = file {
+            builder = builder.add_source(config::File::from(file).required(true));
+        }
+        let settings: Settings = builder
+            .add_source(
+                config::Environment::with_prefix("GANTRY")
+                    .prefix_separator("__")
+                    .separator("__")
+                    .try_parsing(true),
+            )
+            .build()?
+            .try_deserialize()?;
+        Ok(settings)
+    }
+
+    /// Checks what can be checked without network access.
+    pub fn validate(&self) -> Result<(), ConfigError> {
+        let invalid = |m: String| Err(ConfigError::Invalid(m));
+        let w = &self.wecom;
+        if !looks_like_corp_id(&w.corp_id) {
+            return invalid(format!(
+                "wecom.corp_id {:?} does not look like a CorpID (18 characters starting with \"ww\", \
+                 from 我的企业 → 企业信息 in the WeCom admin console)",
+                w.corp_id
+            ));
+        }
+        if w.agent_id <= 0 {
+            return invalid("wecom.agent_id must be the app's AgentId (应用管理 → the app)".into());
+        }
+        if w.secret.expose().is_empty() {
+            return invalid("wecom.secret is empty: set GANTRY__WECOM__SECRET to the app's Secret".into());
+        }
+        check_callback("wecom", &w.token, &w.encoding_aes_key, &w.corp_id)?;
+        if !w.contacts_token.expose().is_empty() || !w.contacts_encoding_aes_key.expose().is_empty() {
+            check_callback("wecom.contacts", &w.contacts_token, &w.contacts_encoding_aes_key, &w.corp_id)?;
+        }
+        if url::Url::parse(&w.api_base).is_err() {
+            return invalid(format!("wecom.api_base {:?} is not a URL", w.api_base));
+        }
+        if url::Url::parse(&self.server.public_url).is_err() {
+            return invalid(format!("server.public_url {:?} is not a URL", self.server.public_url));
+        }
+        let db = self.database.url.expose();
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            return invalid("database.url must start with sqlite:// or postgres://".into());
+        }
+        let cache = self.cache.url.expose();
+        if cache != "memory" && !cache.starts_with("redis://") && !cache.starts_with("rediss://") {
+            return invalid("cache.url must be \"memory\" or redis://HOST:PORT".into());
+        }
+        Ok(())
+    }
+}
+
+fn looks_like_corp_id(id: &str) -> bool {
+    id.len() == 18 && (id.starts_with("ww") || id.starts_with("wx")) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn check_callback(section: &str, token: &Secret, key: &Secret, corp_id: &str) -> Result<(), ConfigError> {
+    let token = token.expose();
+    if token.is_empty() || token.len() > 32 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
+        return Err(ConfigError::Invalid(format!(
+            "{section} token must be 1 to 32 letters or digits, exactly as entered under 接收消息 → 设置API接收"
+        )));
+    }
+    let key = key.expose();
+    if key.len() != 43 {
+        return Err(ConfigError::Invalid(format!(
+            "{section} encoding_aes_key must be the 43-character EncodingAESKey from the console (got {} characters)",
+            key.len()
+        )));
+    }
+    wecom::callback::CallbackCrypto::new(token, key, corp_id)
+        .map(|_| ())
+        .map_err(|e| ConfigError::Invalid(format!("{section} encoding_aes_key: {e}")))
+}

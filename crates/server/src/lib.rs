@@ -1,0 +1,14 @@
+//! Gantry's server: the actix-web app, WeCom callback intake, background workers, and the
+//! commands of the `gantry` binary.
+
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod intake;
+pub mod metrics;
+pub mod org_sync;
+pub mod routes;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+pub mod workers;

@@ -1,0 +1,74 @@
+//! `/healthz` (the process is up), `/readyz` (its dependencies answer), `/metrics`.
+
+use actix_web::{HttpResponse, web};
+use api::{Check, Readiness};
+
+use crate::state::AppState;
+
+/// Registers the health endpoints.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/healthz", web::get().to(healthz))
+        .route("/readyz", web::get().to(readyz))
+        .route("/metrics", web::get().to(metrics));
+}
+
+async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().content_type("text/plain").body("ok")
+}
+
+async fn readyz(state: web::Data<AppState>) -> HttpResponse {
+    let database = match state.store.ping().await {
+        Ok(()) => check("database", None),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: database unavailable");
+            check("database", Some("数据库不可用"))
+        }
+    };
+    let cache = match state.cache.ping().await {
+        Ok(()) => check("cache", None),
+        Err(e) => {
+            tracing::warn!(error = %e, "readiness: cache unavailable");
+            check("cache", Some("缓存不可用"))
+        }
+    };
+    let checks = vec![database, cache];
+    let ready = checks.iter().all(|c| c.ok);
+    let body = Readiness { ready, checks };
+    if ready {
+        HttpResponse::Ok().json(body)
+    } else {
+        HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+fn check(name: &str, problem: Option<&str>) -> Check {
+    Check {
+        name: name.to_owned(),
+        ok: problem.is_none(),
+        detail: problem.map(str::to_owned),
+    }
+}
+
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let now = state.clock.now_ms();
+    let mut gauges = Vec::new();
+    let inbox = state.store.inbox().stats(now).await.ok();
+    let outbox = state.store.outbox().stats(now).await.ok();
+    let values: Vec<(String, f64)> = [("inbox", inbox), ("outbox", outbox)]
+        .into_iter()
+        .filter_map(|(queue, stats)| stats.map(|s| (queue, s)))
+        .flat_map(|(queue, s)| {
+            [
+                (format!("queue=\"{queue}\",status=\"pending\""), s.pending as f64),
+                (format!("queue=\"{queue}\",status=\"processing\""), s.processing as f64),
+                (format!("queue=\"{queue}\",status=\"dead\""), s.dead as f64),
+            ]
+        })
+        .collect();
+    for (labels, value) in &values {
+        gauges.push(("gantry_queue_depth", labels.as_str(), *value));
+    }
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render(&gauges))
+}

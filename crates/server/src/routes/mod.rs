@@ -1,0 +1,14 @@
+//! HTTP routes, one module per area; each owns its paths through `configure`.
+
+pub mod health;
+pub mod verify_file;
+pub mod wecom_callback;
+
+use actix_web::web;
+
+/// Registers every route.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    health::configure(cfg);
+    wecom_callback::configure(cfg);
+    verify_file::configure(cfg);
+}

@@ -1,0 +1,147 @@
+//! Building the application from settings; tests build it the same way on port 0.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{App, HttpServer, web};
+use anyhow::Context as _;
+use domain::clock::{Clock, SystemClock};
+use store::Store;
+use wecom::callback::CallbackCrypto;
+use wecom::client::{Client, ClientConfig};
+
+use crate::config::Settings;
+use crate::intake::Intake;
+use crate::intake::spool::Spool;
+use crate::metrics::Metrics;
+use crate::routes;
+use crate::state::AppState;
+use crate::workers::{self, Workers};
+
+/// A built, bound, not yet running application.
+#[derive(Debug)]
+pub struct Application {
+    port: u16,
+    server: Server,
+    state: AppState,
+    workers: Workers,
+}
+
+/// Knobs tests turn; production uses the defaults.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The clock everything reads.
+    pub clock: Arc<dyn Clock>,
+    /// Run the background workers (tests drive them step by step instead).
+    pub run_workers: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            clock: Arc::new(SystemClock),
+            run_workers: true,
+        }
+    }
+}
+
+impl Application {
+    /// Connects to everything, binds `server.bind` (port 0 picks a free one).
+    pub async fn build(settings: Settings, options: Options) -> anyhow::Result<Self> {
+        settings.validate()?;
+        std::fs::create_dir_all(&settings.server.data_dir).with_context(|| {
+            format!("cannot create data dir {}", settings.server.data_dir.display())
+        })?;
+        let store = Store::connect_with(settings.database.url.expose(), settings.database.max_connections)
+            .await
+            .context("cannot open the database (database.url)")?;
+        store.migrate().await.context("database migration failed")?;
+        let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace)
+            .await
+            .context("cannot reach the cache (cache.url)")?;
+        let state = build_state(settings, store, cache, options.clock.clone())?;
+        let workers = if options.run_workers {
+            workers::spawn_all(&state)
+        } else {
+            Workers::default()
+        };
+        let listener = TcpListener::bind(&state.settings.server.bind)
+            .with_context(|| format!("cannot listen on {}", state.settings.server.bind))?;
+        let port = listener.local_addr()?.port();
+        let server = serve(listener, state.clone())?;
+        Ok(Self { port, server, state, workers })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Shared state, for tests that drive workers or inspect the store.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the server is stopped (Ctrl-C in production).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let result = self.server.await;
+        self.workers.stop().await;
+        result
+    }
+}
+
+fn build_state(
+    settings: Settings,
+    store: Store,
+    cache: Arc<dyn cache::Cache>,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<AppState> {
+    let w = &settings.wecom;
+    let app_crypto = CallbackCrypto::new(w.token.expose(), w.encoding_aes_key.expose(), &w.corp_id)?
+        .with_max_len(settings.server.max_callback_bytes);
+    let contacts_crypto = if w.contacts_token.expose().is_empty() {
+        None
+    } else {
+        Some(
+            CallbackCrypto::new(w.contacts_token.expose(), w.contacts_encoding_aes_key.expose(), &w.corp_id)?
+                .with_max_len(settings.server.max_callback_bytes),
+        )
+    };
+    let mut client_config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
+    client_config.api_base = w.api_base.parse().context("wecom.api_base")?;
+    let token_store = Arc::new(cache::CacheTokenStore::new(cache.clone()));
+    let wecom = Client::new(client_config, token_store)?;
+    let intake = Intake::start(store.clone(), Spool::in_dir(&settings.server.data_dir));
+    Ok(AppState {
+        settings: Arc::new(settings),
+        store,
+        cache,
+        app_crypto,
+        contacts_crypto,
+        intake,
+        wecom,
+        clock,
+        metrics: Arc::new(Metrics::default()),
+    })
+}
+
+fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
+    let workers = state.settings.server.workers;
+    let max_body = state.settings.server.max_callback_bytes;
+    let data = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(data.clone())
+            .app_data(web::PayloadConfig::new(max_body))
+            .configure(routes::configure)
+    })
+    .shutdown_timeout(10)
+    .client_request_timeout(Duration::from_secs(10))
+    .listen(listener)?;
+    if workers > 0 {
+        server = server.workers(workers);
+    }
+    Ok(server.run())
+}

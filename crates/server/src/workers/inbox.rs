@@ -1,0 +1,118 @@
+//! The inbox worker: claims stored callbacks and hands each to its handler.
+//!
+//! A handler answers done, retry later or dead; retries back off, and after
+//! `workers.inbox_max_attempts` the callback becomes a dead letter an admin can replay.
+//! Handlers must be idempotent: a crash after handling but before `complete` redelivers.
+
+use store::InboxItem;
+use wecom::event::{Body, Inbound};
+
+use super::backoff;
+use crate::state::AppState;
+
+/// What a handler decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    /// Finished; never look at it again.
+    Done,
+    /// A transient problem; try again later.
+    Retry(String),
+    /// It can never succeed; keep it as a dead letter.
+    Dead(String),
+}
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct InboxReport {
+    /// Rows claimed.
+    pub claimed: usize,
+    /// Finished.
+    pub done: usize,
+    /// Rescheduled.
+    pub retried: usize,
+    /// Dead-lettered.
+    pub dead: usize,
+}
+
+/// One round: claim a batch, handle each item, record the outcome.
+pub async fn step(state: &AppState) -> anyhow::Result<InboxReport> {
+    let settings = &state.settings.workers;
+    let now = state.clock.now_ms();
+    let items = state
+        .store
+        .inbox()
+        .claim(now, settings.batch_size, settings.lease_ms)
+        .await?;
+    let mut report = InboxReport {
+        claimed: items.len(),
+        ..InboxReport::default()
+    };
+    for item in items {
+        let handled = handle(state, &item).await;
+        let label = match &handled {
+            Handled::Done => {
+                state.store.inbox().complete(item.id, state.clock.now_ms()).await?;
+                report.done += 1;
+                "done"
+            }
+            Handled::Retry(error) if item.attempts + 1 < settings.inbox_max_attempts => {
+                let next = state.clock.now_ms() + backoff::delay_ms(item.attempts, 1_000, 600_000);
+                state.store.inbox().retry_later(item.id, error, next).await?;
+                report.retried += 1;
+                "retry"
+            }
+            Handled::Retry(error) | Handled::Dead(error) => {
+                tracing::warn!(id = item.id, kind = %item.kind, error = %error, "callback dead-lettered");
+                state.store.inbox().bury(item.id, error).await?;
+                report.dead += 1;
+                "dead"
+            }
+        };
+        state.metrics.handled(&item.kind, label);
+    }
+    Ok(report)
+}
+
+async fn handle(state: &AppState, item: &InboxItem) -> Handled {
+    let inbound = match wecom::event::parse(item.payload.as_bytes(), wecom::event::DEFAULT_MAX_LEN) {
+        Ok(inbound) => inbound,
+        Err(e) => return Handled::Dead(format!("unparsable callback: {e}")),
+    };
+    match &inbound.body {
+        Body::Text { content } => reply_to_text(state, item, &inbound, content).await,
+        // Contact changes, card taps and the rest get their handlers with the features that
+        // own them (org sync, approvals, tasks); until then they are recorded and finished.
+        _ => {
+            tracing::debug!(kind = %item.kind, "no handler for this callback kind yet");
+            Handled::Done
+        }
+    }
+}
+
+/// Texts to the app get a short guide back, through the outbox like every push.
+async fn reply_to_text(state: &AppState, item: &InboxItem, inbound: &Inbound, content: &str) -> Handled {
+    let text = format!(
+        "收到：{}\n可以发送「我的任务」查看待办，或打开工作台中的 Gantry。",
+        content.chars().take(50).collect::<String>()
+    );
+    let message = wecom::client::Message::new(
+        wecom::client::Recipients::users([inbound.from_user.clone()]),
+        wecom::client::MessageBody::Text { content: text },
+    );
+    let payload = match serde_json::to_string(&message) {
+        Ok(payload) => payload,
+        Err(e) => return Handled::Dead(format!("cannot encode reply: {e}")),
+    };
+    let outbox_item = store::NewOutboxItem {
+        idempotency_key: format!("reply:{}", item.dedupe_key),
+        kind: "message".into(),
+        agent_id: state.settings.wecom.agent_id,
+        recipient: Some(inbound.from_user.clone()),
+        payload,
+        not_before_ms: 0,
+    };
+    match state.store.outbox().enqueue_now(&outbox_item, state.clock.now_ms()).await {
+        Ok(_) => Handled::Done,
+        Err(e) => Handled::Retry(format!("cannot queue the reply: {e}")),
+    }
+}

@@ -1,0 +1,172 @@
+//! The outbox dispatcher: claims queued pushes and sends them to WeCom within its quotas.
+//!
+//! WeCom silently drops messages beyond 30 a minute or 1,000 an hour per member per app,
+//! so the dispatcher asks the shared [`QuotaLimiter`] before every send and defers rows
+//! that would exceed it (a deferral is not a failed attempt). Transient WeCom errors back
+//! off and retry; a send whose outcome is unknown (timeout) is retried too, which is safe
+//! because every message carries `enable_duplicate_check` and WeCom drops the copy.
+
+use std::sync::Arc;
+
+use cache::{Admission, QuotaLimiter};
+use store::OutboxItem;
+use wecom::client::{Error as WecomError, Message, RetryAdvice, UpdateCard};
+
+use super::backoff;
+use crate::state::AppState;
+
+/// What one round did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct OutboxReport {
+    /// Rows claimed.
+    pub claimed: usize,
+    /// Accepted by WeCom.
+    pub sent: usize,
+    /// Waiting for quota.
+    pub deferred: usize,
+    /// Failed transiently, retried later.
+    pub retried: usize,
+    /// Dead-lettered.
+    pub dead: usize,
+}
+
+/// Sends outbox rows; cheap to clone.
+#[derive(Debug, Clone)]
+pub struct Dispatcher {
+    limiter: Arc<QuotaLimiter>,
+}
+
+enum Verdict {
+    Sent(Option<String>, Option<String>),
+    Deferred(i64),
+    Retry(String),
+    Dead(String),
+}
+
+impl Dispatcher {
+    /// A dispatcher using WeCom's documented quotas over the shared cache.
+    pub fn new(state: &AppState) -> Self {
+        Self::with_limiter(QuotaLimiter::new(state.cache.clone()))
+    }
+
+    /// A dispatcher with a specific limiter (tests shrink the windows).
+    pub fn with_limiter(limiter: QuotaLimiter) -> Self {
+        Self {
+            limiter: Arc::new(limiter),
+        }
+    }
+
+    /// One round: claim a batch and try to send each row.
+    pub async fn step(&self, state: &AppState) -> anyhow::Result<OutboxReport> {
+        let settings = &state.settings.workers;
+        let items = state
+            .store
+            .outbox()
+            .claim(state.clock.now_ms(), settings.batch_size, settings.lease_ms)
+            .await?;
+        let mut report = OutboxReport {
+            claimed: items.len(),
+            ..OutboxReport::default()
+        };
+        for item in items {
+            let verdict = self.dispatch(state, &item).await;
+            let outbox = state.store.outbox();
+            let label = match verdict {
+                Verdict::Sent(msgid, response_code) => {
+                    outbox
+                        .mark_sent(item.id, msgid.as_deref(), response_code.as_deref(), state.clock.now_ms())
+                        .await?;
+                    report.sent += 1;
+                    "sent"
+                }
+                Verdict::Deferred(retry_at) => {
+                    outbox.retry_later(item.id, "waiting for WeCom quota", retry_at, false).await?;
+                    report.deferred += 1;
+                    "deferred"
+                }
+                Verdict::Retry(error) if item.attempts + 1 < settings.outbox_max_attempts => {
+                    let next = state.clock.now_ms() + backoff::delay_ms(item.attempts, 2_000, 900_000);
+                    outbox.retry_later(item.id, &error, next, true).await?;
+                    report.retried += 1;
+                    "retry"
+                }
+                Verdict::Retry(error) | Verdict::Dead(error) => {
+                    tracing::warn!(id = item.id, key = %item.idempotency_key, error = %error, "push dead-lettered");
+                    outbox.bury(item.id, &error).await?;
+                    report.dead += 1;
+                    "dead"
+                }
+            };
+            state.metrics.push(&item.kind, label);
+        }
+        Ok(report)
+    }
+
+    async fn dispatch(&self, state: &AppState, item: &OutboxItem) -> Verdict {
+        match item.kind.as_str() {
+            "message" => match serde_json::from_str::<Message>(&item.payload) {
+                Ok(message) => self.send_message(state, item, &message).await,
+                Err(e) => Verdict::Dead(format!("bad message payload: {e}")),
+            },
+            "card_update" => match serde_json::from_str::<UpdateCard>(&item.payload) {
+                Ok(update) => match self.admit_api(state, "message/update_template_card").await {
+                    Some(retry_at) => Verdict::Deferred(retry_at),
+                    None => match state.wecom.update_template_card(&update).await {
+                        Ok(_) => Verdict::Sent(None, None),
+                        Err(e) => failure(&e),
+                    },
+                },
+                Err(e) => Verdict::Dead(format!("bad card update payload: {e}")),
+            },
+            other => Verdict::Dead(format!("unknown outbox kind {other:?}")),
+        }
+    }
+
+    async fn send_message(&self, state: &AppState, item: &OutboxItem, message: &Message) -> Verdict {
+        let now = state.clock.now_ms();
+        // Every named member must have room; the per-member limit is what WeCom enforces
+        // by silently dropping, so it is checked before the corp-wide API limit.
+        let members: Vec<&str> = match &item.recipient {
+            Some(userid) => vec![userid.as_str()],
+            None => message.to.users.iter().map(String::as_str).collect(),
+        };
+        for userid in members {
+            match self.limiter.admit_message(item.agent_id, userid, now).await {
+                Ok(Admission::Granted) => {}
+                Ok(Admission::Denied { retry_at_ms }) => return Verdict::Deferred(retry_at_ms),
+                // Without the shared counters we cannot prove the quota holds: wait.
+                Err(e) => return Verdict::Retry(format!("quota check failed: {e}")),
+            }
+        }
+        if let Some(retry_at) = self.admit_api(state, "message/send").await {
+            return Verdict::Deferred(retry_at);
+        }
+        match state.wecom.send(message).await {
+            Ok(result) => {
+                if !result.invaliduser.is_empty() {
+                    tracing::info!(key = %item.idempotency_key, invalid = ?result.invaliduser, "some recipients were invalid");
+                }
+                Verdict::Sent(Some(result.msgid), result.response_code)
+            }
+            Err(e) => failure(&e),
+        }
+    }
+
+    async fn admit_api(&self, state: &AppState, api: &str) -> Option<i64> {
+        match self
+            .limiter
+            .admit_api(&state.settings.wecom.corp_id, api, state.clock.now_ms())
+            .await
+        {
+            Ok(Admission::Denied { retry_at_ms }) => Some(retry_at_ms),
+            _ => None,
+        }
+    }
+}
+
+fn failure(error: &WecomError) -> Verdict {
+    match error.retry() {
+        RetryAdvice::Never => Verdict::Dead(error.to_string()),
+        _ => Verdict::Retry(error.to_string()),
+    }
+}
