@@ -46,12 +46,21 @@ struct Totals {
     failed: u64,
 }
 
-/// Runs `cargo test`, passing its output through while adding up `test result:` lines.
 fn run_tests(args: &[&str], extra: &[String], totals: &mut Totals) -> Result<(), String> {
-    let name = format!("cargo {}", args.join(" "));
+    let mut cmd = cargo(args);
+    cmd.args(extra);
+    run_tests_with(&format!("cargo {}", args.join(" ")), cmd, totals)
+}
+
+/// Runs a `cargo test` command, passing its output through while adding up
+/// `test result:` lines.
+fn run_tests_with(
+    name: &str,
+    mut cmd: std::process::Command,
+    totals: &mut Totals,
+) -> Result<(), String> {
     eprintln!("==> {name}");
-    let mut child = cargo(args)
-        .args(extra)
+    let mut child = cmd
         .stdout(Stdio::piped())
         .spawn()
         .map_err(|e| format!("{name}: could not start: {e}"))?;

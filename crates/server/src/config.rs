@@ -73,7 +73,11 @@ pub struct CacheSettings {
 
 impl std::fmt::Debug for CacheSettings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let kind = if self.url.expose() == "memory" { "memory" } else { "redis://***" };
+        let kind = if self.url.expose() == "memory" {
+            "memory"
+        } else {
+            "redis://***"
+        };
         f.debug_struct("CacheSettings")
             .field("url", &kind)
             .field("namespace", &self.namespace)
@@ -104,6 +108,8 @@ pub struct WecomSettings {
     pub api_base: String,
     /// OAuth authorize base URL.
     pub oauth_base: String,
+    /// Per-call timeout for the WeCom API.
+    pub timeout_ms: u64,
     /// `WW_verify_*.txt` name → content.
     pub domain_verify_files: BTreeMap<String, String>,
 }
@@ -169,20 +175,34 @@ impl Settings {
             return invalid("wecom.agent_id must be the app's AgentId (应用管理 → the app)".into());
         }
         if w.secret.expose().is_empty() {
-            return invalid("wecom.secret is empty: set GANTRY__WECOM__SECRET to the app's Secret".into());
+            return invalid(
+                "wecom.secret is empty: set GANTRY__WECOM__SECRET to the app's Secret".into(),
+            );
         }
         check_callback("wecom", &w.token, &w.encoding_aes_key, &w.corp_id)?;
-        if !w.contacts_token.expose().is_empty() || !w.contacts_encoding_aes_key.expose().is_empty() {
-            check_callback("wecom.contacts", &w.contacts_token, &w.contacts_encoding_aes_key, &w.corp_id)?;
+        if !w.contacts_token.expose().is_empty() || !w.contacts_encoding_aes_key.expose().is_empty()
+        {
+            check_callback(
+                "wecom.contacts",
+                &w.contacts_token,
+                &w.contacts_encoding_aes_key,
+                &w.corp_id,
+            )?;
         }
         if url::Url::parse(&w.api_base).is_err() {
             return invalid(format!("wecom.api_base {:?} is not a URL", w.api_base));
         }
         if url::Url::parse(&self.server.public_url).is_err() {
-            return invalid(format!("server.public_url {:?} is not a URL", self.server.public_url));
+            return invalid(format!(
+                "server.public_url {:?} is not a URL",
+                self.server.public_url
+            ));
         }
         let db = self.database.url.expose();
-        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+        if !(db.starts_with("sqlite:")
+            || db.starts_with("postgres://")
+            || db.starts_with("postgresql://"))
+        {
             return invalid("database.url must start with sqlite:// or postgres://".into());
         }
         let cache = self.cache.url.expose();
@@ -194,10 +214,17 @@ impl Settings {
 }
 
 fn looks_like_corp_id(id: &str) -> bool {
-    id.len() == 18 && (id.starts_with("ww") || id.starts_with("wx")) && id.bytes().all(|b| b.is_ascii_alphanumeric())
+    id.len() == 18
+        && (id.starts_with("ww") || id.starts_with("wx"))
+        && id.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
-fn check_callback(section: &str, token: &Secret, key: &Secret, corp_id: &str) -> Result<(), ConfigError> {
+fn check_callback(
+    section: &str,
+    token: &Secret,
+    key: &Secret,
+    corp_id: &str,
+) -> Result<(), ConfigError> {
     let token = token.expose();
     if token.is_empty() || token.len() > 32 || !token.bytes().all(|b| b.is_ascii_alphanumeric()) {
         return Err(ConfigError::Invalid(format!(

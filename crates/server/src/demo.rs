@@ -4,7 +4,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
-use domain::clock::Clock as _;
 use rand::Rng as _;
 use rand::distr::Alphanumeric;
 use wecom::client::Secret;
@@ -15,7 +14,12 @@ use crate::org_sync;
 use crate::startup::{Application, Options};
 
 /// Runs the demo until Ctrl-C.
-pub async fn run(config: Option<&Path>, port: u16, data_dir: PathBuf, users: usize) -> anyhow::Result<()> {
+pub async fn run(
+    config: Option<&Path>,
+    port: u16,
+    data_dir: PathBuf,
+    users: usize,
+) -> anyhow::Result<()> {
     let token = random_alnum(32);
     let aes_key = random_alnum(43);
     let callback_url = format!("http://127.0.0.1:{port}/wecom/callback");
@@ -41,7 +45,8 @@ pub async fn run(config: Option<&Path>, port: u16, data_dir: PathBuf, users: usi
     settings.server.bind = format!("127.0.0.1:{port}");
     settings.server.public_url = format!("http://127.0.0.1:{port}");
     settings.server.data_dir = data_dir.clone();
-    settings.database.url = Secret::new(format!("sqlite://{}", data_dir.join("gantry.db").display()));
+    settings.database.url =
+        Secret::new(format!("sqlite://{}", data_dir.join("gantry.db").display()));
     settings.cache.url = Secret::new("memory");
     settings.wecom.corp_id = sim.corp_id().to_owned();
     settings.wecom.agent_id = app_config.agent_id;

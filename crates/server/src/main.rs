@@ -7,7 +7,11 @@ use server::config::Settings;
 use server::startup::{Application, Options};
 
 #[derive(Debug, Parser)]
-#[command(name = "gantry", version, about = "Gantry: construction projects inside WeCom (企业微信)")]
+#[command(
+    name = "gantry",
+    version,
+    about = "Gantry: construction projects inside WeCom (企业微信)"
+)]
 struct Cli {
     /// A TOML file layered over config/default.toml (env GANTRY__SECTION__KEY wins over both).
     #[arg(long, global = true)]
@@ -49,7 +53,11 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!(port = app.port(), "gantry is serving");
             app.run_until_stopped().await?;
         }
-        Command::Demo { port, data_dir, users } => {
+        Command::Demo {
+            port,
+            data_dir,
+            users,
+        } => {
             server::demo::run(cli.config.as_deref(), port, data_dir, users).await?;
         }
         Command::Migrate => {

@@ -13,17 +13,29 @@ pub struct Metrics {
 impl Metrics {
     /// One callback of `kind` ended as `outcome` (stored, duplicate, spooled, failed).
     pub fn callback(&self, kind: &str, outcome: &str) {
-        self.add("gantry_callbacks_total", format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)), 1);
+        self.add(
+            "gantry_callbacks_total",
+            format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)),
+            1,
+        );
     }
 
     /// One WeCom push ended as `outcome`.
     pub fn push(&self, kind: &str, outcome: &str) {
-        self.add("gantry_pushes_total", format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)), 1);
+        self.add(
+            "gantry_pushes_total",
+            format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)),
+            1,
+        );
     }
 
     /// One inbox item was handled with `outcome`.
     pub fn handled(&self, kind: &str, outcome: &str) {
-        self.add("gantry_inbox_handled_total", format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)), 1);
+        self.add(
+            "gantry_inbox_handled_total",
+            format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)),
+            1,
+        );
     }
 
     fn add(&self, name: &'static str, labels: String, by: u64) {

@@ -61,7 +61,9 @@ pub async fn sync(client: &Client, store: &Store, now_ms: i64) -> anyhow::Result
             .await?;
         report.departments += 1;
         for user in client.user_list(d.id).await? {
-            members.entry(user.userid.clone()).or_insert_with(|| member(&user));
+            members
+                .entry(user.userid.clone())
+                .or_insert_with(|| member(&user));
         }
     }
     for m in members.values() {

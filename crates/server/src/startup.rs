@@ -8,7 +8,7 @@ use actix_web::dev::Server;
 use actix_web::{App, HttpServer, web};
 use anyhow::Context as _;
 use domain::clock::{Clock, SystemClock};
-use store::Store;
+use store::{Store, StoreOptions};
 use wecom::callback::CallbackCrypto;
 use wecom::client::{Client, ClientConfig};
 
@@ -21,7 +21,6 @@ use crate::state::AppState;
 use crate::workers::{self, Workers};
 
 /// A built, bound, not yet running application.
-#[derive(Debug)]
 pub struct Application {
     port: u16,
     server: Server,
@@ -47,17 +46,34 @@ impl Default for Options {
     }
 }
 
+impl std::fmt::Debug for Application {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Application")
+            .field("port", &self.port)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Application {
     /// Connects to everything, binds `server.bind` (port 0 picks a free one).
     pub async fn build(settings: Settings, options: Options) -> anyhow::Result<Self> {
         settings.validate()?;
         std::fs::create_dir_all(&settings.server.data_dir).with_context(|| {
-            format!("cannot create data dir {}", settings.server.data_dir.display())
+            format!(
+                "cannot create data dir {}",
+                settings.server.data_dir.display()
+            )
         })?;
-        let store = Store::connect_with(settings.database.url.expose(), settings.database.max_connections)
+        let options_db = StoreOptions {
+            max_connections: settings.database.max_connections,
+            acquire_timeout: Duration::from_millis(settings.database.acquire_timeout_ms),
+            lazy: true,
+            ..StoreOptions::default()
+        };
+        let store = Store::connect_opts(settings.database.url.expose(), &options_db)
             .await
             .context("cannot open the database (database.url)")?;
-        store.migrate().await.context("database migration failed")?;
+        migrate_or_wait(&store).await?;
         let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace)
             .await
             .context("cannot reach the cache (cache.url)")?;
@@ -71,7 +87,12 @@ impl Application {
             .with_context(|| format!("cannot listen on {}", state.settings.server.bind))?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
-        Ok(Self { port, server, state, workers })
+        Ok(Self {
+            port,
+            server,
+            state,
+            workers,
+        })
     }
 
     /// The bound port.
@@ -92,6 +113,30 @@ impl Application {
     }
 }
 
+/// Migrates now, or, when the database is down, keeps trying in the background so the
+/// process can already accept (and spool) callbacks.
+async fn migrate_or_wait(store: &Store) -> anyhow::Result<()> {
+    match store.migrate().await {
+        Ok(()) => Ok(()),
+        Err(e) if e.is_unavailable() => {
+            tracing::error!(error = %e, "database unavailable at start; callbacks will be spooled until it is back");
+            let store = store.clone();
+            tokio::spawn(async move {
+                loop {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    match store.migrate().await {
+                        Ok(()) => return tracing::info!("database is back; migrations applied"),
+                        Err(e) if e.is_unavailable() => continue,
+                        Err(e) => return tracing::error!(error = %e, "database migration failed"),
+                    }
+                }
+            });
+            Ok(())
+        }
+        Err(e) => Err(anyhow::Error::new(e).context("database migration failed")),
+    }
+}
+
 fn build_state(
     settings: Settings,
     store: Store,
@@ -99,18 +144,25 @@ fn build_state(
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppState> {
     let w = &settings.wecom;
-    let app_crypto = CallbackCrypto::new(w.token.expose(), w.encoding_aes_key.expose(), &w.corp_id)?
-        .with_max_len(settings.server.max_callback_bytes);
+    let app_crypto =
+        CallbackCrypto::new(w.token.expose(), w.encoding_aes_key.expose(), &w.corp_id)?
+            .with_max_len(settings.server.max_callback_bytes);
     let contacts_crypto = if w.contacts_token.expose().is_empty() {
         None
     } else {
         Some(
-            CallbackCrypto::new(w.contacts_token.expose(), w.contacts_encoding_aes_key.expose(), &w.corp_id)?
-                .with_max_len(settings.server.max_callback_bytes),
+            CallbackCrypto::new(
+                w.contacts_token.expose(),
+                w.contacts_encoding_aes_key.expose(),
+                &w.corp_id,
+            )?
+            .with_max_len(settings.server.max_callback_bytes),
         )
     };
-    let mut client_config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
+    let mut client_config =
+        ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
     client_config.api_base = w.api_base.parse().context("wecom.api_base")?;
+    client_config.timeout = Duration::from_millis(w.timeout_ms);
     let token_store = Arc::new(cache::CacheTokenStore::new(cache.clone()));
     let wecom = Client::new(client_config, token_store)?;
     let intake = Intake::start(store.clone(), Spool::in_dir(&settings.server.data_dir));

@@ -84,8 +84,54 @@ impl FaultSpec {
     }
 }
 
-/// Takes one use of the first fault matching `path`.
-pub(crate) fn take(faults: &mut Vec<Fault>, path: &str) -> Option<FaultKind> {
+/// Random faults: each matching call fails with probability `percent`/100, with a kind
+/// drawn from `kinds`. Seeded, so a failing test replays the same sequence.
+#[derive(Debug, Clone)]
+pub struct Chaos {
+    /// Exact request path, or `*`.
+    pub path: String,
+    /// Share of calls that fail, 0..=100.
+    pub percent: u32,
+    /// What a failure looks like, drawn uniformly.
+    pub kinds: Vec<FaultKind>,
+    rng: rand::rngs::StdRng,
+}
+
+impl Chaos {
+    /// A chaos rule with its own seeded random sequence.
+    pub fn new(path: impl Into<String>, percent: u32, kinds: Vec<FaultKind>, seed: u64) -> Self {
+        use rand::SeedableRng as _;
+        Self {
+            path: path.into(),
+            percent: percent.min(100),
+            kinds,
+            rng: rand::rngs::StdRng::seed_from_u64(seed),
+        }
+    }
+
+    fn roll(&mut self, path: &str) -> Option<FaultKind> {
+        use rand::Rng as _;
+        if self.kinds.is_empty() || (self.path != path && self.path != "*") {
+            return None;
+        }
+        if self.rng.random_range(0..100) >= self.percent {
+            return None;
+        }
+        let i = self.rng.random_range(0..self.kinds.len());
+        Some(self.kinds[i].clone())
+    }
+}
+
+/// Takes one use of the first counted fault matching `path`, else rolls the chaos rule.
+pub(crate) fn take(
+    faults: &mut Vec<Fault>,
+    chaos: &mut Option<Chaos>,
+    path: &str,
+) -> Option<FaultKind> {
+    take_counted(faults, path).or_else(|| chaos.as_mut().and_then(|c| c.roll(path)))
+}
+
+fn take_counted(faults: &mut Vec<Fault>, path: &str) -> Option<FaultKind> {
     let i = faults
         .iter()
         .position(|f| f.count > 0 && (f.path == path || f.path == "*"))?;

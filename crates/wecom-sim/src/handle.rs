@@ -9,7 +9,7 @@ use actix_web::dev::ServerHandle;
 use crate::callback::{self, CallbackDelivery, unix_now};
 use crate::config::{CallbackTarget, SimApp, SimConfig};
 use crate::error::SimError;
-use crate::faults::Fault;
+use crate::faults::{Chaos, Fault};
 use crate::interact;
 use crate::org::Org;
 use crate::records::{
@@ -167,9 +167,16 @@ impl SimHandle {
         self.sim.lock().faults.push(fault);
     }
 
-    /// Removes every pending fault.
+    /// Makes a share of the calls to a path fail at random (see [`Chaos`]).
+    pub fn set_chaos(&self, chaos: Chaos) {
+        self.sim.lock().chaos = Some(chaos);
+    }
+
+    /// Removes every pending fault and the chaos rule.
     pub fn clear_faults(&self) {
-        self.sim.lock().faults.clear();
+        let mut st = self.sim.lock();
+        st.faults.clear();
+        st.chaos = None;
     }
 
     /// Every token issued so far now answers 42001.

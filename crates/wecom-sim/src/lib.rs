@@ -31,7 +31,7 @@ pub mod xml;
 pub use callback::{CallbackDelivery, DeliveryAttempt};
 pub use config::{CallbackTarget, OrgSpec, SimApp, SimConfig, SimLimits, Visibility};
 pub use error::SimError;
-pub use faults::{Fault, FaultKind};
+pub use faults::{Chaos, Fault, FaultKind};
 pub use handle::{SimHandle, spawn, spawn_on};
 pub use org::{ContactChange, Department, Org, Tag, User};
 pub use records::{AppChat, AppChatMessage, CardUpdate, DroppedMessage, RecordedCall, SentMessage};

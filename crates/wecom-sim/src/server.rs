@@ -74,7 +74,11 @@ async fn dispatch(req: HttpRequest, body: Bytes, sim: web::Data<Sim>) -> HttpRes
         at_ms: 0,
         fault: None,
     };
-    let fault = faults::take(&mut sim.lock().faults, &path);
+    let fault = {
+        let mut st = sim.lock();
+        let st = &mut *st;
+        faults::take(&mut st.faults, &mut st.chaos, &path)
+    };
     if let Some(kind) = &fault {
         call.fault = Some(kind.label());
         let early = match kind {

@@ -11,7 +11,7 @@ use rand::distr::Alphanumeric;
 use serde_json::Value;
 
 use crate::config::SimConfig;
-use crate::faults::Fault;
+use crate::faults::{Chaos, Fault};
 use crate::limits::Limits;
 use crate::org::index::{AppScope, OrgIndex};
 use crate::org::{self, Org};
@@ -86,6 +86,7 @@ pub(crate) struct Inner {
     pub(crate) dropped: Vec<DroppedMessage>,
     pub(crate) card_updates: Vec<CardUpdate>,
     pub(crate) faults: Vec<Fault>,
+    pub(crate) chaos: Option<Chaos>,
     pub(crate) response_codes: HashMap<String, ResponseCode>,
     pub(crate) task_ids: HashSet<(i64, String)>,
     pub(crate) dup_check: HashMap<(i64, String), DupEntry>,

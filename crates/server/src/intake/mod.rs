@@ -54,7 +54,9 @@ pub struct Intake {
 
 impl std::fmt::Debug for Job {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Job").field("dedupe_key", &self.item.dedupe_key).finish()
+        f.debug_struct("Job")
+            .field("dedupe_key", &self.item.dedupe_key)
+            .finish()
     }
 }
 
@@ -111,7 +113,9 @@ impl Writer {
             match self.store.inbox().insert_batch(&items).await {
                 Ok(inserted) => inserted
                     .into_iter()
-                    .map(|inserted| Outcome::Stored { duplicate: !inserted })
+                    .map(|inserted| Outcome::Stored {
+                        duplicate: !inserted,
+                    })
                     .collect(),
                 Err(e) => {
                     tracing::warn!(error = %e, count = items.len(), "inbox write failed; spooling");
@@ -163,8 +167,12 @@ impl Writer {
         }
         let path = self.spool.path().to_owned();
         match tokio::task::spawn_blocking(move || spool_at(&path).clear()).await {
-            Ok(Ok(())) => tracing::info!(count = total, "spooled callbacks replayed into the inbox"),
-            Ok(Err(e)) => tracing::error!(error = %e, "spool replayed but not cleared; will dedupe on next replay"),
+            Ok(Ok(())) => {
+                tracing::info!(count = total, "spooled callbacks replayed into the inbox")
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "spool replayed but not cleared; will dedupe on next replay")
+            }
             Err(e) => tracing::error!(error = %e, "spool task failed"),
         }
     }

@@ -90,7 +90,10 @@ impl Spool {
             serde_json::to_writer(&mut buf, record)?;
             buf.push(b'\n');
         }
-        let mut file = OpenOptions::new().create(true).append(true).open(&self.path)?;
+        let mut file = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
         file.write_all(&buf)?;
         file.sync_data()
     }
@@ -152,7 +155,10 @@ mod tests {
         spool.append(&[record(1), record(2)]).expect("append");
         spool.append(&[record(3)]).expect("append");
         assert!(spool.has_records());
-        assert_eq!(spool.read_all().expect("read"), vec![record(1), record(2), record(3)]);
+        assert_eq!(
+            spool.read_all().expect("read"),
+            vec![record(1), record(2), record(3)]
+        );
         spool.clear().expect("clear");
         assert!(!spool.has_records());
         assert!(spool.read_all().expect("read").is_empty());
@@ -163,8 +169,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let spool = Spool::in_dir(dir.path());
         spool.append(&[record(1)]).expect("append");
-        let mut file = OpenOptions::new().append(true).open(spool.path()).expect("open");
-        file.write_all(b"{\"source\":\"app\",\"dedu").expect("torn write");
+        let mut file = OpenOptions::new()
+            .append(true)
+            .open(spool.path())
+            .expect("open");
+        file.write_all(b"{\"source\":\"app\",\"dedu")
+            .expect("torn write");
         assert_eq!(spool.read_all().expect("read"), vec![record(1)]);
     }
 }

@@ -59,8 +59,14 @@ async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         .filter_map(|(queue, stats)| stats.map(|s| (queue, s)))
         .flat_map(|(queue, s)| {
             [
-                (format!("queue=\"{queue}\",status=\"pending\""), s.pending as f64),
-                (format!("queue=\"{queue}\",status=\"processing\""), s.processing as f64),
+                (
+                    format!("queue=\"{queue}\",status=\"pending\""),
+                    s.pending as f64,
+                ),
+                (
+                    format!("queue=\"{queue}\",status=\"processing\""),
+                    s.processing as f64,
+                ),
                 (format!("queue=\"{queue}\",status=\"dead\""), s.dead as f64),
             ]
         })

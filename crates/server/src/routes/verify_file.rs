@@ -11,7 +11,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 async fn serve(file: web::Path<String>, state: web::Data<AppState>) -> HttpResponse {
     match state.settings.wecom.domain_verify_files.get(file.as_str()) {
-        Some(content) => HttpResponse::Ok().content_type("text/plain").body(content.clone()),
+        Some(content) => HttpResponse::Ok()
+            .content_type("text/plain")
+            .body(content.clone()),
         None => HttpResponse::NotFound().finish(),
     }
 }

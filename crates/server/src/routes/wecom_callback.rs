@@ -50,16 +50,22 @@ impl Source {
 
 /// Registers both callback URLs.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/wecom/callback", web::get().to(|r, s| verify(r, s, Source::App)))
-        .route("/wecom/callback", web::post().to(|r, s, b| receive(r, s, b, Source::App)))
-        .route(
-            "/wecom/contacts/callback",
-            web::get().to(|r, s| verify(r, s, Source::Contacts)),
-        )
-        .route(
-            "/wecom/contacts/callback",
-            web::post().to(|r, s, b| receive(r, s, b, Source::Contacts)),
-        );
+    cfg.route(
+        "/wecom/callback",
+        web::get().to(|r, s| verify(r, s, Source::App)),
+    )
+    .route(
+        "/wecom/callback",
+        web::post().to(|r, s, b| receive(r, s, b, Source::App)),
+    )
+    .route(
+        "/wecom/contacts/callback",
+        web::get().to(|r, s| verify(r, s, Source::Contacts)),
+    )
+    .route(
+        "/wecom/contacts/callback",
+        web::post().to(|r, s, b| receive(r, s, b, Source::Contacts)),
+    );
 }
 
 async fn verify(
@@ -69,10 +75,14 @@ async fn verify(
 ) -> Result<HttpResponse, ApiError> {
     let crypto = source.crypto(&state)?;
     let query = parse_query(req.query_string())?;
-    let echo = crypto.verify_url(&query).map_err(|e| rejected(source, &e))?;
+    let echo = crypto
+        .verify_url(&query)
+        .map_err(|e| rejected(source, &e))?;
     tracing::info!(source = source.as_str(), "callback URL verified");
     // Exactly the decrypted bytes: no quotes, no newline.
-    Ok(HttpResponse::Ok().content_type("text/plain; charset=utf-8").body(echo))
+    Ok(HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(echo))
 }
 
 async fn receive(
@@ -83,7 +93,9 @@ async fn receive(
 ) -> Result<HttpResponse, ApiError> {
     let crypto = source.crypto(&state)?;
     let query = parse_query(req.query_string())?;
-    let plaintext = crypto.open(&query, &body).map_err(|e| rejected(source, &e))?;
+    let plaintext = crypto
+        .open(&query, &body)
+        .map_err(|e| rejected(source, &e))?;
     let item = inbox_item(source, plaintext, state.clock.now_ms());
     let seen_key = format!("cb:{}", item.dedupe_key);
     if let Ok(Some(_)) = state.cache.get(&seen_key).await {
@@ -135,7 +147,9 @@ fn rejected(source: Source, error: &wecom::callback::CallbackError) -> ApiError 
         "callback rejected"
     );
     match error {
-        wecom::callback::CallbackError::TooLarge { .. } => ApiError::new(ErrorCode::PayloadTooLarge),
+        wecom::callback::CallbackError::TooLarge { .. } => {
+            ApiError::new(ErrorCode::PayloadTooLarge)
+        }
         _ => ApiError::new(ErrorCode::InvalidCallback),
     }
 }
@@ -178,7 +192,8 @@ mod tests {
 
     #[test]
     fn keeps_plus_and_decodes_percent() {
-        let q = parse_query("msg_signature=a&timestamp=1&nonce=2&echostr=ab+c%2Bd%3D%3D").expect("ok");
+        let q =
+            parse_query("msg_signature=a&timestamp=1&nonce=2&echostr=ab+c%2Bd%3D%3D").expect("ok");
         assert_eq!(q.echostr.as_deref(), Some("ab+c+d=="));
         assert!(parse_query("timestamp=1&nonce=2").is_err());
     }

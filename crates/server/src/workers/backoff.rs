@@ -8,7 +8,10 @@ use rand::Rng as _;
 /// into a synchronized burst that trips its rate limits again.
 pub fn delay_ms(attempts: i32, base_ms: i64, cap_ms: i64) -> i64 {
     let exp = u32::try_from(attempts.clamp(0, 20)).unwrap_or(20);
-    let ceiling = base_ms.saturating_mul(1_i64 << exp).min(cap_ms).max(base_ms);
+    let ceiling = base_ms
+        .saturating_mul(1_i64 << exp)
+        .min(cap_ms)
+        .max(base_ms);
     rand::rng().random_range(base_ms..=ceiling)
 }
 

@@ -51,13 +51,23 @@ pub async fn step(state: &AppState) -> anyhow::Result<InboxReport> {
         let handled = handle(state, &item).await;
         let label = match &handled {
             Handled::Done => {
-                state.store.inbox().complete(item.id, state.clock.now_ms()).await?;
+                state
+                    .store
+                    .inbox()
+                    .complete(item.id, state.clock.now_ms())
+                    .await?;
                 report.done += 1;
                 "done"
             }
-            Handled::Retry(error) if item.attempts + 1 < settings.inbox_max_attempts => {
-                let next = state.clock.now_ms() + backoff::delay_ms(item.attempts, 1_000, 600_000);
-                state.store.inbox().retry_later(item.id, error, next).await?;
+            // `attempts` already counts this claim.
+            Handled::Retry(error) if item.attempts < settings.inbox_max_attempts => {
+                let next =
+                    state.clock.now_ms() + backoff::delay_ms(item.attempts - 1, 1_000, 600_000);
+                state
+                    .store
+                    .inbox()
+                    .retry_later(item.id, error, next)
+                    .await?;
                 report.retried += 1;
                 "retry"
             }
@@ -74,7 +84,8 @@ pub async fn step(state: &AppState) -> anyhow::Result<InboxReport> {
 }
 
 async fn handle(state: &AppState, item: &InboxItem) -> Handled {
-    let inbound = match wecom::event::parse(item.payload.as_bytes(), wecom::event::DEFAULT_MAX_LEN) {
+    let inbound = match wecom::event::parse(item.payload.as_bytes(), wecom::event::DEFAULT_MAX_LEN)
+    {
         Ok(inbound) => inbound,
         Err(e) => return Handled::Dead(format!("unparsable callback: {e}")),
     };
@@ -90,7 +101,12 @@ async fn handle(state: &AppState, item: &InboxItem) -> Handled {
 }
 
 /// Texts to the app get a short guide back, through the outbox like every push.
-async fn reply_to_text(state: &AppState, item: &InboxItem, inbound: &Inbound, content: &str) -> Handled {
+async fn reply_to_text(
+    state: &AppState,
+    item: &InboxItem,
+    inbound: &Inbound,
+    content: &str,
+) -> Handled {
     let text = format!(
         "收到：{}\n可以发送「我的任务」查看待办，或打开工作台中的 Gantry。",
         content.chars().take(50).collect::<String>()
@@ -111,7 +127,12 @@ async fn reply_to_text(state: &AppState, item: &InboxItem, inbound: &Inbound, co
         payload,
         not_before_ms: 0,
     };
-    match state.store.outbox().enqueue_now(&outbox_item, state.clock.now_ms()).await {
+    match state
+        .store
+        .outbox()
+        .enqueue_now(&outbox_item, state.clock.now_ms())
+        .await
+    {
         Ok(_) => Handled::Done,
         Err(e) => Handled::Retry(format!("cannot queue the reply: {e}")),
     }

@@ -74,18 +74,27 @@ impl Dispatcher {
             let label = match verdict {
                 Verdict::Sent(msgid, response_code) => {
                     outbox
-                        .mark_sent(item.id, msgid.as_deref(), response_code.as_deref(), state.clock.now_ms())
+                        .mark_sent(
+                            item.id,
+                            msgid.as_deref(),
+                            response_code.as_deref(),
+                            state.clock.now_ms(),
+                        )
                         .await?;
                     report.sent += 1;
                     "sent"
                 }
                 Verdict::Deferred(retry_at) => {
-                    outbox.retry_later(item.id, "waiting for WeCom quota", retry_at, false).await?;
+                    outbox
+                        .retry_later(item.id, "waiting for WeCom quota", retry_at, false)
+                        .await?;
                     report.deferred += 1;
                     "deferred"
                 }
-                Verdict::Retry(error) if item.attempts + 1 < settings.outbox_max_attempts => {
-                    let next = state.clock.now_ms() + backoff::delay_ms(item.attempts, 2_000, 900_000);
+                // `attempts` already counts this claim.
+                Verdict::Retry(error) if item.attempts < settings.outbox_max_attempts => {
+                    let next =
+                        state.clock.now_ms() + backoff::delay_ms(item.attempts - 1, 2_000, 900_000);
                     outbox.retry_later(item.id, &error, next, true).await?;
                     report.retried += 1;
                     "retry"
@@ -122,7 +131,12 @@ impl Dispatcher {
         }
     }
 
-    async fn send_message(&self, state: &AppState, item: &OutboxItem, message: &Message) -> Verdict {
+    async fn send_message(
+        &self,
+        state: &AppState,
+        item: &OutboxItem,
+        message: &Message,
+    ) -> Verdict {
         let now = state.clock.now_ms();
         // Every named member must have room; the per-member limit is what WeCom enforces
         // by silently dropping, so it is checked before the corp-wide API limit.

@@ -32,12 +32,47 @@ pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
     }
 }
 
-/// Reports queue health; later issues add org reconcile, overdue scans and digests here.
+/// Finished queue rows are kept this long for support questions, then purged.
+const KEEP_DONE_MS: i64 = 7 * 24 * 3600 * 1000;
+
+/// Purges old finished queue rows and reports dead letters; later issues add org
+/// reconcile, overdue scans and digests here.
 async fn housekeeping(state: &AppState) {
     let now = state.clock.now_ms();
-    if let (Ok(inbox), Ok(outbox)) = (state.store.inbox().stats(now).await, state.store.outbox().stats(now).await) {
-        if inbox.dead > 0 || outbox.dead > 0 {
-            tracing::warn!(inbox_dead = inbox.dead, outbox_dead = outbox.dead, "dead letters are waiting for an admin");
+    let before = now - KEEP_DONE_MS;
+    match (
+        state.store.inbox().purge_done(before, 10_000).await,
+        state.store.outbox().purge_done(before, 10_000).await,
+    ) {
+        (Ok(inbox), Ok(outbox)) if inbox + outbox > 0 => {
+            tracing::info!(
+                inbox,
+                outbox,
+                "purged finished queue rows older than 7 days"
+            );
         }
+        (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "housekeeping purge failed"),
+        _ => {}
+    }
+    let inbox = state
+        .store
+        .inbox()
+        .stats(now)
+        .await
+        .map(|s| s.dead)
+        .unwrap_or(0);
+    let outbox = state
+        .store
+        .outbox()
+        .stats(now)
+        .await
+        .map(|s| s.dead)
+        .unwrap_or(0);
+    if inbox > 0 || outbox > 0 {
+        tracing::warn!(
+            inbox_dead = inbox,
+            outbox_dead = outbox,
+            "dead letters are waiting for an admin"
+        );
     }
 }

@@ -231,7 +231,19 @@ impl Client {
         let store = &self.inner.store;
         let ttl = self.lock_ttl();
         match store.lock(&slot.key, ttl).await {
-            Ok(Some(token)) => Ok(Some(token)),
+            Ok(Some(token)) => {
+                // A peer may have stored its result between our read and our lock.
+                if let Ok(Some(c)) = store.get(&slot.key).await
+                    && Some(&c) != seen
+                    && self.is_fresh(&c)
+                {
+                    if let Err(e) = store.unlock(&slot.key, token).await {
+                        tracing::warn!(key = %slot.key, error = %e, "token store unlock failed");
+                    }
+                    return Err(Some(c));
+                }
+                Ok(Some(token))
+            }
             Ok(None) => {
                 let deadline = tokio::time::Instant::now() + ttl;
                 while tokio::time::Instant::now() < deadline {

@@ -72,6 +72,13 @@ pub fn parse(xml: &[u8], max_len: usize) -> Result<Inbound, EventError> {
     })
 }
 
+/// The dedupe key of a callback known only by its bytes: `sha1:` + hex of the plaintext.
+pub fn hash_key(plaintext: &[u8]) -> String {
+    let mut hasher = Sha1::new();
+    hasher.update(plaintext);
+    format!("sha1:{}", hex::encode(hasher.finalize()))
+}
+
 impl Inbound {
     /// A key under which WeCom's retries of this callback collide and distinct callbacks
     /// do not.
@@ -89,9 +96,7 @@ impl Inbound {
         {
             return format!("card:{code}");
         }
-        let mut hasher = Sha1::new();
-        hasher.update(plaintext);
-        format!("sha1:{}", hex::encode(hasher.finalize()))
+        hash_key(plaintext)
     }
 
     /// A short name for the kind (`text`, `event:change_contact`, …), for logs and metrics.

@@ -1,0 +1,5 @@
+-- Compare-and-delete: only the holder of ARGV[1] may remove KEYS[1].
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  return redis.call('DEL', KEYS[1])
+end
+return 0

@@ -1,0 +1,11 @@
+//! Gantry's entities and rules, with no I/O.
+//!
+//! Nothing here is async or touches a database, the network or the system clock
+//! directly: time comes in through [`clock::Clock`], so rules and the workers that apply
+//! them can be tested with a [`clock::ManualClock`].
+//!
+//! - [`clock`]: wall-clock time as unix milliseconds, real or manual.
+//! - [`org`]: the WeCom directory mirror (departments, members, tags).
+
+pub mod clock;
+pub mod org;

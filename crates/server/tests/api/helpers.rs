@@ -1,0 +1,203 @@
+//! `spawn_app`: a fresh database (SQLite file, or a new PostgreSQL database when
+//! `GANTRY_TEST_SERVER_BACKEND=postgres`), a fresh cache namespace, a simulator, port 0.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use domain::clock::{Clock, ManualClock};
+use server::config::Settings;
+use server::startup::{Application, Options};
+use server::state::AppState;
+use wecom::client::Secret;
+use wecom_sim::{CallbackTarget, SimConfig, SimHandle};
+
+pub const TOKEN: &str = "GantryTestToken42";
+pub const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+/// Where the app under test keeps its data.
+#[derive(Debug, Clone)]
+pub struct Backing {
+    pub database_url: String,
+    pub cache_url: String,
+    pub namespace: String,
+}
+
+impl Backing {
+    /// SQLite + memory by default; PostgreSQL + Redis when asked for by the environment.
+    pub async fn fresh(data_dir: &Path) -> Backing {
+        let namespace = format!("test{}", rand::random::<u64>());
+        if std::env::var("GANTRY_TEST_SERVER_BACKEND").as_deref() == Ok("postgres") {
+            let admin = std::env::var("GANTRY_TEST_PG_URL")
+                .expect("GANTRY_TEST_PG_URL for the postgres backend");
+            let redis = std::env::var("GANTRY_TEST_REDIS_URL")
+                .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+            Backing {
+                database_url: fresh_pg_database(&admin, &namespace).await,
+                cache_url: redis,
+                namespace,
+            }
+        } else {
+            Backing {
+                database_url: format!("sqlite://{}", data_dir.join("gantry.db").display()),
+                cache_url: "memory".into(),
+                namespace,
+            }
+        }
+    }
+}
+
+/// Creates an empty database next to the one `admin_url` names and returns its URL.
+pub async fn fresh_pg_database(admin_url: &str, name: &str) -> String {
+    let admin = store::Store::connect(admin_url)
+        .await
+        .expect("postgres admin connection");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(admin.pool())
+        .await
+        .expect("create test database");
+    admin.close().await;
+    let (base, _) = admin_url
+        .rsplit_once('/')
+        .expect("url with a database name");
+    format!("{base}/{name}")
+}
+
+/// A running app, its simulator and handles to drive both.
+pub struct TestApp {
+    pub base_url: String,
+    pub state: AppState,
+    pub sim: SimHandle,
+    pub clock: Arc<ManualClock>,
+    pub target: CallbackTarget,
+    pub http: reqwest::Client,
+    _data_dir: tempfile::TempDir,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestApp {
+    /// The app's callback URL.
+    pub fn callback_url(&self) -> String {
+        format!("{}/wecom/callback", self.base_url)
+    }
+
+    /// A member of the generated org who can receive messages.
+    pub fn active_user(&self, nth: usize) -> String {
+        let org = self.sim.org();
+        org.users
+            .iter()
+            .filter(|u| u.status == 1)
+            .nth(nth)
+            .expect("enough active members")
+            .userid
+            .clone()
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(server) = self.server.take() {
+            server.abort();
+        }
+    }
+}
+
+/// Knobs for one test's app.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub sim: SimConfig,
+    pub run_workers: bool,
+    pub wecom_timeout_ms: u64,
+}
+
+impl Default for Setup {
+    fn default() -> Self {
+        Self {
+            sim: SimConfig::default(),
+            run_workers: false,
+            wecom_timeout_ms: 2_000,
+        }
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(Setup::default()).await
+}
+
+pub async fn spawn_with(setup: Setup) -> TestApp {
+    server::telemetry::init();
+    let sim = wecom_sim::spawn(setup.sim.clone())
+        .await
+        .expect("simulator");
+    let data_dir = tempfile::tempdir().expect("data dir");
+    let backing = Backing::fresh(data_dir.path()).await;
+    let clock = Arc::new(ManualClock::new(real_now_ms()));
+    let mut app = start(&sim, &backing, data_dir.path(), clock.clone(), &setup).await;
+    let (base_url, state, server) = app.take().expect("started");
+    TestApp {
+        target: CallbackTarget {
+            url: format!("{base_url}/wecom/callback"),
+            token: TOKEN.into(),
+            encoding_aes_key: AES_KEY.into(),
+        },
+        base_url,
+        state,
+        sim,
+        clock,
+        http: reqwest::Client::new(),
+        _data_dir: data_dir,
+        server: Some(server),
+    }
+}
+
+type Started = (
+    String,
+    AppState,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+);
+
+/// Builds and starts an app over existing data (used again to "restart" in tests).
+pub async fn start(
+    sim: &SimHandle,
+    backing: &Backing,
+    data_dir: &Path,
+    clock: Arc<ManualClock>,
+    setup: &Setup,
+) -> Option<Started> {
+    let settings = settings(sim, backing, data_dir, setup);
+    let options = Options {
+        clock: clock as Arc<dyn Clock>,
+        run_workers: setup.run_workers,
+    };
+    let app = Application::build(settings, options)
+        .await
+        .expect("app builds");
+    let base_url = format!("http://127.0.0.1:{}", app.port());
+    let state = app.state().clone();
+    Some((base_url, state, tokio::spawn(app.run_until_stopped())))
+}
+
+pub fn settings(sim: &SimHandle, backing: &Backing, data_dir: &Path, setup: &Setup) -> Settings {
+    let mut settings = Settings::load(None).expect("default settings");
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.server.workers = 1;
+    settings.server.data_dir = data_dir.to_owned();
+    settings.database.url = Secret::new(backing.database_url.clone());
+    settings.cache.url = Secret::new(backing.cache_url.clone());
+    settings.cache.namespace = backing.namespace.clone();
+    let app = sim.app().expect("sim app");
+    settings.wecom.corp_id = sim.corp_id().to_owned();
+    settings.wecom.agent_id = app.agent_id;
+    settings.wecom.secret = Secret::new(app.secret.clone());
+    settings.wecom.token = Secret::new(TOKEN);
+    settings.wecom.encoding_aes_key = Secret::new(AES_KEY);
+    settings.wecom.contacts_token = Secret::new("ContactsToken7");
+    settings.wecom.contacts_encoding_aes_key = Secret::new(AES_KEY);
+    settings.wecom.api_base = sim.base_url();
+    settings.wecom.timeout_ms = setup.wecom_timeout_ms;
+    settings.workers.poll_interval_ms = 50;
+    settings
+}
+
+pub fn real_now_ms() -> i64 {
+    domain::clock::SystemClock.now_ms()
+}

@@ -1,0 +1,38 @@
+//! Gantry's persistence: SQLite (the embedded default) and PostgreSQL (production)
+//! through one code path.
+//!
+//! Every query is a runtime `sqlx::query` on the `Any` driver with `$N` placeholders
+//! and portable column types (BIGINT ids and unix-ms instants, TEXT for strings and
+//! JSON, 0/1 integers for booleans), so the same text runs on both. [`Backend`] covers
+//! the few real differences: `FOR UPDATE SKIP LOCKED` when claiming queue rows,
+//! `BEGIN IMMEDIATE` for SQLite write transactions, and the DDL in
+//! `migrations/sqlite` vs `migrations/postgres`. `tests/story.rs` runs one story over
+//! every repository function on both backends to keep them equivalent.
+//!
+//! - [`Store`]: connect by URL, migrate, ping, transactions.
+//! - [`Inbox`], [`Outbox`]: the callback-in and push-out queues (see `queue.rs` for
+//!   the lease rules they share).
+//! - [`Org`]: the WeCom directory mirror. [`Settings`]: small named values.
+
+mod error;
+mod inbox;
+mod org;
+mod outbox;
+mod queue;
+mod settings;
+mod sql;
+mod store;
+mod target;
+
+pub use error::StoreError;
+pub use inbox::{Inbox, InboxItem, NewInboxItem};
+pub use org::Org;
+pub use outbox::{NewOutboxItem, Outbox, OutboxItem};
+pub use queue::{ItemStatus, QueueStats};
+pub use settings::Settings;
+pub use store::{Store, StoreOptions, Tx};
+pub use target::Backend;
+
+/// The sqlx version this crate speaks, so callers can name `sqlx::AnyConnection` and
+/// friends without a dependency of their own that could drift.
+pub use sqlx;

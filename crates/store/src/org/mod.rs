@@ -1,0 +1,28 @@
+//! The WeCom directory mirror: departments, members (never hard-deleted) and tags.
+//!
+//! Writes replace a whole entity at a time (row plus its lists) in one transaction,
+//! which is what both contact-change callbacks and a full org sync deliver.
+//! Memberships do not reference departments with a foreign key: WeCom may announce a
+//! member before the department they joined reaches us, and a leaver's memberships
+//! outlive departments deleted later.
+
+mod departments;
+mod members;
+mod tags;
+
+use crate::Store;
+
+/// Rows per multi-row INSERT for membership and tag lists.
+const LIST_CHUNK: usize = 200;
+
+/// The org repository; get one from [`Store::org`].
+#[derive(Debug, Clone, Copy)]
+pub struct Org<'a> {
+    store: &'a Store,
+}
+
+impl<'a> Org<'a> {
+    pub(crate) fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+}

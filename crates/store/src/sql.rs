@@ -1,0 +1,54 @@
+//! Small SQL text helpers shared by the repositories.
+
+use crate::StoreError;
+
+/// `($1, $2), ($3, $4), …` for a multi-row `VALUES` list of `rows` rows of `cols`
+/// parameters each. Both backends accept `$N` placeholders.
+pub(crate) fn values_list(rows: usize, cols: usize) -> String {
+    let mut sql = String::with_capacity(rows * cols * 5);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..cols {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * cols + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// JSON text for a TEXT column.
+pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("encoding JSON: {e}")))
+}
+
+/// Parses a JSON TEXT column; `what` names it in the error.
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    text: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("{what}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_list_numbers_row_major() {
+        assert_eq!(values_list(1, 1), "($1)");
+        assert_eq!(values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+    }
+
+    #[test]
+    fn json_errors_are_corrupt() {
+        assert!(matches!(
+            from_json::<Vec<String>>("leaders", "{"),
+            Err(StoreError::Corrupt(_))
+        ));
+        assert_eq!(to_json(&["a"]).ok().as_deref(), Some(r#"["a"]"#));
+    }
+}

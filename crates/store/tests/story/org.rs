@@ -1,0 +1,175 @@
+//! The org story: departments, members with memberships, leavers, tags.
+
+use domain::org::{Department, Member, MemberStatus, Membership, Tag};
+use store::Store;
+
+use super::T0;
+
+fn dept(id: i64, parent_id: i64, order: i64, name: &str) -> Department {
+    Department {
+        id,
+        name: name.into(),
+        name_en: None,
+        parent_id,
+        order,
+        leaders: Vec::new(),
+    }
+}
+
+fn member(userid: &str, name: &str, departments: &[(i64, bool, i64)]) -> Member {
+    Member {
+        userid: userid.into(),
+        name: name.into(),
+        departments: departments
+            .iter()
+            .map(|&(department_id, is_leader, order)| Membership {
+                department_id,
+                is_leader,
+                order,
+            })
+            .collect(),
+        main_department: departments.first().map(|d| d.0),
+        position: None,
+        mobile: None,
+        email: None,
+        biz_mail: None,
+        gender: None,
+        status: MemberStatus::Active.code(),
+        avatar: None,
+        alias: None,
+        telephone: None,
+        address: None,
+        direct_leaders: Vec::new(),
+        left_at_ms: None,
+        extra: serde_json::Value::Null,
+    }
+}
+
+fn userids(members: &[Member]) -> Vec<&str> {
+    members.iter().map(|m| m.userid.as_str()).collect()
+}
+
+pub async fn run(store: &Store) {
+    let org = store.org();
+
+    // Departments: upsert replaces, listing follows WeCom's order (larger first).
+    let root = dept(1, 0, 0, "建工集团");
+    let mut site = dept(2, 1, 10, "一号工地");
+    site.name_en = Some("Site 1".into());
+    site.leaders = vec!["alice".into()];
+    let office = dept(3, 1, 20, "办公室");
+    for d in [&root, &site, &office] {
+        org.upsert_department(d, T0).await.unwrap();
+    }
+    assert_eq!(org.department(2).await.unwrap().as_ref(), Some(&site));
+    site.name = "一号工地（北区）".into();
+    org.upsert_department(&site, T0 + 1).await.unwrap();
+    let all = org.departments().await.unwrap();
+    assert_eq!(all.iter().map(|d| d.id).collect::<Vec<_>>(), [1, 3, 2]);
+    assert_eq!(all[2], site);
+    assert_eq!(org.department(99).await.unwrap(), None);
+
+    // Members keep every field, their department list and its order.
+    let mut alice = member("alice", "张三", &[(2, true, 10), (3, false, 1)]);
+    alice.position = Some("项目经理".into());
+    alice.mobile = Some("13800000000".into());
+    alice.email = Some("alice@example.com".into());
+    alice.biz_mail = Some("alice@corp.example.com".into());
+    alice.gender = Some(2);
+    alice.avatar = Some("https://wework.example/avatar/alice".into());
+    alice.alias = Some("Alice".into());
+    alice.telephone = Some("010-12345678".into());
+    alice.address = Some("北京市".into());
+    alice.direct_leaders = vec!["boss".into()];
+    alice.extra = serde_json::json!({"extattr": {"attrs": [{"name": "工号", "value": "A001"}]}});
+    let bob = member("bob", "李四", &[(2, false, 20)]);
+    org.upsert_member(&alice, T0).await.unwrap();
+    org.upsert_member(&bob, T0).await.unwrap();
+    assert_eq!(org.member("alice").await.unwrap().as_ref(), Some(&alice));
+    assert_eq!(org.member("nobody").await.unwrap(), None);
+    let in_site = org.members_in_department(2).await.unwrap();
+    assert_eq!(userids(&in_site), ["bob", "alice"]);
+    assert_eq!(in_site[1], alice);
+
+    // An update replaces the memberships in the same transaction.
+    alice.departments = vec![Membership {
+        department_id: 3,
+        is_leader: true,
+        order: 5,
+    }];
+    alice.main_department = Some(3);
+    org.upsert_member(&alice, T0 + 1).await.unwrap();
+    assert_eq!(
+        userids(&org.members_in_department(2).await.unwrap()),
+        ["bob"]
+    );
+    assert_eq!(
+        userids(&org.members_in_department(3).await.unwrap()),
+        ["alice"]
+    );
+    assert_eq!(
+        org.member("alice").await.unwrap().unwrap().departments,
+        alice.departments
+    );
+
+    // Leavers stay, marked; the first leave time is kept.
+    assert!(org.mark_left("bob", T0 + 100).await.unwrap());
+    assert!(org.mark_left("bob", T0 + 200).await.unwrap());
+    assert!(!org.mark_left("nobody", T0).await.unwrap());
+    let left = org.member("bob").await.unwrap().unwrap();
+    assert_eq!(left.left_at_ms, Some(T0 + 100));
+    assert_eq!(left.status_kind(), Some(MemberStatus::Left));
+    assert_eq!(left.departments, bob.departments);
+    assert!(org.members_in_department(2).await.unwrap().is_empty());
+    assert_eq!(org.count_members(true).await.unwrap(), 2);
+    assert_eq!(org.count_members(false).await.unwrap(), 1);
+    assert_eq!(org.current_userids().await.unwrap(), ["alice"]);
+    assert_eq!(userids(&org.members(false).await.unwrap()), ["alice"]);
+    let everyone = org.members(true).await.unwrap();
+    assert_eq!(userids(&everyone), ["alice", "bob"]);
+    assert_eq!(
+        (&everyone[0].departments, &everyone[1]),
+        (&alice.departments, &left)
+    );
+
+    // Rejoining clears the mark.
+    org.upsert_member(&bob, T0 + 300).await.unwrap();
+    assert_eq!(org.member("bob").await.unwrap().as_ref(), Some(&bob));
+    assert_eq!(org.count_members(false).await.unwrap(), 2);
+
+    // Deleting a department leaves memberships alone (WeCom only deletes empty ones).
+    assert!(org.delete_department(3).await.unwrap());
+    assert!(!org.delete_department(3).await.unwrap());
+    assert_eq!(
+        org.member("alice").await.unwrap().unwrap().departments,
+        alice.departments
+    );
+
+    // Tags: lists replaced whole, duplicates ignored, lists sorted.
+    let mut tag = Tag {
+        id: 7,
+        name: "安全员".into(),
+        userids: vec!["bob".into(), "alice".into(), "bob".into()],
+        department_ids: vec![3, 2],
+    };
+    org.upsert_tag(&tag, T0).await.unwrap();
+    let stored = org.tag(7).await.unwrap().unwrap();
+    assert_eq!(stored.userids, ["alice", "bob"]);
+    assert_eq!(stored.department_ids, [2, 3]);
+    tag.name = "质检员".into();
+    tag.userids = vec!["carol".into()];
+    tag.department_ids.clear();
+    org.upsert_tag(&tag, T0 + 1).await.unwrap();
+    let empty = Tag {
+        id: 8,
+        name: "空标签".into(),
+        userids: Vec::new(),
+        department_ids: Vec::new(),
+    };
+    org.upsert_tag(&empty, T0).await.unwrap();
+    assert_eq!(org.tags().await.unwrap(), [tag.clone(), empty]);
+    assert!(org.delete_tag(7).await.unwrap());
+    assert!(!org.delete_tag(7).await.unwrap());
+    assert_eq!(org.tag(7).await.unwrap(), None);
+    assert_eq!(org.tags().await.unwrap().len(), 1);
+}
