@@ -6,6 +6,9 @@ const BENCHES: &[(&str, &str, &str)] = &[("wecom", "wecom", "callback")];
 
 pub fn run(args: &[String]) -> Result<(), String> {
     let wanted = args.first().map(String::as_str);
+    if wanted == Some("callback") {
+        return callback();
+    }
     let mut ran = false;
     for (name, package, bench) in BENCHES {
         if wanted.is_some_and(|w| w != *name) {
@@ -20,7 +23,37 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if ran {
         Ok(())
     } else {
-        let names: Vec<_> = BENCHES.iter().map(|b| b.0).collect();
+        let mut names: Vec<_> = BENCHES.iter().map(|b| b.0).collect();
+        names.push("callback");
         Err(format!("unknown benchmark; choose one of {names:?}"))
     }
+}
+
+/// The callback intake under wrk at 64 connections, on SQLite and then PostgreSQL.
+fn callback() -> Result<(), String> {
+    if std::process::Command::new("wrk")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Err("wrk is needed for this benchmark: apt-get install wrk".into());
+    }
+    for db in ["sqlite", "postgres"] {
+        step(
+            &format!("bench callback on {db}"),
+            &mut cargo(&[
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "server",
+                "--example",
+                "callback_bench",
+                "--",
+                "--db",
+                db,
+            ]),
+        )?;
+    }
+    Ok(())
 }

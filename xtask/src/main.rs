@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 mod bench;
+mod demo;
 mod fuzz;
 mod run;
 mod test;
@@ -11,13 +12,15 @@ mod test;
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
+  demo            run Gantry with SQLite, the WeCom simulator and seeded data
   test            cargo fmt --check, clippy -D warnings, then every test
-  bench [NAME]    run benchmarks (wecom); prints criterion's report
+  bench [NAME]    run benchmarks (wecom, callback); figures go to docs/benchmarks.md
   fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("demo") => demo::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),

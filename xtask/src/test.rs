@@ -29,6 +29,19 @@ pub fn run(extra: &[String]) -> Result<(), String> {
         extra,
         &mut totals,
     )?;
+    // The store and cache suites cover PostgreSQL and Redis themselves when these are set;
+    // the server's black-box suite runs once more on them.
+    let pg = std::env::var_os("GANTRY_TEST_PG_URL").is_some();
+    let redis = std::env::var_os("GANTRY_TEST_REDIS_URL").is_some();
+    if pg && redis {
+        let mut server = cargo(&["test", "-p", "server", "--tests"]);
+        server.env("GANTRY_TEST_SERVER_BACKEND", "postgres");
+        run_tests_with("server on PostgreSQL + Redis", server, &mut totals)?;
+    } else {
+        eprintln!(
+            "note: GANTRY_TEST_PG_URL / GANTRY_TEST_REDIS_URL unset: PostgreSQL and Redis not tested"
+        );
+    }
     // One closing line for the whole run, so CI sees the real count rather than the last
     // test binary's (which may be a binary crate with no tests).
     let _ = writeln!(

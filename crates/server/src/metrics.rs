@@ -8,6 +8,7 @@ use std::sync::Mutex;
 #[derive(Debug, Default)]
 pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, String), u64>>,
+    gauges: Mutex<BTreeMap<(&'static str, String), f64>>,
 }
 
 impl Metrics {
@@ -38,6 +39,14 @@ impl Metrics {
         );
     }
 
+    /// Whether this replica leads `schedule` (1) or not (0).
+    pub fn leader(&self, schedule: &str, leading: bool) {
+        if let Ok(mut gauges) = self.gauges.lock() {
+            let labels = format!("schedule=\"{}\"", escape(schedule));
+            gauges.insert(("gantry_leader", labels), if leading { 1.0 } else { 0.0 });
+        }
+    }
+
     fn add(&self, name: &'static str, labels: String, by: u64) {
         if let Ok(mut counters) = self.counters.lock() {
             *counters.entry((name, labels)).or_default() += by;
@@ -57,6 +66,11 @@ impl Metrics {
                 last = name;
             }
             let _ = writeln!(out, "{name}{{{labels}}} {value}");
+        }
+        if let Ok(own) = self.gauges.lock() {
+            for ((name, labels), value) in own.iter() {
+                let _ = writeln!(out, "# TYPE {name} gauge\n{name}{{{labels}}} {value}");
+            }
         }
         for (name, labels, value) in gauges {
             let _ = writeln!(out, "# TYPE {name} gauge\n{name}{{{labels}}} {value}");

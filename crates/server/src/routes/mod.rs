@@ -1,6 +1,7 @@
 //! HTTP routes, one module per area; each owns its paths through `configure`.
 
 pub mod health;
+pub mod home;
 pub mod verify_file;
 pub mod wecom_callback;
 
@@ -9,6 +10,7 @@ use actix_web::web;
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
+    home::configure(cfg);
     wecom_callback::configure(cfg);
     verify_file::configure(cfg);
 }

@@ -18,9 +18,15 @@ pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
     let lock = LeaderLock::new(state.cache.clone(), "housekeeping", &holder, LEASE);
     loop {
         match lock.try_acquire().await {
-            Ok(true) => housekeeping(&state).await,
-            Ok(false) => {}
-            Err(e) => tracing::warn!(error = %e, "leader lock unavailable; skipping this tick"),
+            Ok(true) => {
+                state.metrics.leader("housekeeping", true);
+                housekeeping(&state).await;
+            }
+            Ok(false) => state.metrics.leader("housekeeping", false),
+            Err(e) => {
+                state.metrics.leader("housekeeping", false);
+                tracing::warn!(error = %e, "leader lock unavailable; skipping this tick");
+            }
         }
         tokio::select! {
             _ = tokio::time::sleep(TICK) => {}

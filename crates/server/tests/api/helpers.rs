@@ -124,7 +124,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(setup: Setup) -> TestApp {
-    server::telemetry::init();
+    server::telemetry::init_for_tests();
     let sim = wecom_sim::spawn(setup.sim.clone())
         .await
         .expect("simulator");

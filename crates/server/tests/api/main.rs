@@ -5,4 +5,5 @@ mod callbacks;
 mod helpers;
 mod outbox;
 mod proxy;
+mod replicas;
 mod resilience;

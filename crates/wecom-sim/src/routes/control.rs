@@ -31,6 +31,11 @@ fn query(req: &HttpRequest, key: &str) -> Option<String> {
         .map(|(_, v)| v.into_owned())
 }
 
+/// No `?userid=` filter, or the same member (UserIDs match case-insensitively).
+fn is_user(filter: Option<&str>, userid: &str) -> bool {
+    filter.is_none_or(|u| userid.eq_ignore_ascii_case(u))
+}
+
 #[derive(Debug, Deserialize)]
 struct Click {
     userid: String,
@@ -69,14 +74,22 @@ async fn route(sim: &Sim, req: &HttpRequest, body: &Bytes) -> Result<HttpRespons
                 "agent_id": a.agent_id, "secret": a.secret, "new_app_2022": a.new_app_2022,
             })).collect::<Vec<_>>(),
         })),
+        (true, "/sim/console") => super::console::page(),
         (true, "/sim/calls") => {
             let path = query(req, "path");
+            let limit = match query(req, "limit") {
+                Some(l) => Some(l.parse::<usize>().map_err(|_| "limit must be a number")?),
+                None => None,
+            };
             let st = sim.lock();
-            let calls: Vec<_> = st
+            let mut calls: Vec<_> = st
                 .calls
                 .iter()
+                .rev()
                 .filter(|c| path.as_ref().is_none_or(|p| &c.path == p))
+                .take(limit.unwrap_or(usize::MAX))
                 .collect();
+            calls.reverse();
             ok_json(&calls)
         }
         (true, "/sim/messages") => {
@@ -85,16 +98,33 @@ async fn route(sim: &Sim, req: &HttpRequest, body: &Bytes) -> Result<HttpRespons
             let msgs: Vec<_> = st
                 .messages
                 .iter()
-                .filter(|m| {
-                    userid
-                        .as_ref()
-                        .is_none_or(|u| m.userid.eq_ignore_ascii_case(u))
-                })
+                .filter(|m| is_user(userid.as_deref(), &m.userid))
                 .collect();
             ok_json(&msgs)
         }
-        (true, "/sim/dropped") => ok_json(&sim.lock().dropped),
-        (true, "/sim/card_updates") => ok_json(&sim.lock().card_updates),
+        (true, "/sim/dropped") => {
+            let userid = query(req, "userid");
+            let st = sim.lock();
+            let dropped: Vec<_> = st
+                .dropped
+                .iter()
+                .filter(|d| is_user(userid.as_deref(), &d.userid))
+                .collect();
+            ok_json(&dropped)
+        }
+        (true, "/sim/card_updates") => {
+            let userid = query(req, "userid");
+            let st = sim.lock();
+            let updates: Vec<_> = st
+                .card_updates
+                .iter()
+                .filter(|u| {
+                    userid.is_none() || u.userids.iter().any(|x| is_user(userid.as_deref(), x))
+                })
+                .collect();
+            ok_json(&updates)
+        }
+        (true, "/sim/message_counts") => ok_json(&super::console::message_counts(&sim.lock())),
         (true, "/sim/appchats") => {
             let st = sim.lock();
             ok_json(&json!({ "chats": st.appchats, "messages": st.appchat_messages }))

@@ -3,6 +3,7 @@
 mod appchat;
 mod auth;
 mod card;
+mod console;
 mod contacts;
 pub(crate) mod control;
 mod media;

@@ -1,0 +1,45 @@
+//! `GET /`: until the H5 workbench is embedded here, a small status page so the demo and
+//! an admin opening the app see that it runs and where to look.
+
+use actix_web::{HttpResponse, web};
+
+use crate::state::AppState;
+
+/// Registers the home page.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/", web::get().to(home));
+}
+
+async fn home(state: web::Data<AppState>) -> HttpResponse {
+    let now = state.clock.now_ms();
+    let inbox = state.store.inbox().stats(now).await.ok();
+    let outbox = state.store.outbox().stats(now).await.ok();
+    let members = state.store.org().count_members(false).await.ok();
+    let row = |label: &str, value: Option<String>| {
+        format!(
+            "<tr><th>{label}</th><td>{}</td></tr>",
+            value.unwrap_or_else(|| "不可用".into())
+        )
+    };
+    let body = format!(
+        "<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Gantry</title>\
+         <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}\
+         th{{text-align:left;padding-right:1rem}}</style></head><body>\
+         <h1>Gantry 工程项目管理</h1><p>服务运行中。H5 工作台将在后续版本中从这里打开。</p>\
+         <table>{}{}{}{}</table>\
+         <p><a href=\"/readyz\">就绪检查</a> · <a href=\"/metrics\">指标</a></p></body></html>",
+        row("企业成员", members.map(|n| n.to_string())),
+        row("待处理回调", inbox.as_ref().map(|s| s.pending.to_string())),
+        row("待推送消息", outbox.as_ref().map(|s| s.pending.to_string())),
+        row(
+            "死信",
+            inbox
+                .zip(outbox)
+                .map(|(i, o)| (i.dead + o.dead).to_string())
+        ),
+    );
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(body)
+}
