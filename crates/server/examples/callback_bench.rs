@@ -187,7 +187,8 @@ async fn main() -> anyhow::Result<()> {
         errors,
         stored
     );
-    print!("{report}\n{summary}");
+    let mut stdout = std::io::stdout();
+    write!(stdout, "{report}\n{summary}")?;
     Ok(())
 }
 

@@ -37,7 +37,14 @@ async fn console_page_is_self_contained_html_using_real_endpoints() {
     assert!(ct.starts_with("text/html"), "{ct}");
     let page = r.text().await.expect("body");
     assert!(page.contains("<script>") && page.contains("<style>"));
-    for external in ["<script src", "stylesheet", "@import", "src=\"http", "href=\"http", "url("] {
+    for external in [
+        "<script src",
+        "stylesheet",
+        "@import",
+        "src=\"http",
+        "href=\"http",
+        "url(",
+    ] {
         assert!(!page.contains(external), "external asset: {external}");
     }
 
