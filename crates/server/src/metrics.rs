@@ -53,32 +53,80 @@ impl Metrics {
         }
     }
 
-    /// Prometheus text exposition of every counter, plus `extra` gauge lines.
-    pub fn render(&self, gauges: &[(&str, &str, f64)]) -> String {
+    /// Prometheus text exposition of every counter and gauge, plus `extra` gauges.
+    pub fn render(&self, extra: &[(&str, &str, f64)]) -> String {
         let mut out = String::new();
-        let Ok(counters) = self.counters.lock() else {
-            return out;
-        };
-        let mut last = "";
-        for ((name, labels), value) in counters.iter() {
-            if *name != last {
-                let _ = writeln!(out, "# TYPE {name} counter");
-                last = name;
-            }
-            let _ = writeln!(out, "{name}{{{labels}}} {value}");
+        if let Ok(counters) = self.counters.lock() {
+            let samples = counters
+                .iter()
+                .map(|((n, l), v)| (*n, l.as_str(), *v as f64));
+            write_family(&mut out, "counter", samples);
         }
+        let mut gauges: Vec<(&str, String, f64)> = extra
+            .iter()
+            .map(|(n, l, v)| (*n, (*l).to_owned(), *v))
+            .collect();
         if let Ok(own) = self.gauges.lock() {
-            for ((name, labels), value) in own.iter() {
-                let _ = writeln!(out, "# TYPE {name} gauge\n{name}{{{labels}}} {value}");
-            }
+            gauges.extend(own.iter().map(|((n, l), v)| (*n, l.clone(), *v)));
         }
-        for (name, labels, value) in gauges {
-            let _ = writeln!(out, "# TYPE {name} gauge\n{name}{{{labels}}} {value}");
-        }
+        gauges.sort_by(|a, b| a.0.cmp(b.0));
+        write_family(
+            &mut out,
+            "gauge",
+            gauges.iter().map(|(n, l, v)| (*n, l.as_str(), *v)),
+        );
         out
+    }
+}
+
+/// Writes samples sorted by name, with one `# TYPE` line per metric as the format requires.
+fn write_family<'a>(
+    out: &mut String,
+    kind: &str,
+    samples: impl Iterator<Item = (&'a str, &'a str, f64)>,
+) {
+    let mut last = "";
+    for (name, labels, value) in samples {
+        if name != last {
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            last = name;
+        }
+        let _ = writeln!(out, "{name}{{{labels}}} {value}");
     }
 }
 
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Metrics;
+
+    #[test]
+    fn one_type_line_per_metric() {
+        let metrics = Metrics::default();
+        metrics.callback("text", "stored");
+        metrics.callback("text", "stored");
+        metrics.callback("event:click", "duplicate");
+        metrics.leader("housekeeping", true);
+        let text = metrics.render(&[
+            ("gantry_queue_depth", "queue=\"inbox\"", 3.0),
+            ("gantry_queue_depth", "queue=\"outbox\"", 0.0),
+        ]);
+        assert_eq!(
+            text.matches("# TYPE gantry_callbacks_total counter")
+                .count(),
+            1
+        );
+        assert_eq!(text.matches("# TYPE gantry_queue_depth gauge").count(), 1);
+        assert!(
+            text.contains("gantry_callbacks_total{kind=\"text\",outcome=\"stored\"} 2"),
+            "{text}"
+        );
+        assert!(
+            text.contains("gantry_leader{schedule=\"housekeeping\"} 1"),
+            "{text}"
+        );
+    }
 }
