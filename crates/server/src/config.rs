@@ -242,3 +242,65 @@ fn check_callback(
         .map(|_| ())
         .map_err(|e| ConfigError::Invalid(format!("{section} encoding_aes_key: {e}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid() -> Settings {
+        let mut s = Settings::load(None).expect("defaults load");
+        s.wecom.corp_id = "wwd3c0f5e1a2b4c6d8".into();
+        s.wecom.agent_id = 1000002;
+        s.wecom.secret = Secret::new("app-secret-value");
+        s.wecom.token = Secret::new("Token123");
+        s.wecom.encoding_aes_key = Secret::new("jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C");
+        s
+    }
+
+    fn problem(change: impl FnOnce(&mut Settings)) -> String {
+        let mut s = valid();
+        change(&mut s);
+        s.validate().expect_err("invalid").to_string()
+    }
+
+    #[test]
+    fn defaults_plus_wecom_values_validate() {
+        valid().validate().expect("valid");
+    }
+
+    #[test]
+    fn explains_what_is_wrong() {
+        assert!(problem(|s| s.wecom.corp_id = "12345".into()).contains("企业信息"));
+        assert!(
+            problem(|s| s.wecom.encoding_aes_key = Secret::new("short")).contains("43-character")
+        );
+        assert!(
+            problem(|s| s.wecom.token = Secret::new("")).contains("Token")
+                || problem(|s| s.wecom.token = Secret::new("")).contains("token")
+        );
+        assert!(problem(|s| s.wecom.secret = Secret::new("")).contains("GANTRY__WECOM__SECRET"));
+        assert!(problem(|s| s.database.url = Secret::new("mysql://x")).contains("sqlite://"));
+        assert!(problem(|s| s.cache.url = Secret::new("memcached://x")).contains("redis://"));
+        assert!(
+            problem(|s| s.wecom.contacts_token = Secret::new("Contacts1"))
+                .contains("wecom.contacts")
+        );
+    }
+
+    #[test]
+    fn debug_output_has_no_secrets() {
+        let mut s = valid();
+        s.database.url = Secret::new("postgres://gantry:hunter2@db/gantry");
+        s.cache.url = Secret::new("redis://:redispass@cache:6379");
+        let debug = format!("{s:?}");
+        for secret in [
+            "app-secret-value",
+            "Token123",
+            "jWmYm7qr5nMo",
+            "hunter2",
+            "redispass",
+        ] {
+            assert!(!debug.contains(secret), "{secret} leaked into {debug}");
+        }
+    }
+}

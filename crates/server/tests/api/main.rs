@@ -3,6 +3,7 @@
 
 mod callbacks;
 mod helpers;
+mod org;
 mod outbox;
 mod proxy;
 mod replicas;
