@@ -1,6 +1,5 @@
 //! The callback URLs: verification, durable intake, dedupe, refusal of forgeries.
 
-use domain::clock::Clock as _;
 use server::workers::inbox;
 use server::workers::outbox::Dispatcher;
 use wecom::callback::CallbackCrypto;
@@ -42,13 +41,7 @@ async fn a_replayed_callback_is_stored_once() {
             "200 with an empty body"
         );
     }
-    let stats = app
-        .state
-        .store
-        .inbox()
-        .stats(app.clock.now_ms())
-        .await
-        .expect("stats");
+    let stats = app.inbox_stats().await;
     assert_eq!(stats.pending, 1);
 
     // Events without MsgId dedupe on their exact bytes: two distinct ones both stay.
@@ -60,13 +53,7 @@ async fn a_replayed_callback_is_stored_once() {
             .await
             .expect("sent");
     }
-    let stats = app
-        .state
-        .store
-        .inbox()
-        .stats(app.clock.now_ms())
-        .await
-        .expect("stats");
+    let stats = app.inbox_stats().await;
     assert_eq!(stats.pending, 3);
 }
 
@@ -107,13 +94,7 @@ async fn forged_and_malformed_callbacks_are_refused_and_not_stored() {
     assert_eq!(post(query, wrong.post_body("x", None)).await.status(), 400);
     let oversized = "x".repeat(2 * 1024 * 1024);
     assert_eq!(post(good, oversized).await.status(), 413);
-    let stats = app
-        .state
-        .store
-        .inbox()
-        .stats(app.clock.now_ms())
-        .await
-        .expect("stats");
+    let stats = app.inbox_stats().await;
     assert_eq!(stats.pending, 0, "nothing forged was stored");
 }
 
@@ -132,13 +113,7 @@ async fn unknown_kinds_are_kept_and_unparsable_plaintext_is_dead_lettered() {
         .send_callback(&app.target, "this is not xml", None)
         .await
         .expect("sent");
-    let stats = app
-        .state
-        .store
-        .inbox()
-        .stats(app.clock.now_ms())
-        .await
-        .expect("stats");
+    let stats = app.inbox_stats().await;
     assert_eq!(stats.pending, 2, "both kept");
     let report = inbox::step(&app.state).await.expect("inbox round");
     assert_eq!((report.done, report.dead), (1, 1));
@@ -172,13 +147,7 @@ async fn a_text_gets_a_reply_through_inbox_and_outbox() {
     let content = replies[0].body["text"]["content"].as_str().expect("text");
     assert!(content.starts_with("收到：你好"), "{content}");
     // Handling the same callback again (a crash before `complete`) queues nothing new.
-    let again = app
-        .state
-        .store
-        .outbox()
-        .stats(app.clock.now_ms())
-        .await
-        .expect("stats");
+    let again = app.outbox_stats().await;
     assert_eq!(again.done, 1);
 }
 

@@ -80,6 +80,26 @@ impl TestApp {
         format!("{}/wecom/callback", self.base_url)
     }
 
+    /// Inbox counts now.
+    pub async fn inbox_stats(&self) -> store::QueueStats {
+        self.state
+            .store
+            .inbox()
+            .stats(self.clock.now_ms())
+            .await
+            .expect("inbox stats")
+    }
+
+    /// Outbox counts now.
+    pub async fn outbox_stats(&self) -> store::QueueStats {
+        self.state
+            .store
+            .outbox()
+            .stats(self.clock.now_ms())
+            .await
+            .expect("outbox stats")
+    }
+
     /// A member of the generated org who can receive messages.
     pub fn active_user(&self, nth: usize) -> String {
         let org = self.sim.org();

@@ -105,13 +105,7 @@ async fn ten_thousand_pushes_with_faults_arrive_exactly_once_within_quota() {
         assert!(rounds < 5_000, "the outbox never drained");
         let report = dispatcher.step(&app.state).await.expect("round");
         if report.claimed == 0 {
-            let stats = app
-                .state
-                .store
-                .outbox()
-                .stats(app.clock.now_ms())
-                .await
-                .expect("stats");
+            let stats = app.outbox_stats().await;
             if stats.pending == 0 && stats.processing == 0 {
                 break;
             }
@@ -122,13 +116,7 @@ async fn ten_thousand_pushes_with_faults_arrive_exactly_once_within_quota() {
     }
     app.sim.clear_faults();
 
-    let stats = app
-        .state
-        .store
-        .outbox()
-        .stats(app.clock.now_ms())
-        .await
-        .expect("stats");
+    let stats = app.outbox_stats().await;
     let dead = app
         .state
         .store
