@@ -6,6 +6,8 @@
 
 mod error;
 mod health;
+mod me;
 
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
+pub use me::{JsSdkKind, JsSdkSignature, Me};

@@ -23,6 +23,21 @@ pub struct Settings {
     pub wecom: WecomSettings,
     /// Background workers.
     pub workers: WorkerSettings,
+    /// Login and sessions.
+    pub auth: AuthSettings,
+}
+
+/// `[auth]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct AuthSettings {
+    /// Absolute session lifetime.
+    pub session_hours: i64,
+    /// Idle timeout.
+    pub idle_hours: i64,
+    /// System admins by UserID.
+    pub admins: Vec<String>,
+    /// Use `snsapi_privateinfo` at login.
+    pub request_private_info: bool,
 }
 
 /// `[server]`.

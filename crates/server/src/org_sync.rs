@@ -90,7 +90,7 @@ pub async fn sync(client: &Client, store: &Store, now_ms: i64) -> anyhow::Result
     Ok(report)
 }
 
-fn member(user: &User) -> Member {
+pub(crate) fn member(user: &User) -> Member {
     let departments = user
         .department
         .iter()

@@ -13,22 +13,29 @@
 //! - [`Inbox`], [`Outbox`]: the callback-in and push-out queues (see `queue.rs` for
 //!   the lease rules they share).
 //! - [`Org`]: the WeCom directory mirror. [`Settings`]: small named values.
+//! - [`Audit`]: the hash-chained, tamper-evident audit log.
 
+mod audit;
 mod error;
 mod inbox;
 mod org;
 mod outbox;
 mod queue;
+mod sessions;
 mod settings;
 mod sql;
 mod store;
 mod target;
 
+pub use audit::{
+    Audit, AuditEntry, AuditFilter, Broken, GENESIS_HASH, NewAuditEntry, Problem, VerifyReport,
+};
 pub use error::StoreError;
 pub use inbox::{Inbox, InboxItem, NewInboxItem};
 pub use org::Org;
 pub use outbox::{NewOutboxItem, Outbox, OutboxItem};
 pub use queue::{ItemStatus, QueueStats};
+pub use sessions::{NewSession, Session, Sessions};
 pub use settings::Settings;
 pub use store::{Store, StoreOptions, Tx};
 pub use target::Backend;

@@ -8,7 +8,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::target::{Backend, Target};
-use crate::{Inbox, Org, Outbox, Settings, StoreError};
+use crate::{Audit, Inbox, Org, Outbox, Sessions, Settings, StoreError};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -217,9 +217,19 @@ impl Store {
         Org::new(self)
     }
 
+    /// Browser sessions.
+    pub fn sessions(&self) -> Sessions<'_> {
+        Sessions::new(self)
+    }
+
     /// Small key → JSON text values.
     pub fn settings(&self) -> Settings<'_> {
         Settings::new(self)
+    }
+
+    /// The tamper-evident audit log.
+    pub fn audit(&self) -> Audit<'_> {
+        Audit::new(self)
     }
 }
 

@@ -1,5 +1,7 @@
 //! HTTP routes, one module per area; each owns its paths through `configure`.
 
+pub mod api_v1;
+pub mod auth;
 pub mod health;
 pub mod home;
 pub mod verify_file;
@@ -10,6 +12,8 @@ use actix_web::web;
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     health::configure(cfg);
+    auth::configure(cfg);
+    api_v1::configure(cfg);
     home::configure(cfg);
     wecom_callback::configure(cfg);
     verify_file::configure(cfg);

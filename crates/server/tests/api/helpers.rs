@@ -198,7 +198,13 @@ pub async fn start(
 
 pub fn settings(sim: &SimHandle, backing: &Backing, data_dir: &Path, setup: &Setup) -> Settings {
     let mut settings = Settings::load(None).expect("default settings");
-    settings.server.bind = "127.0.0.1:0".into();
+    // A known port, so public_url (OAuth redirects, JS-SDK origin checks) is right.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    settings.server.bind = format!("127.0.0.1:{port}");
+    settings.server.public_url = format!("http://127.0.0.1:{port}");
     settings.server.workers = 1;
     settings.server.data_dir = data_dir.to_owned();
     settings.database.url = Secret::new(backing.database_url.clone());
@@ -213,6 +219,8 @@ pub fn settings(sim: &SimHandle, backing: &Backing, data_dir: &Path, setup: &Set
     settings.wecom.contacts_token = Secret::new("ContactsToken7");
     settings.wecom.contacts_encoding_aes_key = Secret::new(AES_KEY);
     settings.wecom.api_base = sim.base_url();
+    settings.wecom.oauth_base = sim.base_url();
+    settings.auth.admins = vec![sim.org().users[0].userid.clone()];
     settings.wecom.timeout_ms = setup.wecom_timeout_ms;
     settings.workers.poll_interval_ms = 50;
     settings

@@ -1,0 +1,232 @@
+//! WeCom login: `/auth/wecom/login` → WeCom OAuth → `/auth/wecom/callback` → session
+//! cookie → back to the page the member opened. `POST /auth/logout` ends the session.
+
+use std::time::Duration;
+
+use actix_web::http::header;
+use actix_web::{HttpRequest, HttpResponse, web};
+use api::ErrorCode;
+use serde::Deserialize;
+use wecom::client::UserIdentity;
+use wecom::oauth::{Scope, authorize_url};
+
+use crate::auth::{self, CurrentUser};
+use crate::error::ApiError;
+use crate::org_sync;
+use crate::state::AppState;
+
+/// An OAuth round trip must finish within this (WeCom's codes live 5 minutes).
+const STATE_TTL: Duration = Duration::from_secs(600);
+
+/// Registers the login routes.
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/auth/wecom/login", web::get().to(login))
+        .route("/auth/wecom/callback", web::get().to(callback))
+        .route("/auth/logout", web::post().to(logout));
+}
+
+#[derive(Debug, Deserialize)]
+struct LoginQuery {
+    redirect: Option<String>,
+}
+
+/// Only paths on this site: anything else would make login an open redirect.
+fn safe_redirect(redirect: Option<&str>) -> String {
+    match redirect {
+        Some(r) if r.starts_with('/') && !r.starts_with("//") && !r.contains('\\') => r.to_owned(),
+        _ => "/".to_owned(),
+    }
+}
+
+async fn login(
+    query: web::Query<LoginQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let redirect = safe_redirect(query.redirect.as_deref());
+    let oauth_state = auth::new_token();
+    state
+        .cache
+        .set(
+            &format!("oauth:state:{oauth_state}"),
+            &redirect,
+            Some(STATE_TTL),
+        )
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot keep the OAuth state");
+            ApiError::new(ErrorCode::Unavailable)
+        })?;
+    let settings = &state.settings;
+    let scope = if settings.auth.request_private_info {
+        Scope::PrivateInfo
+    } else {
+        Scope::Base
+    };
+    let redirect_uri = format!(
+        "{}/auth/wecom/callback",
+        settings.server.public_url.trim_end_matches('/')
+    );
+    let url = authorize_url(
+        &settings.wecom.oauth_base,
+        &settings.wecom.corp_id,
+        &redirect_uri,
+        scope,
+        &oauth_state,
+        Some(settings.wecom.agent_id),
+    )
+    .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Found()
+        .insert_header((header::LOCATION, url))
+        .finish())
+}
+
+#[derive(Debug, Deserialize)]
+struct CallbackQuery {
+    code: Option<String>,
+    state: Option<String>,
+}
+
+async fn callback(
+    req: HttpRequest,
+    query: web::Query<CallbackQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let expired =
+        || ApiError::with_message(ErrorCode::Unauthenticated, "登录已过期，请重新打开应用");
+    let (Some(code), Some(oauth_state)) = (query.code.as_deref(), query.state.as_deref()) else {
+        return Err(expired());
+    };
+    // Single use: only the request that deletes the state may continue.
+    let key = format!("oauth:state:{oauth_state}");
+    let redirect = state
+        .cache
+        .get(&key)
+        .await
+        .ok()
+        .flatten()
+        .ok_or_else(expired)?;
+    if !state
+        .cache
+        .delete_if_eq(&key, &redirect)
+        .await
+        .unwrap_or(false)
+    {
+        return Err(expired());
+    }
+    let identity = state.wecom.get_user_info(code).await.map_err(|e| {
+        tracing::warn!(error = %e, "OAuth code rejected");
+        expired()
+    })?;
+    let UserIdentity::Member {
+        userid,
+        user_ticket,
+    } = identity
+    else {
+        return Err(ApiError::with_message(
+            ErrorCode::Forbidden,
+            "仅限企业成员使用",
+        ));
+    };
+    let mut member = match state
+        .store
+        .org()
+        .member(&userid)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        Some(member) => member,
+        // Not synced yet (a new hire): read them from WeCom now.
+        None => {
+            let user = state.wecom.user_get(&userid).await.map_err(|e| {
+                tracing::warn!(error = %e, "new member could not be read from WeCom");
+                ApiError::new(ErrorCode::Unavailable)
+            })?;
+            org_sync::member(&user)
+        }
+    };
+    if !member.is_current() {
+        return Err(ApiError::with_message(
+            ErrorCode::Forbidden,
+            "账号已停用或已离职",
+        ));
+    }
+    if let Some(ticket) = user_ticket {
+        fill_private_fields(&state, &mut member, &ticket).await;
+    }
+    let now = state.clock.now_ms();
+    state
+        .store
+        .org()
+        .upsert_member(&member, now)
+        .await
+        .map_err(ApiError::internal)?;
+
+    let token = auth::new_token();
+    let session = store::NewSession {
+        token_hash: auth::hash_token(&token),
+        userid: member.userid.clone(),
+        csrf_token: auth::new_token(),
+        now_ms: now,
+        expires_at_ms: now + state.settings.auth.session_hours.saturating_mul(3_600_000),
+        ip: req
+            .connection_info()
+            .realip_remote_addr()
+            .map(str::to_owned),
+        user_agent: req
+            .headers()
+            .get(header::USER_AGENT)
+            .and_then(|v| v.to_str().ok())
+            .map(|s| s.chars().take(256).collect()),
+    };
+    state
+        .store
+        .sessions()
+        .create(&session)
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(userid = %member.userid, "member signed in");
+    Ok(HttpResponse::Found()
+        .cookie(auth::session_cookie(&state, &token))
+        .insert_header((header::LOCATION, redirect))
+        .finish())
+}
+
+/// With consent, WeCom shares what the 2022 rules hide from the directory API.
+async fn fill_private_fields(state: &AppState, member: &mut domain::org::Member, ticket: &str) {
+    match state.wecom.get_user_detail(ticket).await {
+        Ok(detail) => {
+            member.mobile = detail.mobile.or(member.mobile.take());
+            member.email = detail.email.or(member.email.take());
+            member.biz_mail = detail.biz_mail.or(member.biz_mail.take());
+            member.avatar = detail.avatar.or(member.avatar.take());
+            member.address = detail.address.or(member.address.take());
+        }
+        Err(e) => tracing::warn!(error = %e, "getuserdetail failed; keeping directory fields"),
+    }
+}
+
+async fn logout(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    state
+        .store
+        .sessions()
+        .revoke(&user.session, state.clock.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::NoContent()
+        .cookie(auth::expired_cookie(&state))
+        .finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_redirect;
+
+    #[test]
+    fn only_local_paths_are_redirect_targets() {
+        assert_eq!(safe_redirect(Some("/tasks/3?x=1")), "/tasks/3?x=1");
+        for bad in ["https://evil.example", "//evil.example", "/\\evil", "evil"] {
+            assert_eq!(safe_redirect(Some(bad)), "/", "{bad}");
+        }
+        assert_eq!(safe_redirect(None), "/");
+    }
+}
