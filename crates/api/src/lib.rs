@@ -4,10 +4,12 @@
 //! sides share one definition of every field. It does not depend on `domain`: the server
 //! maps domain values to these types, so a domain change never silently changes the wire.
 
+mod admin;
 mod error;
 mod health;
 mod me;
 
+pub use admin::{ConfigSummary, DeadLetter, QueueStatus, Queues, RoleGrant};
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};

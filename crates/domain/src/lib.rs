@@ -7,5 +7,6 @@
 //! - [`clock`]: wall-clock time as unix milliseconds, real or manual.
 //! - [`org`]: the WeCom directory mirror (departments, members, tags).
 
+pub mod access;
 pub mod clock;
 pub mod org;

@@ -137,6 +137,7 @@ async fn main() -> anyhow::Result<()> {
     settings.wecom.token = Secret::new(TOKEN);
     settings.wecom.encoding_aes_key = Secret::new(AES_KEY);
     settings.wecom.api_base = "http://127.0.0.1:9".into();
+    settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
     let app = Application::build(
         settings,
         Options {

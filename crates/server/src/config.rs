@@ -25,6 +25,15 @@ pub struct Settings {
     pub workers: WorkerSettings,
     /// Login and sessions.
     pub auth: AuthSettings,
+    /// Encryption of sensitive fields at rest.
+    pub security: SecuritySettings,
+}
+
+/// `[security]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// Base64 of the 32-byte AES-256-GCM key for sensitive fields; empty = an ephemeral key.
+    pub field_key: Secret,
 }
 
 /// `[auth]`.
@@ -224,6 +233,7 @@ impl Settings {
         if cache != "memory" && !cache.starts_with("redis://") && !cache.starts_with("rediss://") {
             return invalid("cache.url must be \"memory\" or redis://HOST:PORT".into());
         }
+        crate::sealed::decode_key(self.security.field_key.expose())?;
         Ok(())
     }
 }
@@ -293,6 +303,7 @@ mod tests {
         assert!(problem(|s| s.wecom.secret = Secret::new("")).contains("GANTRY__WECOM__SECRET"));
         assert!(problem(|s| s.database.url = Secret::new("mysql://x")).contains("sqlite://"));
         assert!(problem(|s| s.cache.url = Secret::new("memcached://x")).contains("redis://"));
+        assert!(problem(|s| s.security.field_key = Secret::new("c2hvcnQ=")).contains("32 bytes"));
         assert!(
             problem(|s| s.wecom.contacts_token = Secret::new("Contacts1"))
                 .contains("wecom.contacts")
@@ -304,6 +315,7 @@ mod tests {
         let mut s = valid();
         s.database.url = Secret::new("postgres://gantry:hunter2@db/gantry");
         s.cache.url = Secret::new("redis://:redispass@cache:6379");
+        s.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
         let debug = format!("{s:?}");
         for secret in [
             "app-secret-value",
@@ -311,6 +323,7 @@ mod tests {
             "jWmYm7qr5nMo",
             "hunter2",
             "redispass",
+            "ZmllbGQta2V5",
         ] {
             assert!(!debug.contains(secret), "{secret} leaked into {debug}");
         }

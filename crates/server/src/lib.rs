@@ -1,6 +1,7 @@
 //! Gantry's server: the actix-web app, WeCom callback intake, background workers, and the
 //! commands of the `gantry` binary.
 
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod demo;
@@ -9,6 +10,7 @@ pub mod intake;
 pub mod metrics;
 pub mod org_sync;
 pub mod routes;
+pub mod sealed;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

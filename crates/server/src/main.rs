@@ -1,6 +1,8 @@
 //! `gantry`: parse the command line, load settings, run. Nothing else lives here.
 
+use std::io::Write as _;
 use std::path::PathBuf;
+use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use server::config::Settings;
@@ -40,10 +42,22 @@ enum Command {
     Migrate,
     /// Copy departments, members and tags from WeCom into the database once.
     SyncOrg,
+    /// Work with the tamper-evident audit log.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Walk the whole hash chain; exit with status 1 at the first edited, removed or
+    /// reordered row.
+    Verify,
 }
 
 #[actix_web::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
     server::telemetry::init();
     let cli = Cli::parse();
     match cli.command {
@@ -72,6 +86,17 @@ async fn main() -> anyhow::Result<()> {
             let report = server::org_sync::run_once(&settings).await?;
             tracing::info!(?report, "org synced");
         }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            let store = store::Store::connect(settings.database.url.expose()).await?;
+            let report = server::audit::verify(&store).await?;
+            writeln!(std::io::stdout(), "{report}")?;
+            if !report.is_intact() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
-    Ok(())
+    Ok(ExitCode::SUCCESS)
 }

@@ -165,6 +165,18 @@ fn build_state(
     client_config.timeout = Duration::from_millis(w.timeout_ms);
     let token_store = Arc::new(cache::CacheTokenStore::new(cache.clone()));
     let wecom = Client::new(client_config, token_store)?;
+    let cipher = crate::sealed::FieldCipher::from_settings(&settings)?;
+    if cipher.is_ephemeral() {
+        if store.backend() == store::Backend::Postgres {
+            anyhow::bail!(
+                "security.field_key is empty: set GANTRY__SECURITY__FIELD_KEY to 32 random bytes in Base64 \
+                 (e.g. `openssl rand -base64 32`) and back it up with the database"
+            );
+        }
+        tracing::warn!(
+            "security.field_key is empty: encrypted fields will not survive a restart (fine for the demo)"
+        );
+    }
     let intake = Intake::start(store.clone(), Spool::in_dir(&settings.server.data_dir));
     Ok(AppState {
         settings: Arc::new(settings),
@@ -176,6 +188,7 @@ fn build_state(
         wecom,
         clock,
         metrics: Arc::new(Metrics::default()),
+        cipher,
     })
 }
 

@@ -32,4 +32,6 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
+    /// Encrypts sensitive fields (ID cards, bank accounts) at rest.
+    pub cipher: crate::sealed::FieldCipher,
 }

@@ -8,7 +8,7 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 use crate::target::{Backend, Target};
-use crate::{Audit, Inbox, Org, Outbox, Sessions, Settings, StoreError};
+use crate::{Audit, Inbox, Org, Outbox, Roles, Sessions, Settings, StoreError};
 
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -215,6 +215,11 @@ impl Store {
     /// The WeCom directory mirror.
     pub fn org(&self) -> Org<'_> {
         Org::new(self)
+    }
+
+    /// System role grants.
+    pub fn roles(&self) -> Roles<'_> {
+        Roles::new(self)
     }
 
     /// Browser sessions.

@@ -5,9 +5,11 @@
 //! member is no longer current in the org mirror (left the company).
 
 mod current_user;
+mod subject;
 mod token;
 
 pub use current_user::CurrentUser;
+pub use subject::{require, subject};
 pub use token::{SESSION_COOKIE, hash_token, new_token};
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};

@@ -14,6 +14,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))
+            .configure(super::admin::configure)
             .default_service(web::to(not_found)),
     );
 }

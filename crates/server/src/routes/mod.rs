@@ -1,5 +1,6 @@
 //! HTTP routes, one module per area; each owns its paths through `configure`.
 
+pub mod admin;
 pub mod api_v1;
 pub mod auth;
 pub mod health;

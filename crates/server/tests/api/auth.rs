@@ -14,7 +14,7 @@ fn no_redirects() -> reqwest::Client {
 }
 
 /// Logs `userid` in the way the WeCom client would; returns (cookie header, redirect).
-async fn login(app: &TestApp, userid: &str, redirect: &str) -> (String, String) {
+pub(crate) async fn login(app: &TestApp, userid: &str, redirect: &str) -> (String, String) {
     let http = no_redirects();
     let start = http
         .get(format!(
@@ -70,7 +70,7 @@ async fn login(app: &TestApp, userid: &str, redirect: &str) -> (String, String) 
     (pair, location)
 }
 
-async fn me(app: &TestApp, cookie: &str) -> reqwest::Response {
+pub(crate) async fn me(app: &TestApp, cookie: &str) -> reqwest::Response {
     app.http
         .get(format!("{}/api/v1/me", app.base_url))
         .header(COOKIE, cookie)

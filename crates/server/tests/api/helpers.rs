@@ -223,6 +223,7 @@ pub fn settings(sim: &SimHandle, backing: &Backing, data_dir: &Path, setup: &Set
     settings.auth.admins = vec![sim.org().users[0].userid.clone()];
     settings.wecom.timeout_ms = setup.wecom_timeout_ms;
     settings.workers.poll_interval_ms = 50;
+    settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
     settings
 }
 

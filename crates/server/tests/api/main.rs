@@ -1,6 +1,7 @@
 //! Black-box tests of the server: the real app on port 0, WeCom played by `wecom-sim`.
 //! All files link into one test binary (one compile, shared helpers).
 
+mod admin;
 mod auth;
 mod callbacks;
 mod helpers;

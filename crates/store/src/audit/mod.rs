@@ -172,7 +172,7 @@ impl<'a> Audit<'a> {
     /// writes (logins, exports, config changes made elsewhere).
     pub async fn append_now(&self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
         let mut tx = self.store.begin().await?;
-        let row = Self::append(&mut *tx, entry).await?;
+        let row = Self::append(&mut tx, entry).await?;
         tx.commit().await?;
         Ok(row)
     }

@@ -22,7 +22,10 @@ const BATCH: i64 = 1000;
 /// to rewind that row; one that does is undetectable from inside the database. To catch
 /// it too, record [`VerifyReport::head_id`] and [`VerifyReport::head_hash`] somewhere the
 /// database's writers cannot edit (an ops log, a ticket, another system) and check that
-/// later heads still contain them.
+/// later chains still pass through them.
+///
+/// The same holds for a writer who edits a row and then recomputes every later hash and
+/// the head: the hash has no secret, so only an anchored head exposes that rewrite.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifyReport {
     /// Rows that verified before the walk stopped.

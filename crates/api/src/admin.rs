@@ -1,0 +1,78 @@
+use serde::{Deserialize, Serialize};
+
+/// One queue's counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QueueStatus {
+    /// Waiting.
+    pub pending: i64,
+    /// Claimed by a worker.
+    pub processing: i64,
+    /// Finished.
+    pub done: i64,
+    /// Dead letters.
+    pub dead: i64,
+    /// Age of the oldest waiting row, ms.
+    pub oldest_pending_age_ms: Option<i64>,
+}
+
+/// `GET /api/v1/admin/queues`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Queues {
+    /// Callbacks in.
+    pub inbox: QueueStatus,
+    /// Pushes out.
+    pub outbox: QueueStatus,
+}
+
+/// One dead letter (`GET /api/v1/admin/dead-letters?queue=inbox|outbox`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// Row id (replay with `POST /api/v1/admin/dead-letters/{queue}/{id}/replay`).
+    pub id: i64,
+    /// `inbox` or `outbox`.
+    pub queue: String,
+    /// Kind of callback or push.
+    pub kind: String,
+    /// Dedupe or idempotency key.
+    pub key: String,
+    /// Attempts made.
+    pub attempts: i32,
+    /// Why it failed last.
+    pub last_error: Option<String>,
+}
+
+/// `GET /api/v1/admin/config`: what Gantry runs with, secrets reduced to set / not set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfigSummary {
+    /// CorpID.
+    pub corp_id: String,
+    /// AgentId.
+    pub agent_id: i64,
+    /// WeCom API base.
+    pub api_base: String,
+    /// Public URL.
+    pub public_url: String,
+    /// `sqlite` or `postgres`.
+    pub database: String,
+    /// `memory` or `redis`.
+    pub cache: String,
+    /// Secret, Token and EncodingAESKey present.
+    pub app_secrets_set: bool,
+    /// The 通讯录同步 event server is configured.
+    pub contacts_callback: bool,
+    /// The 通讯录同步 secret is configured.
+    pub contacts_secret_set: bool,
+    /// System admins from configuration.
+    pub config_admins: Vec<String>,
+}
+
+/// A system role grant (`GET /api/v1/admin/roles`; `PUT`/`DELETE …/roles/{userid}/{role}`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleGrant {
+    /// The member.
+    pub userid: String,
+    /// `admin` or `finance`.
+    pub role: String,
+    /// Who granted it (`config` for configured admins).
+    pub granted_by: String,
+}

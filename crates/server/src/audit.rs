@@ -1,0 +1,219 @@
+//! Writing audit records from handlers and workers, and checking the chain.
+//!
+//! Every change writes one record: who (a WeCom userid, or [`SYSTEM`]), when, from which
+//! IP, what (`project.update`), on what (`project` `42`), and the target's state before
+//! and after as JSON. The store chains the records by hash (see [`store::Audit`]).
+//!
+//! Snapshots are kept in plain text for good: put sensitive fields in them in their
+//! sealed form (see [`crate::sealed`]) or masked, never in clear.
+//!
+//! A change made in a transaction should be audited in it, so both commit or neither:
+//!
+//! ```ignore
+//! let now = state.clock.now_ms();
+//! let entry = audit::entry(now, user.userid(), ip, "project.update", target, Some(&old), Some(&new))?;
+//! let mut tx = state.store.begin().await?;
+//! /* … the update … */
+//! store::Audit::append(&mut tx, &entry).await?; // last, just before commit
+//! tx.commit().await?;
+//! ```
+
+use serde::Serialize;
+use store::{AuditEntry, NewAuditEntry, Store, StoreError, VerifyReport};
+
+use crate::state::AppState;
+
+/// The actor of changes no member made: workers, org sync, migrations.
+pub const SYSTEM: &str = "system";
+
+/// `before` of a creation or `after` of a deletion: `audit::record(…, audit::NONE, Some(&new))`.
+pub const NONE: Option<&()> = None;
+
+/// What a change touched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Target<'a> {
+    /// The kind of thing, e.g. `project`.
+    pub kind: &'a str,
+    /// Its id, as text.
+    pub id: &'a str,
+}
+
+impl<'a> Target<'a> {
+    /// `Target::new("project", "42")`.
+    pub fn new(kind: &'a str, id: &'a str) -> Self {
+        Self { kind, id }
+    }
+}
+
+/// Why a record could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// A snapshot could not be turned into JSON (e.g. a map with non-string keys).
+    #[error("cannot encode an audit snapshot: {0}")]
+    Json(#[from] serde_json::Error),
+    /// The database refused or is unavailable.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// The record for a change at `at_ms` (normally `state.clock.now_ms()`), for
+/// [`store::Audit::append`] inside the caller's transaction.
+pub fn entry<B, A>(
+    at_ms: i64,
+    actor: &str,
+    ip: Option<&str>,
+    action: &str,
+    target: Target<'_>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<NewAuditEntry, serde_json::Error>
+where
+    B: Serialize + ?Sized,
+    A: Serialize + ?Sized,
+{
+    Ok(NewAuditEntry {
+        at_ms,
+        actor: actor.to_owned(),
+        ip: ip.map(str::to_owned),
+        action: action.to_owned(),
+        target_type: target.kind.to_owned(),
+        target_id: target.id.to_owned(),
+        before_json: before.map(serde_json::to_string).transpose()?,
+        after_json: after.map(serde_json::to_string).transpose()?,
+    })
+}
+
+/// Records a change in a transaction of its own: for changes with no other database
+/// write to commit with (logins, exports, calls to WeCom).
+pub async fn record<B, A>(
+    state: &AppState,
+    actor: &str,
+    ip: Option<&str>,
+    action: &str,
+    target: Target<'_>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<AuditEntry, AuditError>
+where
+    B: Serialize + ?Sized,
+    A: Serialize + ?Sized,
+{
+    let now_ms = state.clock.now_ms();
+    let entry = entry(now_ms, actor, ip, action, target, before, after)?;
+    Ok(state.store.audit().append_now(&entry).await?)
+}
+
+/// Walks the whole chain and logs the outcome; `gantry audit verify` prints it.
+pub async fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
+    let report = store.audit().verify().await?;
+    match &report.broken {
+        None => tracing::info!(
+            rows = report.checked,
+            head_id = report.head_id,
+            head_hash = %report.head_hash,
+            "audit chain intact"
+        ),
+        Some(broken) => tracing::error!(
+            at = broken.id,
+            problem = %broken.problem,
+            rows_verified = report.checked,
+            "audit chain broken"
+        ),
+    }
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[derive(Serialize)]
+    struct Project<'a> {
+        name: &'a str,
+        id_card: &'a str,
+    }
+
+    #[test]
+    fn snapshots_become_json_text() {
+        let before = Project {
+            name: "一期",
+            id_card: "v1:sealed",
+        };
+        let e = entry(
+            5,
+            "zhangsan",
+            Some("10.0.0.1"),
+            "project.update",
+            Target::new("project", "42"),
+            Some(&before),
+            Some(&serde_json::json!({"name": "二期"})),
+        )
+        .expect("entry");
+        assert_eq!(
+            e.before_json.as_deref(),
+            Some(r#"{"name":"一期","id_card":"v1:sealed"}"#)
+        );
+        assert_eq!(e.after_json.as_deref(), Some(r#"{"name":"二期"}"#));
+        assert_eq!(
+            (e.at_ms, e.target_type.as_str(), e.target_id.as_str()),
+            (5, "project", "42")
+        );
+        let created = entry(
+            5,
+            SYSTEM,
+            None,
+            "project.create",
+            Target::new("project", "42"),
+            NONE,
+            Some("x"),
+        )
+        .expect("entry");
+        assert_eq!(
+            (created.before_json, created.after_json.as_deref()),
+            (None, Some(r#""x""#))
+        );
+        let bad: BTreeMap<(i32, i32), i32> = BTreeMap::from([((1, 2), 3)]);
+        assert!(
+            entry(
+                5,
+                SYSTEM,
+                None,
+                "x",
+                Target::new("x", "1"),
+                Some(&bad),
+                NONE
+            )
+            .is_err()
+        );
+    }
+
+    #[tokio::test]
+    async fn recorded_entries_verify() {
+        let store = Store::connect("sqlite::memory:").await.expect("store");
+        store.migrate().await.expect("migrate");
+        for i in 1..=3 {
+            let e = entry(
+                i,
+                SYSTEM,
+                None,
+                "org.sync",
+                Target::new("org", "all"),
+                NONE,
+                Some(&i),
+            )
+            .expect("entry");
+            store.audit().append_now(&e).await.expect("append");
+        }
+        let report = verify(&store).await.expect("verify");
+        assert!(report.is_intact(), "{report}");
+        assert_eq!(report.checked, 3);
+        store::sqlx::query("UPDATE audit_log SET after_json = '9' WHERE id = 2")
+            .execute(store.pool())
+            .await
+            .expect("tamper");
+        let report = verify(&store).await.expect("verify");
+        assert_eq!(report.broken.map(|b| b.id), Some(2));
+    }
+}

@@ -1,0 +1,322 @@
+//! `/api/v1/admin`: queues and dead letters, configuration summary, system roles.
+//! Every handler checks its action through the one authorisation function and every change
+//! is written to the audit log.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api::{ConfigSummary, DeadLetter, ErrorCode, QueueStatus, Queues, RoleGrant};
+use domain::access::Action;
+use serde::Deserialize;
+
+use crate::audit::{self, Target};
+use crate::auth::{CurrentUser, require};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Registers the admin routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/queues", web::get().to(queues))
+        .route("/admin/dead-letters", web::get().to(dead_letters))
+        .route(
+            "/admin/dead-letters/{queue}/{id}/replay",
+            web::post().to(replay),
+        )
+        .route("/admin/config", web::get().to(config_summary))
+        .route("/admin/roles", web::get().to(roles))
+        .route("/admin/roles/{userid}/{role}", web::put().to(grant))
+        .route("/admin/roles/{userid}/{role}", web::delete().to(revoke));
+}
+
+fn status(s: store::QueueStats) -> QueueStatus {
+    QueueStatus {
+        pending: s.pending,
+        processing: s.processing,
+        done: s.done,
+        dead: s.dead,
+        oldest_pending_age_ms: s.oldest_pending_age_ms,
+    }
+}
+
+async fn queues(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageQueues, None).await?;
+    let now = state.clock.now_ms();
+    let inbox = state
+        .store
+        .inbox()
+        .stats(now)
+        .await
+        .map_err(ApiError::internal)?;
+    let outbox = state
+        .store
+        .outbox()
+        .stats(now)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(Queues {
+        inbox: status(inbox),
+        outbox: status(outbox),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+struct DeadQuery {
+    queue: String,
+    #[serde(default = "fifty")]
+    limit: u32,
+    #[serde(default)]
+    offset: u32,
+}
+
+fn fifty() -> u32 {
+    50
+}
+
+async fn dead_letters(
+    user: CurrentUser,
+    query: web::Query<DeadQuery>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageQueues, None).await?;
+    let limit = query.limit.min(200);
+    let letters: Vec<DeadLetter> = match query.queue.as_str() {
+        "inbox" => state
+            .store
+            .inbox()
+            .dead(limit, query.offset)
+            .await
+            .map_err(ApiError::internal)?
+            .into_iter()
+            .map(|i| DeadLetter {
+                id: i.id,
+                queue: "inbox".into(),
+                kind: i.kind,
+                key: i.dedupe_key,
+                attempts: i.attempts,
+                last_error: i.last_error,
+            })
+            .collect(),
+        "outbox" => state
+            .store
+            .outbox()
+            .dead(limit, query.offset)
+            .await
+            .map_err(ApiError::internal)?
+            .into_iter()
+            .map(|o| DeadLetter {
+                id: o.id,
+                queue: "outbox".into(),
+                kind: o.kind,
+                key: o.idempotency_key,
+                attempts: o.attempts,
+                last_error: o.last_error,
+            })
+            .collect(),
+        _ => {
+            return Err(ApiError::with_message(
+                ErrorCode::BadRequest,
+                "queue 只能是 inbox 或 outbox",
+            ));
+        }
+    };
+    Ok(HttpResponse::Ok().json(letters))
+}
+
+async fn replay(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<(String, i64)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageQueues, None).await?;
+    let (queue, id) = path.into_inner();
+    let replayed = match queue.as_str() {
+        "inbox" => state.store.inbox().replay(id).await,
+        "outbox" => state.store.outbox().replay(id).await,
+        _ => return Err(ApiError::new(ErrorCode::NotFound)),
+    }
+    .map_err(ApiError::internal)?;
+    if !replayed {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    let target_id = format!("{queue}:{id}");
+    record(
+        &req,
+        &state,
+        &user,
+        "dead_letter.replay",
+        Target::new("dead_letter", &target_id),
+        None::<&str>,
+        Some("pending"),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn config_summary(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ViewConfig, None).await?;
+    let s = &state.settings;
+    let w = &s.wecom;
+    let set = |v: &wecom::client::Secret| !v.expose().is_empty();
+    Ok(HttpResponse::Ok().json(ConfigSummary {
+        corp_id: w.corp_id.clone(),
+        agent_id: w.agent_id,
+        api_base: w.api_base.clone(),
+        public_url: s.server.public_url.clone(),
+        database: format!("{:?}", state.store.backend()).to_lowercase(),
+        cache: if s.cache.url.expose() == "memory" {
+            "memory"
+        } else {
+            "redis"
+        }
+        .into(),
+        app_secrets_set: set(&w.secret) && set(&w.token) && set(&w.encoding_aes_key),
+        contacts_callback: state.contacts_crypto.is_some(),
+        contacts_secret_set: set(&w.contacts_secret),
+        config_admins: s.auth.admins.clone(),
+    }))
+}
+
+async fn roles(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageRoles, None).await?;
+    let mut grants: Vec<RoleGrant> = state
+        .settings
+        .auth
+        .admins
+        .iter()
+        .map(|userid| RoleGrant {
+            userid: userid.clone(),
+            role: "admin".into(),
+            granted_by: "config".into(),
+        })
+        .collect();
+    for g in state
+        .store
+        .roles()
+        .all()
+        .await
+        .map_err(ApiError::internal)?
+    {
+        grants.push(RoleGrant {
+            userid: g.userid,
+            role: g.role,
+            granted_by: g.granted_by,
+        });
+    }
+    Ok(HttpResponse::Ok().json(grants))
+}
+
+async fn grant(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageRoles, None).await?;
+    let (userid, role) = path.into_inner();
+    check_role(&role)?;
+    let member = state
+        .store
+        .org()
+        .member(&userid)
+        .await
+        .map_err(ApiError::internal)?;
+    if !member.is_some_and(|m| m.is_current()) {
+        return Err(ApiError::with_message(
+            ErrorCode::NotFound,
+            "成员不存在或已离职",
+        ));
+    }
+    let now = state.clock.now_ms();
+    if state
+        .store
+        .roles()
+        .grant(&userid, &role, user.userid(), now)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        let target = format!("{userid}:{role}");
+        record(
+            &req,
+            &state,
+            &user,
+            "role.grant",
+            Target::new("system_role", &target),
+            None::<&str>,
+            Some(&role),
+        )
+        .await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn revoke(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<(String, String)>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageRoles, None).await?;
+    let (userid, role) = path.into_inner();
+    check_role(&role)?;
+    if !state
+        .store
+        .roles()
+        .revoke(&userid, &role)
+        .await
+        .map_err(ApiError::internal)?
+    {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    let target = format!("{userid}:{role}");
+    record(
+        &req,
+        &state,
+        &user,
+        "role.revoke",
+        Target::new("system_role", &target),
+        Some(&role),
+        None::<&str>,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+fn check_role(role: &str) -> Result<(), ApiError> {
+    if matches!(role, "admin" | "finance") {
+        Ok(())
+    } else {
+        Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "角色只能是 admin 或 finance",
+        ))
+    }
+}
+
+async fn record<B: serde::Serialize + ?Sized, A: serde::Serialize + ?Sized>(
+    req: &HttpRequest,
+    state: &AppState,
+    user: &CurrentUser,
+    action: &str,
+    target: Target<'_>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), ApiError> {
+    let ip = req
+        .connection_info()
+        .realip_remote_addr()
+        .map(str::to_owned);
+    audit::record(
+        state,
+        user.userid(),
+        ip.as_deref(),
+        action,
+        target,
+        before,
+        after,
+    )
+    .await
+    .map(|_| ())
+    .map_err(ApiError::internal)
+}
