@@ -104,6 +104,12 @@ else:
                     if name.endswith(".toml"):
                         check_toml(f"{path}: {name}", text)
 
+    # Compose writes a TOML file from .env: check it with the variables at their defaults.
+    for name, cfg in (docs.get("deploy/compose.yaml", [{}])[0].get("configs") or {}).items():
+        if "content" in cfg and "toml" in name:
+            text = re.sub(r"\$\{\w+(?::-([^}]*))?(?::\?[^}]*)?\}", lambda m: m.group(1) or "", cfg["content"])
+            check_toml(f"deploy/compose.yaml: configs.{name}", text)
+
 # Every GANTRY__SECTION__KEY anywhere under deploy/ names a real key.
 env_re = re.compile(r"GANTRY__([A-Z0-9_]+?)__([A-Z0-9_]+)")
 if known is not None:
@@ -158,7 +164,7 @@ if known is not None:
     ok(f"body limits = max_callback_bytes ({limit}); callback proxy timeouts < 5 s")
 
 # 3. Example env files: every line is KEY=value, and secrets are blank.
-secretish = re.compile(r"(SECRET|TOKEN|ENCODING_AES_KEY|PASSWORD|DATABASE__URL|CACHE__URL)$")
+secretish = re.compile(r"(SECRET|TOKEN|ENCODING_AES_KEY|FIELD_KEY|PASSWORD|DATABASE__URL|CACHE__URL)$")
 for path in ["deploy/.env.example", "deploy/systemd/gantry.env.example"]:
     if not os.path.exists(path):
         fail(f"{path}: missing")

@@ -4,11 +4,15 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::sync::Mutex;
 
+/// A metric name and its rendered label set.
+type Series = (&'static str, String);
+
 /// Counters keyed by metric name and label set.
 #[derive(Debug, Default)]
 pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, String), u64>>,
     gauges: Mutex<BTreeMap<(&'static str, String), f64>>,
+    timings: Mutex<BTreeMap<Series, (f64, u64)>>,
 }
 
 impl Metrics {
@@ -37,6 +41,29 @@ impl Metrics {
             format!("kind=\"{}\",outcome=\"{outcome}\"", escape(kind)),
             1,
         );
+    }
+
+    /// One HTTP request to `route` answered `status` after `seconds`.
+    pub fn http(&self, route: &str, status: u16, seconds: f64) {
+        let class = format!("{}xx", status / 100);
+        self.add(
+            "gantry_http_requests_total",
+            format!("route=\"{}\",status=\"{class}\"", escape(route)),
+            1,
+        );
+        self.time(
+            "gantry_http_request_seconds",
+            format!("route=\"{}\"", escape(route)),
+            seconds,
+        );
+    }
+
+    fn time(&self, name: &'static str, labels: String, seconds: f64) {
+        if let Ok(mut timings) = self.timings.lock() {
+            let entry = timings.entry((name, labels)).or_insert((0.0, 0));
+            entry.0 += seconds;
+            entry.1 += 1;
+        }
     }
 
     /// Whether this replica leads `schedule` (1) or not (0).
@@ -97,6 +124,26 @@ fn write_family<'a>(
 
 fn escape(value: &str) -> String {
     value.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+impl wecom::client::CallObserver for Metrics {
+    fn observe(&self, call: &wecom::client::CallRecord) {
+        let errcode = call.errcode.map(|c| c.to_string()).unwrap_or_default();
+        self.add(
+            "gantry_wecom_calls_total",
+            format!(
+                "api=\"{}\",outcome=\"{}\",errcode=\"{errcode}\"",
+                escape(call.api),
+                call.outcome
+            ),
+            1,
+        );
+        self.time(
+            "gantry_wecom_call_seconds",
+            format!("api=\"{}\"", escape(call.api)),
+            call.elapsed.as_secs_f64(),
+        );
+    }
 }
 
 #[cfg(test)]

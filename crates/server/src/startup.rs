@@ -165,6 +165,8 @@ fn build_state(
     client_config.timeout = Duration::from_millis(w.timeout_ms);
     let token_store = Arc::new(cache::CacheTokenStore::new(cache.clone()));
     let wecom = Client::new(client_config, token_store)?;
+    let metrics = Arc::new(Metrics::default());
+    wecom.set_observer(metrics.clone());
     let cipher = crate::sealed::FieldCipher::from_settings(&settings)?;
     if cipher.is_ephemeral() {
         if store.backend() == store::Backend::Postgres {
@@ -187,7 +189,7 @@ fn build_state(
         intake,
         wecom,
         clock,
-        metrics: Arc::new(Metrics::default()),
+        metrics,
         cipher,
     })
 }
@@ -197,7 +199,26 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let max_body = state.settings.server.max_callback_bytes;
     let data = web::Data::new(state);
     let mut server = HttpServer::new(move || {
+        let metrics = data.metrics.clone();
         App::new()
+            .wrap_fn(move |req, srv| {
+                use actix_web::dev::Service as _;
+                let started = std::time::Instant::now();
+                let route = req
+                    .match_pattern()
+                    .unwrap_or_else(|| "unmatched".to_owned());
+                let metrics = metrics.clone();
+                let call = srv.call(req);
+                async move {
+                    let response = call.await?;
+                    metrics.http(
+                        &route,
+                        response.status().as_u16(),
+                        started.elapsed().as_secs_f64(),
+                    );
+                    Ok(response)
+                }
+            })
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(max_body))
             .configure(routes::configure)

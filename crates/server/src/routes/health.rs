@@ -51,30 +51,36 @@ fn check(name: &str, problem: Option<&str>) -> Check {
 
 async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let now = state.clock.now_ms();
-    let mut gauges = Vec::new();
-    let inbox = state.store.inbox().stats(now).await.ok();
-    let outbox = state.store.outbox().stats(now).await.ok();
-    let values: Vec<(String, f64)> = [("inbox", inbox), ("outbox", outbox)]
-        .into_iter()
-        .filter_map(|(queue, stats)| stats.map(|s| (queue, s)))
-        .flat_map(|(queue, s)| {
-            [
-                (
-                    format!("queue=\"{queue}\",status=\"pending\""),
-                    s.pending as f64,
-                ),
-                (
-                    format!("queue=\"{queue}\",status=\"processing\""),
-                    s.processing as f64,
-                ),
-                (format!("queue=\"{queue}\",status=\"dead\""), s.dead as f64),
-            ]
-        })
-        .collect();
-    for (labels, value) in &values {
-        gauges.push(("gantry_queue_depth", labels.as_str(), *value));
+    let mut gauges: Vec<(&str, String, f64)> = Vec::new();
+    let queues = [
+        ("inbox", state.store.inbox().stats(now).await.ok()),
+        ("outbox", state.store.outbox().stats(now).await.ok()),
+    ];
+    for (queue, stats) in queues {
+        let Some(s) = stats else { continue };
+        for (status, value) in [
+            ("pending", s.pending),
+            ("processing", s.processing),
+            ("dead", s.dead),
+        ] {
+            gauges.push((
+                "gantry_queue_depth",
+                format!("queue=\"{queue}\",status=\"{status}\""),
+                value as f64,
+            ));
+        }
+        let age = s.oldest_pending_age_ms.unwrap_or(0) as f64 / 1000.0;
+        gauges.push((
+            "gantry_queue_oldest_pending_seconds",
+            format!("queue=\"{queue}\""),
+            age,
+        ));
     }
+    let borrowed: Vec<(&str, &str, f64)> = gauges
+        .iter()
+        .map(|(n, l, v)| (*n, l.as_str(), *v))
+        .collect();
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(&gauges))
+        .body(state.metrics.render(&borrowed))
 }

@@ -144,7 +144,7 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_with(setup: Setup) -> TestApp {
-    server::telemetry::init_for_tests();
+    init_logs();
     let sim = wecom_sim::spawn(setup.sim.clone())
         .await
         .expect("simulator");
@@ -229,4 +229,36 @@ pub fn settings(sim: &SimHandle, backing: &Backing, data_dir: &Path, setup: &Set
 
 pub fn real_now_ms() -> i64 {
     domain::clock::SystemClock.now_ms()
+}
+
+/// Every log line of this test binary, for the no-secrets-in-logs check.
+pub static LOGS: std::sync::Mutex<Vec<u8>> = std::sync::Mutex::new(Vec::new());
+
+struct Capture;
+
+impl std::io::Write for Capture {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Ok(mut logs) = LOGS.lock() {
+            logs.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Logs at debug level go both to the test harness (shown for failures) and to [`LOGS`].
+pub fn init_logs() {
+    use tracing_subscriber::fmt::writer::MakeWriterExt as _;
+    let filter = tracing_subscriber::EnvFilter::new(
+        "debug,sqlx=warn,actix_server=warn,actix_http=warn,h2=warn,hyper=warn,hyper_util=warn,reqwest=warn,rustls=warn,redis=warn",
+    );
+    let writer = tracing_subscriber::fmt::TestWriter::new().and(|| Capture);
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .with_writer(writer)
+        .try_init();
 }

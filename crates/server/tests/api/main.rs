@@ -10,3 +10,4 @@ mod outbox;
 mod proxy;
 mod replicas;
 mod resilience;
+mod secrets;

@@ -158,9 +158,13 @@ impl Client {
     {
         let mut url = self.endpoint(api);
         url.query_pairs_mut().append_pair("access_token", token);
-        let raw = self.execute(api, build(url)).await?;
-        check(api, &raw, expect)?;
-        Ok(raw)
+        let started = std::time::Instant::now();
+        let result = match self.execute(api, build(url)).await {
+            Ok(raw) => check(api, &raw, expect).map(|()| raw),
+            Err(e) => Err(e),
+        };
+        self.observe(api, started, &result);
+        result
     }
 
     /// Runs an authenticated call. If WeCom rejects the token (40001/40014/42001), that
@@ -232,8 +236,13 @@ impl Client {
         url.query_pairs_mut()
             .append_pair("corpid", &config.corp_id)
             .append_pair("corpsecret", config.secret.expose());
-        let raw = self.execute(api, self.inner.http.get(url)).await?;
-        check(api, &raw, Expect::Json)?;
+        let started = std::time::Instant::now();
+        let result = match self.execute(api, self.inner.http.get(url)).await {
+            Ok(raw) => check(api, &raw, Expect::Json).map(|()| raw),
+            Err(e) => Err(e),
+        };
+        self.observe(api, started, &result);
+        let raw = result?;
         // The serde message could quote the token; keep it out of the error.
         let parsed: TokenResponse = serde_json::from_slice(&raw.body)
             .map_err(|_| Error::decode(api, "malformed gettoken response"))?;

@@ -26,6 +26,7 @@ mod error;
 mod http;
 mod media;
 mod message;
+mod observe;
 mod ticket;
 mod token;
 mod update;
@@ -48,6 +49,7 @@ pub use contacts::{
 pub use error::{Error, Result, RetryAdvice, StoreError, errcode};
 pub use media::{Media, MediaKind, UploadedMedia};
 pub use message::{Message, Recipients, SendResult};
+pub use observe::{CallObserver, CallRecord};
 pub use token::{CachedCredential, CredentialKind, LockToken, MemoryTokenStore, TokenStore};
 pub use update::{CardUpdate, UpdateCard};
 
@@ -185,9 +187,26 @@ struct Inner {
     agent_ticket: cache::Slot,
     gettoken_calls: AtomicU64,
     ticket_calls: AtomicU64,
+    observer: std::sync::OnceLock<observe::SharedObserver>,
 }
 
 impl Client {
+    /// Installs the observer told about every API call (once; later calls are ignored).
+    pub fn set_observer(&self, observer: Arc<dyn CallObserver>) {
+        let _ = self.inner.observer.set(observer);
+    }
+
+    pub(crate) fn observe<T>(
+        &self,
+        api: &'static str,
+        started: std::time::Instant,
+        result: &Result<T>,
+    ) {
+        if let Some(observer) = self.inner.observer.get() {
+            observer.observe(&observe::record(api, result, started.elapsed()));
+        }
+    }
+
     /// Builds a client with its own HTTP connection pool.
     pub fn new(config: ClientConfig, store: Arc<dyn TokenStore>) -> Result<Self> {
         let http = reqwest::Client::builder()
@@ -216,6 +235,7 @@ impl Client {
             store,
             gettoken_calls: AtomicU64::new(0),
             ticket_calls: AtomicU64::new(0),
+            observer: std::sync::OnceLock::new(),
         };
         Ok(Self {
             inner: Arc::new(inner),
