@@ -21,6 +21,14 @@ pub fn run(extra: &[String]) -> Result<(), String> {
             "warnings",
         ]),
     )?;
+    // Deployment files (compose, Kubernetes, systemd, nginx, Dockerfile) stay consistent
+    // with the configuration keys.
+    step(
+        "deploy/check.sh",
+        std::process::Command::new("bash")
+            .arg("deploy/check.sh")
+            .current_dir(crate::run::root()),
+    )?;
     let mut totals = Totals::default();
     // Doc tests are not part of --all-targets.
     run_tests(&["test", "--workspace", "--doc"], &[], &mut totals)?;
