@@ -25,6 +25,19 @@ impl Metrics {
         );
     }
 
+    /// A callback was refused before it was stored (forged, misconfigured, malformed).
+    pub fn rejected(&self, source: &str, reason: &str) {
+        self.add(
+            "gantry_callbacks_rejected_total",
+            format!(
+                "source=\"{}\",reason=\"{}\"",
+                escape(source),
+                escape(reason)
+            ),
+            1,
+        );
+    }
+
     /// One WeCom push ended as `outcome`.
     pub fn push(&self, kind: &str, outcome: &str) {
         self.add(
@@ -102,6 +115,17 @@ impl Metrics {
             "gauge",
             gauges.iter().map(|(n, l, v)| (*n, l.as_str(), *v)),
         );
+        if let Ok(timings) = self.timings.lock() {
+            let mut last = "";
+            for ((name, labels), (sum, count)) in timings.iter() {
+                if *name != last {
+                    let _ = writeln!(out, "# TYPE {name} summary");
+                    last = name;
+                }
+                let _ = writeln!(out, "{name}_sum{{{labels}}} {sum}");
+                let _ = writeln!(out, "{name}_count{{{labels}}} {count}");
+            }
+        }
         out
     }
 }

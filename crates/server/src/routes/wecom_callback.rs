@@ -77,7 +77,7 @@ async fn verify(
     let query = parse_query(req.query_string())?;
     let echo = crypto
         .verify_url(&query)
-        .map_err(|e| rejected(source, &e))?;
+        .map_err(|e| rejected(&state, source, &e))?;
     tracing::info!(source = source.as_str(), "callback URL verified");
     // Exactly the decrypted bytes: no quotes, no newline.
     Ok(HttpResponse::Ok()
@@ -95,7 +95,7 @@ async fn receive(
     let query = parse_query(req.query_string())?;
     let plaintext = crypto
         .open(&query, &body)
-        .map_err(|e| rejected(source, &e))?;
+        .map_err(|e| rejected(&state, source, &e))?;
     let item = inbox_item(source, plaintext, state.clock.now_ms());
     let seen_key = format!("cb:{}", item.dedupe_key);
     if let Ok(Some(_)) = state.cache.get(&seen_key).await {
@@ -138,7 +138,10 @@ fn inbox_item(source: Source, plaintext: Vec<u8>, now_ms: i64) -> NewInboxItem {
     }
 }
 
-fn rejected(source: Source, error: &wecom::callback::CallbackError) -> ApiError {
+fn rejected(state: &AppState, source: Source, error: &wecom::callback::CallbackError) -> ApiError {
+    state
+        .metrics
+        .rejected(source.as_str(), &error.official_code().to_string());
     // Forged or misconfigured requests: worth a warning, never the payload or secrets.
     tracing::warn!(
         source = source.as_str(),

@@ -96,6 +96,23 @@ async fn forged_and_malformed_callbacks_are_refused_and_not_stored() {
     assert_eq!(post(good, oversized).await.status(), 413);
     let stats = app.inbox_stats().await;
     assert_eq!(stats.pending, 0, "nothing forged was stored");
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.base_url))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("text");
+    assert!(
+        metrics.contains(r#"gantry_callbacks_rejected_total{source="app",reason="-40001"}"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("gantry_http_requests_total{route=\"/wecom/callback\",status=\"4xx\"}"),
+        "{metrics}"
+    );
 }
 
 #[tokio::test]
@@ -178,4 +195,13 @@ async fn an_expired_token_costs_one_refresh_and_no_failed_send() {
     let report = dispatcher.step(&app.state).await.expect("outbox");
     assert_eq!((report.sent, report.retried, report.dead), (5, 0, 0));
     assert_eq!(app.sim.calls_to("/cgi-bin/gettoken") - before, 1);
+    let metrics = app.state.metrics.render(&[]);
+    assert!(
+        metrics.contains(r#"gantry_wecom_calls_total{api="/cgi-bin/message/send",outcome="errcode",errcode="42001"}"#),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("gantry_wecom_call_seconds_count{api=\"/cgi-bin/gettoken\"} 2"),
+        "{metrics}"
+    );
 }
