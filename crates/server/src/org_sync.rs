@@ -14,8 +14,11 @@ use wecom::client::{Client, ClientConfig, Gender, User};
 
 use crate::config::Settings;
 
+/// Where the last sync's outcome is kept (settings table), for the admin API.
+pub const LAST_SYNC_KEY: &str = "org_sync.last";
+
 /// What a sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct SyncReport {
     /// Departments written.
     pub departments: usize,
@@ -36,7 +39,39 @@ pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
     let mut config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
     config.api_base = w.api_base.parse().context("wecom.api_base")?;
     let client = Client::new(config, Arc::new(cache::CacheTokenStore::new(cache)))?;
-    sync(&client, &store, now_ms()).await
+    sync_and_record(&client, &store, now_ms()).await
+}
+
+/// The last sync as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LastSync {
+    /// When it started, unix ms.
+    pub started_at_ms: i64,
+    /// How long it took.
+    pub duration_ms: i64,
+    /// Counts, when it succeeded.
+    pub report: Option<SyncReport>,
+    /// Why it failed, when it did (no internals, no secrets).
+    pub error: Option<String>,
+}
+
+/// Runs [`sync`] and records its outcome under [`LAST_SYNC_KEY`].
+pub async fn sync_and_record(
+    client: &Client,
+    store: &Store,
+    now_ms: i64,
+) -> anyhow::Result<SyncReport> {
+    let started = std::time::Instant::now();
+    let result = sync(client, store, now_ms).await;
+    let last = LastSync {
+        started_at_ms: now_ms,
+        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        report: result.as_ref().ok().cloned(),
+        error: result.as_ref().err().map(|e| e.to_string()),
+    };
+    let value = serde_json::to_string(&last)?;
+    store.settings().set(LAST_SYNC_KEY, &value, now_ms).await?;
+    result
 }
 
 /// Copies departments, members and tags from `client` into `store`.

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use crate::audit::{self, Target};
 use crate::auth::{CurrentUser, require};
 use crate::error::ApiError;
+use crate::org_sync;
 use crate::state::AppState;
 
 /// Registers the admin routes (inside the `/api/v1` scope).
@@ -21,6 +22,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::post().to(replay),
         )
         .route("/admin/config", web::get().to(config_summary))
+        .route("/admin/sync", web::get().to(sync_status))
+        .route("/admin/sync", web::post().to(sync_now))
         .route("/admin/roles", web::get().to(roles))
         .route("/admin/roles/{userid}/{role}", web::put().to(grant))
         .route("/admin/roles/{userid}/{role}", web::delete().to(revoke));
@@ -149,6 +152,67 @@ async fn replay(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+async fn sync_status(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageOrgSync, None).await?;
+    let last = state
+        .store
+        .settings()
+        .get(org_sync::LAST_SYNC_KEY)
+        .await
+        .map_err(ApiError::internal)?
+        .and_then(|v| serde_json::from_str::<org_sync::LastSync>(&v).ok());
+    let running = state.cache.get(SYNC_LOCK).await.ok().flatten().is_some();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "running": running, "last": last })))
+}
+
+/// One sync at a time across replicas; the TTL frees it if a replica dies mid-sync.
+const SYNC_LOCK: &str = "org_sync:running";
+
+async fn sync_now(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageOrgSync, None).await?;
+    let started = state
+        .cache
+        .set_nx(
+            SYNC_LOCK,
+            user.userid(),
+            std::time::Duration::from_secs(1800),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+    if !started {
+        return Err(ApiError::with_message(
+            ErrorCode::Conflict,
+            "同步正在进行中",
+        ));
+    }
+    record(
+        &req,
+        &state,
+        &user,
+        "org_sync.start",
+        Target::new("org_sync", "full"),
+        None::<&str>,
+        None::<&str>,
+    )
+    .await?;
+    let state = state.into_inner();
+    tokio::spawn(async move {
+        let now = state.clock.now_ms();
+        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, now).await {
+            tracing::warn!(error = %e, "org sync failed");
+        }
+        let _ = state.cache.delete(SYNC_LOCK).await;
+    });
+    Ok(HttpResponse::Accepted().finish())
 }
 
 async fn config_summary(

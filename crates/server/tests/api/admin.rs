@@ -73,7 +73,8 @@ async fn admin_api_for_every_kind_of_caller() {
         ("member", caller(&app, &member).await, false),
     ];
     let grant = format!("roles/{target}/finance");
-    let endpoints: [(&str, &str, StatusCode); 7] = [
+    let endpoints: [(&str, &str, StatusCode); 8] = [
+        ("GET", "sync", StatusCode::OK),
         ("GET", "queues", StatusCode::OK),
         ("GET", "dead-letters?queue=inbox", StatusCode::OK),
         ("GET", "dead-letters?queue=outbox", StatusCode::OK),
@@ -185,4 +186,49 @@ async fn a_dead_letter_is_replayed_by_an_admin() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(app.inbox_stats().await.pending, 1);
+}
+
+#[tokio::test]
+async fn an_admin_starts_an_org_sync_and_sees_its_outcome() {
+    let app = spawn_app().await;
+    let admin = caller(&app, &app.sim.org().users[0].userid.clone()).await;
+    let member = caller(&app, &app.active_user(20)).await;
+    assert_eq!(
+        call(&app, &member, "POST", "sync").await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&app, &admin, "POST", "sync").await,
+        StatusCode::ACCEPTED
+    );
+    let url = format!("{}/api/v1/admin/sync", app.base_url);
+    let mut status = serde_json::Value::Null;
+    for _ in 0..100 {
+        status = app
+            .http
+            .get(&url)
+            .header(COOKIE, &admin.cookie)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        if status["running"] == false && !status["last"].is_null() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let org = app.sim.org();
+    assert_eq!(
+        status["last"]["report"]["members"],
+        org.users.len(),
+        "{status}"
+    );
+    assert_eq!(
+        status["last"]["report"]["departments"],
+        org.departments.len(),
+        "{status}"
+    );
+    assert!(status["last"]["error"].is_null(), "{status}");
 }
