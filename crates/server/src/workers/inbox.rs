@@ -5,7 +5,7 @@
 //! Handlers must be idempotent: a crash after handling but before `complete` redelivers.
 
 use store::InboxItem;
-use wecom::event::{Body, Inbound};
+use wecom::event::{Body, Event, Inbound};
 
 use super::backoff;
 use crate::state::AppState;
@@ -91,8 +91,9 @@ async fn handle(state: &AppState, item: &InboxItem) -> Handled {
     };
     match &inbound.body {
         Body::Text { content } => reply_to_text(state, item, &inbound, content).await,
-        // Contact changes, card taps and the rest get their handlers with the features that
-        // own them (org sync, approvals, tasks); until then they are recorded and finished.
+        Body::Event(Event::ChangeContact(change)) => super::contacts::apply(state, change).await,
+        // Card taps and the rest get their handlers with the features that own them
+        // (approvals, tasks); until then they are recorded and finished.
         _ => {
             tracing::debug!(kind = %item.kind, "no handler for this callback kind yet");
             Handled::Done

@@ -4,6 +4,7 @@
 //! tests drain queues deterministically instead of sleeping.
 
 pub mod backoff;
+pub mod contacts;
 pub mod inbox;
 pub mod outbox;
 pub mod schedule;

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod callbacks;
+mod contacts;
 mod helpers;
 mod org;
 mod outbox;
