@@ -24,6 +24,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/admin/config", web::get().to(config_summary))
         .route("/admin/sync", web::get().to(sync_status))
         .route("/admin/sync", web::post().to(sync_now))
+        .route(
+            "/admin/sessions/{userid}",
+            web::delete().to(revoke_sessions),
+        )
         .route("/admin/roles", web::get().to(roles))
         .route("/admin/roles/{userid}/{role}", web::put().to(grant))
         .route("/admin/roles/{userid}/{role}", web::delete().to(revoke));
@@ -167,7 +171,19 @@ async fn sync_status(
         .map_err(ApiError::internal)?
         .and_then(|v| serde_json::from_str::<org_sync::LastSync>(&v).ok());
     let running = state.cache.get(SYNC_LOCK).await.ok().flatten().is_some();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "running": running, "last": last })))
+    // Progress lives in the cache so every replica sees the one running sync's.
+    let progress = state
+        .cache
+        .get(org_sync::PROGRESS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_str::<org_sync::SyncProgress>(&v).ok());
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "running": running,
+        "last": last,
+        "progress": progress,
+    })))
 }
 
 /// One sync at a time across replicas; the TTL frees it if a replica dies mid-sync.
@@ -207,7 +223,8 @@ async fn sync_now(
     let state = state.into_inner();
     tokio::spawn(async move {
         let now = state.clock.now_ms();
-        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, now).await {
+        let options = org_sync::SyncOptions::with_progress(state.cache.clone());
+        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, &options, now).await {
             tracing::warn!(error = %e, "org sync failed");
         }
         let _ = state.cache.delete(SYNC_LOCK).await;
@@ -345,6 +362,34 @@ async fn revoke(
     )
     .await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// Signs a member out everywhere (a lost phone, a suspected account).
+async fn revoke_sessions(
+    req: HttpRequest,
+    user: CurrentUser,
+    path: web::Path<String>,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageRoles, None).await?;
+    let userid = path.into_inner();
+    let ended = state
+        .store
+        .sessions()
+        .revoke_user(&userid, state.clock.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    record(
+        &req,
+        &state,
+        &user,
+        "session.revoke_all",
+        Target::new("member", &userid),
+        None::<&str>,
+        Some(&ended),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "revoked": ended })))
 }
 
 fn check_role(role: &str) -> Result<(), ApiError> {

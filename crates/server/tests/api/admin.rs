@@ -111,6 +111,21 @@ async fn admin_api_for_every_kind_of_caller() {
         StatusCode::BAD_REQUEST
     );
 
+    // An admin signs a member out everywhere.
+    let victim = caller(&app, &target).await;
+    assert_eq!(
+        call(&app, &callers[3].1, "DELETE", &format!("sessions/{target}")).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        call(&app, &callers[0].1, "DELETE", &format!("sessions/{target}")).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        me(&app, &victim.cookie).await.status(),
+        StatusCode::UNAUTHORIZED
+    );
+
     // A change without the CSRF header is refused even for an admin.
     let no_csrf = app
         .http
@@ -231,4 +246,6 @@ async fn an_admin_starts_an_org_sync_and_sees_its_outcome() {
         "{status}"
     );
     assert!(status["last"]["error"].is_null(), "{status}");
+    assert_eq!(status["progress"]["stage"], "done", "{status}");
+    assert_eq!(status["progress"]["percent"], 100, "{status}");
 }
