@@ -20,6 +20,7 @@ both_backends! {
     outbox => outbox_story::run,
     settings => settings_story,
     org => org_story::run,
+    org_queries => org_story::queries,
     store_level => store_level_story,
 }
 

@@ -1,8 +1,8 @@
 //! Departments.
 
 use domain::org::Department;
-use sqlx::Row;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
 
 use super::Org;
 use crate::StoreError;
@@ -17,23 +17,8 @@ impl Org<'_> {
         dept: &Department,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO org_departments (id, name, name_en, parent_id, sort_order, leaders, \
-               updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, \
-               parent_id = excluded.parent_id, sort_order = excluded.sort_order, \
-               leaders = excluded.leaders, updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(dept.id)
-        .bind(dept.name.as_str())
-        .bind(dept.name_en.as_deref())
-        .bind(dept.parent_id)
-        .bind(dept.order)
-        .bind(to_json(&dept.leaders)?)
-        .bind(now_ms)
-        .execute(self.store.pool())
-        .await?;
-        Ok(())
+        let mut conn = self.store.pool().acquire().await?;
+        write_department(&mut conn, dept, now_ms).await
     }
 
     /// Deletes a department; `false` when it was not there. Memberships naming it stay
@@ -71,6 +56,31 @@ impl Org<'_> {
             .map(from_row)
             .collect()
     }
+}
+
+/// The upsert itself, on any connection (a transaction for batches).
+pub(super) async fn write_department(
+    conn: &mut AnyConnection,
+    dept: &Department,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO org_departments (id, name, name_en, parent_id, sort_order, leaders, \
+           updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_en = excluded.name_en, \
+           parent_id = excluded.parent_id, sort_order = excluded.sort_order, \
+           leaders = excluded.leaders, updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(dept.id)
+    .bind(dept.name.as_str())
+    .bind(dept.name_en.as_deref())
+    .bind(dept.parent_id)
+    .bind(dept.order)
+    .bind(to_json(&dept.leaders)?)
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
 }
 
 fn from_row(row: &AnyRow) -> Result<Department, StoreError> {

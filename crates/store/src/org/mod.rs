@@ -6,8 +6,10 @@
 //! member before the department they joined reaches us, and a leaver's memberships
 //! outlive departments deleted later.
 
+mod bulk;
 mod departments;
 mod members;
+mod queries;
 mod tags;
 
 use crate::Store;

@@ -14,38 +14,7 @@ impl Org<'_> {
     /// transaction.
     pub async fn upsert_tag(&self, tag: &Tag, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
-        sqlx::query(
-            "INSERT INTO org_tags (id, name, updated_at_ms) VALUES ($1, $2, $3) \
-             ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
-               updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(tag.id)
-        .bind(tag.name.as_str())
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM org_tag_members WHERE tag_id = $1")
-            .bind(tag.id)
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("DELETE FROM org_tag_departments WHERE tag_id = $1")
-            .bind(tag.id)
-            .execute(&mut *tx)
-            .await?;
-        insert_list(
-            &mut tx,
-            "org_tag_members (tag_id, userid)",
-            tag.id,
-            &tag.userids,
-        )
-        .await?;
-        insert_list(
-            &mut tx,
-            "org_tag_departments (tag_id, department_id)",
-            tag.id,
-            &tag.department_ids,
-        )
-        .await?;
+        write_tag(&mut tx, tag, now_ms).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -109,6 +78,47 @@ impl Org<'_> {
         }
         Ok(tags)
     }
+}
+
+/// The upsert itself (row, then both lists replaced), on any connection.
+pub(super) async fn write_tag(
+    conn: &mut AnyConnection,
+    tag: &Tag,
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO org_tags (id, name, updated_at_ms) VALUES ($1, $2, $3) \
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, \
+           updated_at_ms = excluded.updated_at_ms",
+    )
+    .bind(tag.id)
+    .bind(tag.name.as_str())
+    .bind(now_ms)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM org_tag_members WHERE tag_id = $1")
+        .bind(tag.id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("DELETE FROM org_tag_departments WHERE tag_id = $1")
+        .bind(tag.id)
+        .execute(&mut *conn)
+        .await?;
+    insert_list(
+        &mut *conn,
+        "org_tag_members (tag_id, userid)",
+        tag.id,
+        &tag.userids,
+    )
+    .await?;
+    insert_list(
+        &mut *conn,
+        "org_tag_departments (tag_id, department_id)",
+        tag.id,
+        &tag.department_ids,
+    )
+    .await?;
+    Ok(())
 }
 
 /// Inserts `(tag_id, value)` rows in chunks; duplicates in `values` are ignored.

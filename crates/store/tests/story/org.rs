@@ -172,4 +172,104 @@ pub async fn run(store: &Store) {
     assert!(!org.delete_tag(7).await.unwrap());
     assert_eq!(org.tag(7).await.unwrap(), None);
     assert_eq!(org.tags().await.unwrap().len(), 1);
+
+    // Batch writes (a full org sync): the same rows as one-by-one upserts, atomically.
+    let depts = [dept(40, 1, 1, "二号工地"), dept(41, 40, 2, "钢筋班")];
+    org.upsert_departments(&depts, T0).await.unwrap();
+    assert_eq!(org.department(41).await.unwrap(), Some(depts[1].clone()));
+    let mut batch: Vec<Member> = (0..250_i64)
+        .map(|i| {
+            member(
+                &format!("bulk{i:03}"),
+                "批量",
+                &[(40, i == 0, i), (41, false, 1)],
+            )
+        })
+        .collect();
+    org.upsert_members(&batch, T0).await.unwrap();
+    assert_eq!(org.member("bulk000").await.unwrap(), Some(batch[0].clone()));
+    assert_eq!(org.members_in_department(41).await.unwrap().len(), 250);
+    batch[1].departments.truncate(1);
+    batch[1].name = "改名".into();
+    org.upsert_members(&batch[..2], T0 + 1).await.unwrap();
+    assert_eq!(org.member("bulk001").await.unwrap(), Some(batch[1].clone()));
+    let gone = vec![
+        "bulk002".to_owned(),
+        "bulk003".to_owned(),
+        "nobody".to_owned(),
+    ];
+    assert_eq!(org.mark_left_many(&gone, T0 + 2).await.unwrap(), 2);
+    assert_eq!(org.mark_left_many(&gone, T0 + 3).await.unwrap(), 0);
+    let left = org.member("bulk002").await.unwrap().unwrap();
+    assert_eq!(left.left_at_ms, Some(T0 + 2));
+    let tags = [Tag {
+        id: 9,
+        name: "批量标签".into(),
+        userids: vec!["bulk000".into()],
+        department_ids: vec![40],
+    }];
+    org.upsert_tags(&tags, T0).await.unwrap();
+    assert_eq!(org.tag(9).await.unwrap(), Some(tags[0].clone()));
+}
+
+/// Approver chains, subtrees and tag audiences over a small company.
+pub async fn queries(store: &Store) {
+    let org = store.org();
+    let mut root = dept(1, 0, 100, "总公司");
+    root.leaders = vec!["ceo".into()];
+    for d in [
+        root,
+        dept(2, 1, 90, "华南分公司"),
+        dept(3, 2, 80, "三号项目部"),
+        dept(4, 1, 70, "财务部"),
+    ] {
+        org.upsert_department(&d, T0).await.unwrap();
+    }
+    let people = [
+        member("ceo", "总经理", &[(1, false, 0)]),
+        member("boss2", "分公司经理", &[(2, true, 0)]),
+        member("lead3", "项目经理", &[(3, true, 0)]),
+        member("worker", "施工员", &[(3, false, 0)]),
+        member("other", "会计", &[(4, false, 0)]),
+        member("gone", "前项目经理", &[(3, true, 0)]),
+    ];
+    for m in &people {
+        org.upsert_member(m, T0).await.unwrap();
+    }
+    org.mark_left("gone", T0 + 1).await.unwrap();
+
+    assert_eq!(org.leaders_up("worker", 1).await.unwrap(), ["lead3"]);
+    assert_eq!(
+        org.leaders_up("worker", 3).await.unwrap(),
+        ["lead3", "boss2", "ceo"]
+    );
+    assert_eq!(
+        org.leaders_up("worker", 10).await.unwrap(),
+        ["lead3", "boss2", "ceo"]
+    );
+    assert_eq!(
+        org.leaders_up("lead3", 2).await.unwrap(),
+        ["boss2"],
+        "never one's own approver"
+    );
+    assert!(org.leaders_up("nobody", 3).await.unwrap().is_empty());
+
+    assert_eq!(
+        org.userids_under(2).await.unwrap(),
+        ["boss2", "lead3", "worker"]
+    );
+    assert_eq!(org.userids_under(1).await.unwrap().len(), 5);
+    assert!(org.userids_under(99).await.unwrap().is_empty());
+
+    let tag = Tag {
+        id: 9,
+        name: "安全培训".into(),
+        userids: vec!["other".into(), "gone".into()],
+        department_ids: vec![3],
+    };
+    org.upsert_tag(&tag, T0).await.unwrap();
+    assert_eq!(
+        org.userids_with_tag(9).await.unwrap(),
+        ["lead3", "other", "worker"]
+    );
 }

@@ -1,0 +1,171 @@
+//! Batch writes for a full org sync: many rows per statement, one transaction per call.
+//!
+//! One code path for both backends (`$N` placeholders, `ON CONFLICT … excluded`).
+//! Each call is atomic, so a sync that fails halfway leaves whole entities behind.
+
+use domain::org::{Department, Member, MemberStatus};
+use sqlx::AnyConnection;
+
+use super::Org;
+use super::departments::write_department;
+use super::tags::write_tag;
+use crate::StoreError;
+use crate::sql::{to_json, values_list};
+
+/// Members per multi-row statement: 17 parameters each keeps well under both
+/// backends' parameter limits (SQLite 32,766; PostgreSQL 65,535).
+const MEMBER_CHUNK: usize = 100;
+/// Rows per multi-row membership insert (5 parameters each).
+const MEMBERSHIP_CHUNK: usize = 500;
+
+impl Org<'_> {
+    /// [`Org::upsert_department`] for many departments, in one transaction.
+    pub async fn upsert_departments(
+        &self,
+        depts: &[Department],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        for dept in depts {
+            write_department(&mut tx, dept, now_ms).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Org::upsert_member`] for many members (userids must be distinct), in one
+    /// transaction: rows and memberships are written a chunk per statement.
+    pub async fn upsert_members(&self, members: &[Member], now_ms: i64) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        for chunk in members.chunks(MEMBER_CHUNK) {
+            write_members(&mut tx, chunk, now_ms).await?;
+            replace_memberships_of(&mut tx, chunk).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Org::upsert_tag`] for many tags, in one transaction.
+    pub async fn upsert_tags(
+        &self,
+        tags: &[domain::org::Tag],
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.store.begin().await?;
+        for tag in tags {
+            write_tag(&mut tx, tag, now_ms).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// [`Org::mark_left`] for many userids, in one transaction; returns how many were
+    /// current members (newly marked).
+    pub async fn mark_left_many(&self, userids: &[String], now_ms: i64) -> Result<u64, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let mut marked = 0;
+        for userid in userids {
+            let done = sqlx::query(
+                "UPDATE org_members SET left_at_ms = $2, status = $3, updated_at_ms = $2 \
+                 WHERE userid = $1 AND left_at_ms IS NULL",
+            )
+            .bind(userid.as_str())
+            .bind(now_ms)
+            .bind(MemberStatus::Left.code())
+            .execute(&mut *tx)
+            .await?;
+            marked += done.rows_affected();
+        }
+        tx.commit().await?;
+        Ok(marked)
+    }
+}
+
+async fn write_members(
+    conn: &mut AnyConnection,
+    members: &[Member],
+    now_ms: i64,
+) -> Result<(), StoreError> {
+    let sql = format!(
+        "INSERT INTO org_members (userid, name, main_department, position, mobile, email, \
+           biz_mail, gender, status, avatar, alias, telephone, address, direct_leaders, \
+           extra, left_at_ms, updated_at_ms) VALUES {} \
+         ON CONFLICT (userid) DO UPDATE SET name = excluded.name, \
+           main_department = excluded.main_department, position = excluded.position, \
+           mobile = excluded.mobile, email = excluded.email, biz_mail = excluded.biz_mail, \
+           gender = excluded.gender, status = excluded.status, avatar = excluded.avatar, \
+           alias = excluded.alias, telephone = excluded.telephone, \
+           address = excluded.address, direct_leaders = excluded.direct_leaders, \
+           extra = excluded.extra, left_at_ms = excluded.left_at_ms, \
+           updated_at_ms = excluded.updated_at_ms",
+        values_list(members.len(), 17)
+    );
+    let mut query = sqlx::query(&sql);
+    for m in members {
+        query = query
+            .bind(m.userid.as_str())
+            .bind(m.name.as_str())
+            .bind(m.main_department)
+            .bind(m.position.as_deref())
+            .bind(m.mobile.as_deref())
+            .bind(m.email.as_deref())
+            .bind(m.biz_mail.as_deref())
+            .bind(m.gender)
+            .bind(m.status)
+            .bind(m.avatar.as_deref())
+            .bind(m.alias.as_deref())
+            .bind(m.telephone.as_deref())
+            .bind(m.address.as_deref())
+            .bind(to_json(&m.direct_leaders)?)
+            .bind(to_json(&m.extra)?)
+            .bind(m.left_at_ms)
+            .bind(now_ms);
+    }
+    query.execute(&mut *conn).await?;
+    Ok(())
+}
+
+/// Deletes the chunk's memberships, then inserts them again in list order.
+async fn replace_memberships_of(
+    conn: &mut AnyConnection,
+    members: &[Member],
+) -> Result<(), StoreError> {
+    let placeholders: Vec<String> = (1..=members.len()).map(|i| format!("${i}")).collect();
+    let sql = format!(
+        "DELETE FROM org_memberships WHERE userid IN ({})",
+        placeholders.join(", ")
+    );
+    let mut query = sqlx::query(&sql);
+    for m in members {
+        query = query.bind(m.userid.as_str());
+    }
+    query.execute(&mut *conn).await?;
+    let rows: Vec<(&str, usize, &domain::org::Membership)> = members
+        .iter()
+        .flat_map(|m| {
+            m.departments
+                .iter()
+                .enumerate()
+                .map(move |(seq, d)| (m.userid.as_str(), seq, d))
+        })
+        .collect();
+    for chunk in rows.chunks(MEMBERSHIP_CHUNK) {
+        let sql = format!(
+            "INSERT INTO org_memberships (userid, department_id, is_leader, sort_order, seq) \
+             VALUES {} ON CONFLICT (userid, department_id) DO NOTHING",
+            values_list(chunk.len(), 5)
+        );
+        let mut query = sqlx::query(&sql);
+        for &(userid, seq, d) in chunk {
+            // Booleans as 0/1, as in `upsert_member`: the Any driver reads SQLite ints only.
+            query = query
+                .bind(userid)
+                .bind(d.department_id)
+                .bind(i16::from(d.is_leader))
+                .bind(d.order)
+                .bind(i64::try_from(seq).unwrap_or(i64::MAX));
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
