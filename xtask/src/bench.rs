@@ -9,6 +9,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wanted == Some("callback") {
         return callback();
     }
+    if wanted == Some("org-sync") {
+        return org_sync();
+    }
     let mut ran = false;
     for (name, package, bench) in BENCHES {
         if wanted.is_some_and(|w| w != *name) {
@@ -25,6 +28,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
     } else {
         let mut names: Vec<_> = BENCHES.iter().map(|b| b.0).collect();
         names.push("callback");
+        names.push("org-sync");
         Err(format!("unknown benchmark; choose one of {names:?}"))
     }
 }
@@ -49,6 +53,30 @@ fn callback() -> Result<(), String> {
                 "server",
                 "--example",
                 "callback_bench",
+                "--",
+                "--db",
+                db,
+            ]),
+        )?;
+    }
+    Ok(())
+}
+
+/// A full org sync of 100,000 members / 5,000 departments / 200 tags from wecom-sim,
+/// into SQLite and then PostgreSQL, first run and repeat. One process per backend, so
+/// each peak RSS is its own.
+fn org_sync() -> Result<(), String> {
+    for db in ["sqlite", "postgres"] {
+        step(
+            &format!("bench org-sync on {db}"),
+            &mut cargo(&[
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "server",
+                "--example",
+                "org_sync_bench",
                 "--",
                 "--db",
                 db,

@@ -58,8 +58,10 @@ pub async fn run(
 
     let app = Application::build(settings, Options::default()).await?;
     let state = app.state().clone();
+    let options = org_sync::SyncOptions::with_progress(state.cache.clone());
     let report =
-        org_sync::sync_and_record(&state.wecom, &state.store, state.clock.now_ms()).await?;
+        org_sync::sync_and_record(&state.wecom, &state.store, &options, state.clock.now_ms())
+            .await?;
     let server = tokio::spawn(app.run_until_stopped());
     // The admin console checks the callback URL on save; the simulator does the same.
     sim.verify_url(&callback_url, &token, &aes_key)

@@ -171,7 +171,19 @@ async fn sync_status(
         .map_err(ApiError::internal)?
         .and_then(|v| serde_json::from_str::<org_sync::LastSync>(&v).ok());
     let running = state.cache.get(SYNC_LOCK).await.ok().flatten().is_some();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "running": running, "last": last })))
+    // Progress lives in the cache so every replica sees the one running sync's.
+    let progress = state
+        .cache
+        .get(org_sync::PROGRESS_KEY)
+        .await
+        .ok()
+        .flatten()
+        .and_then(|v| serde_json::from_str::<org_sync::SyncProgress>(&v).ok());
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "running": running,
+        "last": last,
+        "progress": progress,
+    })))
 }
 
 /// One sync at a time across replicas; the TTL frees it if a replica dies mid-sync.
@@ -211,7 +223,8 @@ async fn sync_now(
     let state = state.into_inner();
     tokio::spawn(async move {
         let now = state.clock.now_ms();
-        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, now).await {
+        let options = org_sync::SyncOptions::with_progress(state.cache.clone());
+        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, &options, now).await {
             tracing::warn!(error = %e, "org sync failed");
         }
         let _ = state.cache.delete(SYNC_LOCK).await;

@@ -246,4 +246,6 @@ async fn an_admin_starts_an_org_sync_and_sees_its_outcome() {
         "{status}"
     );
     assert!(status["last"]["error"].is_null(), "{status}");
+    assert_eq!(status["progress"]["stage"], "done", "{status}");
+    assert_eq!(status["progress"]["percent"], 100, "{status}");
 }

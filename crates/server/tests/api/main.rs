@@ -7,6 +7,7 @@ mod callbacks;
 mod contacts;
 mod helpers;
 mod org;
+mod org_sync;
 mod outbox;
 mod proxy;
 mod replicas;

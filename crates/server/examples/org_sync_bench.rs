@@ -1,0 +1,178 @@
+//! Full org sync at scale: `cargo xtask bench org-sync`.
+//!
+//! Starts wecom-sim in-process with a generated company (100,000 members, 5,000
+//! departments, 200 tags by default; frequency limits raised so they do not throttle)
+//! and syncs it into a fresh SQLite file and a fresh PostgreSQL database
+//! (`GANTRY_TEST_PG_URL`, default postgres://postgres@127.0.0.1:5432/postgres), twice
+//! each: the first run writes everything, the second finds nothing to write.
+//! Peak RSS is the whole process, simulator included; the baseline line shows what the
+//! simulator and its org take before any sync.
+//!
+//! Usage: org_sync_bench [--db sqlite|postgres|both] [--users N] [--departments N] [--tags N]
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail};
+use server::org_sync::{self, SyncOptions, SyncReport};
+use wecom::client::{Client, ClientConfig, MemoryTokenStore, Secret};
+use wecom_sim::{OrgSpec, SimConfig, SimLimits};
+
+struct Args {
+    db: String,
+    users: usize,
+    departments: usize,
+    tags: usize,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        db: "both".into(),
+        users: 100_000,
+        departments: 5_000,
+        tags: 200,
+    };
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    for pair in raw.chunks(2) {
+        let value = pair.get(1).context("every flag takes a value")?;
+        match pair[0].as_str() {
+            "--db" => args.db = value.clone(),
+            "--users" => args.users = value.parse()?,
+            "--departments" => args.departments = value.parse()?,
+            "--tags" => args.tags = value.parse()?,
+            other => bail!("unknown flag {other}"),
+        }
+    }
+    Ok(args)
+}
+
+async fn database_url(db: &str, dir: &std::path::Path) -> anyhow::Result<String> {
+    match db {
+        "sqlite" => Ok(format!("sqlite://{}", dir.join("bench.db").display())),
+        "postgres" => {
+            let admin = std::env::var("GANTRY_TEST_PG_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("orgbench{}", rand::random::<u32>());
+            let store = store::Store::connect(&admin).await?;
+            store::sqlx::query(&format!("CREATE DATABASE {name}"))
+                .execute(store.pool())
+                .await?;
+            store.close().await;
+            let (base, _) = admin
+                .rsplit_once('/')
+                .context("admin url needs a database")?;
+            Ok(format!("{base}/{name}"))
+        }
+        other => bail!("--db must be sqlite, postgres or both, not {other}"),
+    }
+}
+
+/// Peak resident set size of this process, in MiB (`VmHWM`).
+fn peak_rss_mib() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next())
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Resets the peak so each backend's figure is its own (Linux ≥ 4.0).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn line(report: &SyncReport) -> String {
+    format!(
+        "{} depts, {} members, {} tags; added {} changed {} unchanged {} left {}; \
+         {} WeCom calls; {} errors",
+        report.departments,
+        report.members,
+        report.tags,
+        report.added,
+        report.changed,
+        report.unchanged,
+        report.left,
+        report.wecom_calls,
+        report.errors.len()
+    )
+}
+
+async fn bench(db: &str, client: &Client) -> anyhow::Result<()> {
+    let mut out = std::io::stdout();
+    let dir = tempfile::tempdir()?;
+    let store = store::Store::connect(&database_url(db, dir.path()).await?).await?;
+    store.migrate().await?;
+    reset_peak_rss();
+    let options = SyncOptions::default();
+    let started = Instant::now();
+    let first = org_sync::sync_with(client, &store, &options, 1_700_000_000_000).await?;
+    let first_s = started.elapsed().as_secs_f64();
+    let peak = peak_rss_mib();
+    let started = Instant::now();
+    let second = org_sync::sync_with(client, &store, &options, 1_700_000_060_000).await?;
+    let second_s = started.elapsed().as_secs_f64();
+    writeln!(
+        out,
+        "{db}: first sync {first_s:.2} s ({}), peak RSS {peak:.0} MiB",
+        line(&first)
+    )?;
+    writeln!(out, "{db}: second sync {second_s:.2} s ({})", line(&second))?;
+    if second.added + second.changed + second.left != 0 {
+        bail!("the second sync wrote rows: {second:?}");
+    }
+    store.close().await;
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let mut out = std::io::stdout();
+    let started = Instant::now();
+    let sim = wecom_sim::spawn(SimConfig {
+        org: OrgSpec {
+            users: args.users,
+            departments: args.departments,
+            tags: args.tags,
+            seed: 42,
+        },
+        limits: SimLimits {
+            api_per_minute: u32::MAX,
+            api_per_hour: u32::MAX,
+            ..SimLimits::default()
+        },
+        workers: 2,
+        ..SimConfig::default()
+    })
+    .await?;
+    let app = sim.app().context("the simulator has an app")?.clone();
+    let mut config = ClientConfig::new(
+        sim.corp_id().to_owned(),
+        Some(app.agent_id),
+        Secret::new(app.secret),
+    );
+    config.api_base = sim.base_url().parse()?;
+    let client = Client::new(config, Arc::new(MemoryTokenStore::new()))?;
+    writeln!(
+        out,
+        "simulator: {} members, {} departments, {} tags generated in {:.1} s; baseline RSS {:.0} MiB",
+        args.users,
+        args.departments,
+        args.tags,
+        started.elapsed().as_secs_f64(),
+        peak_rss_mib()
+    )?;
+    let dbs: &[&str] = match args.db.as_str() {
+        "both" => &["sqlite", "postgres"],
+        "sqlite" => &["sqlite"],
+        "postgres" => &["postgres"],
+        other => bail!("--db must be sqlite, postgres or both, not {other}"),
+    };
+    for db in dbs {
+        bench(db, &client).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,143 @@
+//! Writing what was read: compare with the store, write only what differs, in batches.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use domain::org::{Department, Member, Tag};
+use store::Store;
+
+use super::SyncReport;
+use super::progress::Progress;
+use super::progress::{Stage, WRITE_SPAN};
+
+/// Upserts new and changed departments; deletes departments WeCom no longer lists
+/// (`department/list` is read whole or the sync stops, so absence is real).
+pub(super) async fn departments(
+    store: &Store,
+    fresh: &[Department],
+    now_ms: i64,
+    report: &mut SyncReport,
+) -> anyhow::Result<()> {
+    let org = store.org();
+    let stored: HashMap<i64, Department> = org
+        .departments()
+        .await?
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    let mut write = Vec::new();
+    for d in fresh {
+        match stored.get(&d.id) {
+            None => report.added += 1,
+            Some(s) if s == d => report.unchanged += 1,
+            Some(_) => report.changed += 1,
+        }
+        if stored.get(&d.id) != Some(d) {
+            write.push(d.clone());
+        }
+    }
+    org.upsert_departments(&write, now_ms).await?;
+    let seen: HashSet<i64> = fresh.iter().map(|d| d.id).collect();
+    for id in stored.keys().filter(|id| !seen.contains(id)) {
+        org.delete_department(*id).await?;
+        report.deleted += 1;
+    }
+    Ok(())
+}
+
+/// Upserts new, changed and returning members, `batch` per transaction (short
+/// transactions, and the progress bar moves while a large org is written).
+pub(super) async fn members(
+    store: &Store,
+    fresh: &BTreeMap<String, Member>,
+    batch: usize,
+    progress: &Progress,
+    now_ms: i64,
+    report: &mut SyncReport,
+) -> anyhow::Result<()> {
+    let org = store.org();
+    let stored: HashMap<String, Member> = org
+        .members(true)
+        .await?
+        .into_iter()
+        .map(|m| (m.userid.clone(), m))
+        .collect();
+    let mut write = Vec::new();
+    for m in fresh.values() {
+        match stored.get(&m.userid) {
+            None => report.added += 1,
+            Some(s) if s == m => report.unchanged += 1,
+            Some(_) => report.changed += 1,
+        }
+        if stored.get(&m.userid) != Some(m) {
+            write.push(m);
+        }
+    }
+    drop(stored);
+    let batches = write.len().div_ceil(batch.max(1));
+    progress.part(Stage::Members, WRITE_SPAN, batches).await;
+    for chunk in write.chunks(batch.max(1)) {
+        // Cloned a batch at a time: a first sync of a large org would double its memory.
+        let chunk: Vec<Member> = chunk.iter().map(|&m| m.clone()).collect();
+        org.upsert_members(&chunk, now_ms).await?;
+        progress.step().await;
+    }
+    Ok(())
+}
+
+/// Marks current members WeCom did not list as left, but only when every department
+/// was read (`complete`): after a partial read, absence proves nothing, and a WeCom
+/// outage must never look like everyone quitting.
+pub(super) async fn leavers(
+    store: &Store,
+    fresh: &BTreeMap<String, Member>,
+    complete: bool,
+    now_ms: i64,
+    report: &mut SyncReport,
+) -> anyhow::Result<()> {
+    if !complete {
+        tracing::warn!("org sync: not every department was read; no one is marked left");
+        return Ok(());
+    }
+    let org = store.org();
+    let gone: Vec<String> = org
+        .current_userids()
+        .await?
+        .into_iter()
+        .filter(|u| !fresh.contains_key(u))
+        .collect();
+    let marked = org.mark_left_many(&gone, now_ms).await?;
+    report.left = usize::try_from(marked).unwrap_or(usize::MAX);
+    Ok(())
+}
+
+/// Upserts new and changed tags; deletes tags no longer listed when `complete`.
+pub(super) async fn tags(
+    store: &Store,
+    fresh: &[Tag],
+    complete: bool,
+    now_ms: i64,
+    report: &mut SyncReport,
+) -> anyhow::Result<()> {
+    let org = store.org();
+    let stored: HashMap<i64, Tag> = org.tags().await?.into_iter().map(|t| (t.id, t)).collect();
+    let mut write = Vec::new();
+    for t in fresh {
+        match stored.get(&t.id) {
+            None => report.added += 1,
+            Some(s) if s == t => report.unchanged += 1,
+            Some(_) => report.changed += 1,
+        }
+        if stored.get(&t.id) != Some(t) {
+            write.push(t.clone());
+        }
+    }
+    org.upsert_tags(&write, now_ms).await?;
+    if complete {
+        let seen: HashSet<i64> = fresh.iter().map(|t| t.id).collect();
+        for id in stored.keys().filter(|id| !seen.contains(id)) {
+            org.delete_tag(*id).await?;
+            report.deleted += 1;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,265 @@
+//! The full copy of the WeCom directory into the database (`gantry sync-org`, the demo,
+//! `POST /api/v1/admin/sync`).
+//!
+//! Calls: one `department/list`, one `user/list` per department and `tag/list` + one
+//! `tag/get` per tag, the lists fetched [`SyncOptions::concurrency`] at a time, each call
+//! retried with jittered backoff when WeCom says it may pass later. What was read is
+//! compared with the store and only differences are written, in batched transactions,
+//! so a repeat sync writes nothing. Members not listed any more are marked left (never
+//! deleted), and only after a sync that read every department: a department it could
+//! not read (no permission, WeCom down) is reported in [`SyncReport::errors`] instead.
+
+mod apply;
+mod convert;
+mod fetch;
+mod progress;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context as _;
+use cache::Cache;
+use store::Store;
+use wecom::client::{Client, ClientConfig};
+
+use crate::config::Settings;
+pub(crate) use convert::member;
+use fetch::Fetcher;
+pub use progress::{PROGRESS_KEY, Stage, SyncProgress};
+use progress::{Progress, READ_SPAN};
+
+/// Where the last sync's outcome is kept (settings table), for the admin API.
+pub const LAST_SYNC_KEY: &str = "org_sync.last";
+
+/// Default number of WeCom list calls in flight at once: quick, yet far from WeCom's
+/// concurrency limit (45033) for one app.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// How a sync runs.
+#[derive(Debug, Clone)]
+pub struct SyncOptions {
+    /// WeCom list calls in flight at once.
+    pub concurrency: usize,
+    /// Attempts per call, the first included.
+    pub attempts: u32,
+    /// First retry delay, ms; doubles per attempt, with full jitter.
+    pub base_delay_ms: i64,
+    /// Longest retry delay, ms.
+    pub max_delay_ms: i64,
+    /// Members written per transaction.
+    pub write_batch: usize,
+    /// Where to publish [`SyncProgress`] (under [`PROGRESS_KEY`]); none when `None`.
+    pub progress: Option<Arc<dyn Cache>>,
+}
+
+impl Default for SyncOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_CONCURRENCY,
+            attempts: 5,
+            base_delay_ms: 200,
+            max_delay_ms: 10_000,
+            write_batch: 1_000,
+            progress: None,
+        }
+    }
+}
+
+impl SyncOptions {
+    /// The defaults, publishing progress to `cache`.
+    pub fn with_progress(cache: Arc<dyn Cache>) -> Self {
+        Self {
+            progress: Some(cache),
+            ..Self::default()
+        }
+    }
+}
+
+/// What a sync did. Departments, members and tags are each counted once in `added`,
+/// `changed` or `unchanged`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct SyncReport {
+    /// Departments read.
+    pub departments: usize,
+    /// Members read.
+    pub members: usize,
+    /// Tags read.
+    pub tags: usize,
+    /// Rows new to the store.
+    #[serde(default)]
+    pub added: usize,
+    /// Rows that differed and were rewritten (including members who came back).
+    #[serde(default)]
+    pub changed: usize,
+    /// Rows already up to date, not written.
+    #[serde(default)]
+    pub unchanged: usize,
+    /// Members marked left.
+    pub left: usize,
+    /// Departments and tags deleted because WeCom no longer lists them.
+    #[serde(default)]
+    pub deleted: usize,
+    /// Requests sent to WeCom, retries included.
+    #[serde(default)]
+    pub wecom_calls: u64,
+    /// What could not be read (the sync went on without it).
+    #[serde(default)]
+    pub errors: Vec<String>,
+    /// Wall time.
+    #[serde(default)]
+    pub duration_ms: u64,
+}
+
+/// Connects with `settings` and syncs once (the `gantry sync-org` command).
+pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
+    let store = Store::connect(settings.database.url.expose()).await?;
+    store.migrate().await?;
+    let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace).await?;
+    let w = &settings.wecom;
+    let mut config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
+    config.api_base = w.api_base.parse().context("wecom.api_base")?;
+    let client = Client::new(config, Arc::new(cache::CacheTokenStore::new(cache.clone())))?;
+    sync_and_record(
+        &client,
+        &store,
+        &SyncOptions::with_progress(cache),
+        now_ms(),
+    )
+    .await
+}
+
+/// The last sync as the admin API shows it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LastSync {
+    /// When it started, unix ms.
+    pub started_at_ms: i64,
+    /// How long it took.
+    pub duration_ms: i64,
+    /// Counts, when it succeeded.
+    pub report: Option<SyncReport>,
+    /// Why it failed, when it did (no internals, no secrets).
+    pub error: Option<String>,
+}
+
+/// Runs [`sync_with`] and records its outcome under [`LAST_SYNC_KEY`].
+pub async fn sync_and_record(
+    client: &Client,
+    store: &Store,
+    options: &SyncOptions,
+    now_ms: i64,
+) -> anyhow::Result<SyncReport> {
+    let started = Instant::now();
+    let result = sync_with(client, store, options, now_ms).await;
+    let last = LastSync {
+        started_at_ms: now_ms,
+        duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+        report: result.as_ref().ok().cloned(),
+        error: result.as_ref().err().map(|e| e.to_string()),
+    };
+    let value = serde_json::to_string(&last)?;
+    store.settings().set(LAST_SYNC_KEY, &value, now_ms).await?;
+    result
+}
+
+/// [`sync_with`] the default options (no progress published).
+pub async fn sync(client: &Client, store: &Store, now_ms: i64) -> anyhow::Result<SyncReport> {
+    sync_with(client, store, &SyncOptions::default(), now_ms).await
+}
+
+/// Copies departments, members and tags from `client` into `store`. Fails only when
+/// the department list cannot be read or the store fails; anything else unreadable is
+/// skipped and listed in [`SyncReport::errors`].
+pub async fn sync_with(
+    client: &Client,
+    store: &Store,
+    options: &SyncOptions,
+    now_ms: i64,
+) -> anyhow::Result<SyncReport> {
+    let started = Instant::now();
+    let progress = Progress::new(options.progress.clone(), now_ms);
+    let fetcher = Fetcher::new(client.clone(), options.clone());
+    let result = run(&fetcher, store, options, &progress, now_ms).await;
+    let final_stage = if result.is_ok() {
+        Stage::Done
+    } else {
+        Stage::Failed
+    };
+    progress.stage(final_stage, 0).await;
+    let mut report = result?;
+    report.wecom_calls = fetcher.calls();
+    report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    tracing::info!(
+        departments = report.departments,
+        members = report.members,
+        tags = report.tags,
+        added = report.added,
+        changed = report.changed,
+        left = report.left,
+        errors = report.errors.len(),
+        wecom_calls = report.wecom_calls,
+        duration_ms = report.duration_ms,
+        "org sync finished"
+    );
+    Ok(report)
+}
+
+async fn run(
+    fetcher: &Fetcher,
+    store: &Store,
+    options: &SyncOptions,
+    progress: &Progress,
+    now_ms: i64,
+) -> anyhow::Result<SyncReport> {
+    let mut report = SyncReport::default();
+    progress.stage(Stage::Departments, 1).await;
+    let departments: Vec<_> = fetcher
+        .call("department/list", |c| async move {
+            c.department_list(None).await
+        })
+        .await
+        .context("could not read the department list from WeCom")?
+        .iter()
+        .map(convert::department)
+        .collect();
+    report.departments = departments.len();
+    apply::departments(store, &departments, now_ms, &mut report).await?;
+
+    let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
+    progress.part(Stage::Members, READ_SPAN, ids.len()).await;
+    let read = fetcher.members(ids, progress).await;
+    let complete = read.errors.is_empty();
+    report.errors.extend(read.errors);
+    report.members = read.members.len();
+    apply::members(
+        store,
+        &read.members,
+        options.write_batch,
+        progress,
+        now_ms,
+        &mut report,
+    )
+    .await?;
+
+    progress.stage(Stage::Tags, 0).await;
+    match fetcher.tags(progress).await {
+        Ok(tags) => {
+            let tags_complete = tags.errors.is_empty();
+            report.errors.extend(tags.errors);
+            report.tags = tags.tags.len();
+            apply::tags(store, &tags.tags, tags_complete, now_ms, &mut report).await?;
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "org sync: tag list unreadable; tags left as they were");
+            report.errors.push(format!("tag/list: {e}"));
+        }
+    }
+
+    progress.stage(Stage::Leavers, 1).await;
+    apply::leavers(store, &read.members, complete, now_ms, &mut report).await?;
+    Ok(report)
+}
+
+fn now_ms() -> i64 {
+    use domain::clock::Clock as _;
+    domain::clock::SystemClock.now_ms()
+}

@@ -1,0 +1,224 @@
+//! The full org sync against a generated 1,000-member company: exact, idempotent,
+//! fault-tolerant, cheap in calls, and never firing anyone on a partial read.
+
+use std::collections::HashMap;
+
+use domain::clock::Clock as _;
+use server::org_sync::{self, PROGRESS_KEY, Stage, SyncOptions, SyncProgress, SyncReport};
+use wecom_sim::{Chaos, Fault, FaultKind, OrgSpec, SimConfig};
+
+use crate::helpers::{Setup, TestApp, spawn_with};
+
+const USERS: usize = 1_000;
+const DEPARTMENTS: usize = 80;
+const TAGS: usize = 12;
+
+async fn company() -> TestApp {
+    spawn_with(Setup {
+        sim: SimConfig {
+            org: OrgSpec {
+                users: USERS,
+                departments: DEPARTMENTS,
+                tags: TAGS,
+                seed: 2026,
+            },
+            ..SimConfig::default()
+        },
+        ..Setup::default()
+    })
+    .await
+}
+
+/// Quick retries, and enough of them that 20 % faults cannot exhaust them in practice.
+fn options(app: &TestApp) -> SyncOptions {
+    SyncOptions {
+        attempts: 12,
+        base_delay_ms: 2,
+        max_delay_ms: 40,
+        progress: Some(app.state.cache.clone()),
+        ..SyncOptions::default()
+    }
+}
+
+async fn sync(app: &TestApp) -> SyncReport {
+    org_sync::sync_with(
+        &app.state.wecom,
+        &app.state.store,
+        &options(app),
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("sync")
+}
+
+/// Every department, member and tag of the simulator is in the store, field by field.
+async fn assert_exact(app: &TestApp) {
+    let org = app.sim.org();
+    let store = app.state.store.org();
+    let departments: HashMap<i64, _> = store
+        .departments()
+        .await
+        .expect("departments")
+        .into_iter()
+        .map(|d| (d.id, d))
+        .collect();
+    assert_eq!(departments.len(), org.departments.len());
+    for d in &org.departments {
+        let stored = &departments[&d.id];
+        assert_eq!(stored.name, d.name);
+        assert_eq!(stored.name_en, d.name_en);
+        assert_eq!(stored.parent_id, d.parentid);
+        assert_eq!(stored.order, i64::from(d.order));
+        assert_eq!(stored.leaders, d.department_leader);
+    }
+    let members: HashMap<String, _> = store
+        .members(false)
+        .await
+        .expect("members")
+        .into_iter()
+        .map(|m| (m.userid.clone(), m))
+        .collect();
+    assert_eq!(members.len(), org.users.len());
+    for u in &org.users {
+        let m = &members[&u.userid];
+        assert_eq!(m.name, u.name, "{}", u.userid);
+        let ids: Vec<i64> = m.departments.iter().map(|d| d.department_id).collect();
+        assert_eq!(ids, u.department, "{}", u.userid);
+        let leaders: Vec<u8> = m
+            .departments
+            .iter()
+            .map(|d| u8::from(d.is_leader))
+            .collect();
+        assert_eq!(leaders, u.is_leader_in_dept, "{}", u.userid);
+        let orders: Vec<i64> = m.departments.iter().map(|d| d.order).collect();
+        let expected: Vec<i64> = u.order.iter().map(|&o| i64::from(o)).collect();
+        assert_eq!(orders, expected, "{}", u.userid);
+        assert_eq!(
+            m.position.as_deref().unwrap_or(""),
+            u.position,
+            "{}",
+            u.userid
+        );
+        assert_eq!(m.status, i32::from(u.status), "{}", u.userid);
+        assert_eq!(m.main_department, Some(u.main_department), "{}", u.userid);
+        assert_eq!(m.direct_leaders, u.direct_leader, "{}", u.userid);
+        assert_eq!(m.left_at_ms, None, "{}", u.userid);
+    }
+    let tags = store.tags().await.expect("tags");
+    assert_eq!(tags.len(), org.tags.len());
+    for (stored, t) in tags.iter().zip(&org.tags) {
+        let mut users = t.users.clone();
+        users.sort();
+        let mut parties = t.parties.clone();
+        parties.sort_unstable();
+        assert_eq!((stored.id, &stored.name), (t.tagid, &t.tagname));
+        assert_eq!(stored.userids, users, "tag {}", t.tagid);
+        assert_eq!(stored.department_ids, parties, "tag {}", t.tagid);
+    }
+}
+
+#[tokio::test]
+async fn a_full_sync_is_exact_cheap_and_a_repeat_changes_nothing() {
+    let app = company().await;
+    app.sim.clear_calls();
+    let first = sync(&app).await;
+    assert!(first.errors.is_empty(), "{first:?}");
+    assert_eq!(first.added, DEPARTMENTS + USERS + TAGS, "{first:?}");
+    assert_eq!((first.changed, first.left), (0, 0));
+    assert_exact(&app).await;
+
+    // department/list, user/list per department, tag/list, tag/get per tag, a token.
+    let sent = app.sim.calls().len();
+    assert!(sent <= DEPARTMENTS + TAGS + 5, "{sent} calls");
+    assert_eq!(app.sim.calls_to("/cgi-bin/user/list"), DEPARTMENTS);
+    assert_eq!(
+        first.wecom_calls,
+        u64::try_from(DEPARTMENTS + TAGS + 2).expect("small")
+    );
+
+    let progress: SyncProgress = serde_json::from_str(
+        &app.state
+            .cache
+            .get(PROGRESS_KEY)
+            .await
+            .expect("cache")
+            .expect("progress"),
+    )
+    .expect("progress json");
+    assert_eq!((progress.stage, progress.percent), (Stage::Done, 100));
+
+    let again = sync(&app).await;
+    assert_eq!(
+        (again.added, again.changed, again.left),
+        (0, 0, 0),
+        "{again:?}"
+    );
+    assert_eq!(again.unchanged, DEPARTMENTS + USERS + TAGS);
+    assert_exact(&app).await;
+
+    // One real change is one write.
+    let user = app.sim.org().users[3].userid.clone();
+    app.sim.delete_user(&user).expect("deleted");
+    let third = sync(&app).await;
+    assert_eq!(
+        (third.added, third.changed, third.left),
+        (0, 0, 1),
+        "{third:?}"
+    );
+}
+
+#[tokio::test]
+async fn twenty_percent_random_faults_still_give_an_exact_copy() {
+    let app = company().await;
+    app.sim.set_chaos(Chaos::new(
+        "*",
+        20,
+        vec![
+            FaultKind::Errcode(-1),
+            FaultKind::Errcode(45033),
+            FaultKind::HttpStatus(502),
+            FaultKind::DropConnection,
+        ],
+        7,
+    ));
+    let report = sync(&app).await;
+    app.sim.clear_faults();
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert!(report.wecom_calls > u64::try_from(DEPARTMENTS + TAGS + 2).expect("small"));
+    assert_exact(&app).await;
+    let again = sync(&app).await;
+    assert_eq!(
+        (again.added, again.changed, again.left),
+        (0, 0, 0),
+        "{again:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_department_without_permission_is_reported_and_nobody_is_marked_left() {
+    let app = company().await;
+    sync(&app).await;
+    let gone = app.sim.org().users[5].userid.clone();
+    app.sim.delete_user(&gone).expect("deleted");
+    app.sim.inject(Fault {
+        path: "/cgi-bin/user/list".into(),
+        count: 1,
+        kind: FaultKind::Errcode(48002),
+    });
+    let report = sync(&app).await;
+    assert_eq!(report.errors.len(), 1, "{report:?}");
+    assert!(report.errors[0].contains("48002"), "{report:?}");
+    assert_eq!(report.left, 0, "a partial read must not fire anyone");
+    let store = app.state.store.org();
+    assert_eq!(
+        store.count_members(false).await.expect("count"),
+        i64::try_from(USERS).expect("small")
+    );
+    let kept = store.member(&gone).await.expect("read").expect("kept");
+    assert_eq!(kept.left_at_ms, None);
+
+    // Once every department reads again, the leaver is marked.
+    let healed = sync(&app).await;
+    assert!(healed.errors.is_empty(), "{healed:?}");
+    assert_eq!(healed.left, 1);
+}
