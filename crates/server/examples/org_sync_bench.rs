@@ -54,15 +54,7 @@ async fn database_url(db: &str, dir: &std::path::Path) -> anyhow::Result<String>
             let admin = std::env::var("GANTRY_TEST_PG_URL")
                 .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
             let name = format!("orgbench{}", rand::random::<u32>());
-            let store = store::Store::connect(&admin).await?;
-            store::sqlx::query(&format!("CREATE DATABASE {name}"))
-                .execute(store.pool())
-                .await?;
-            store.close().await;
-            let (base, _) = admin
-                .rsplit_once('/')
-                .context("admin url needs a database")?;
-            Ok(format!("{base}/{name}"))
+            Ok(store::Store::create_database(&admin, &name).await?)
         }
         other => bail!("--db must be sqlite, postgres or both, not {other}"),
     }

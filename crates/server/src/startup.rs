@@ -137,6 +137,19 @@ async fn migrate_or_wait(store: &Store) -> anyhow::Result<()> {
     }
 }
 
+/// The app's WeCom client with the shared token store; `serve`, `demo` and `sync-org`
+/// all build it here so they honour the same settings (base URL, timeout).
+pub fn wecom_client(settings: &Settings, cache: Arc<dyn cache::Cache>) -> anyhow::Result<Client> {
+    let w = &settings.wecom;
+    let mut config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
+    config.api_base = w.api_base.parse().context("wecom.api_base")?;
+    config.timeout = Duration::from_millis(w.timeout_ms);
+    Ok(Client::new(
+        config,
+        Arc::new(cache::CacheTokenStore::new(cache)),
+    )?)
+}
+
 fn build_state(
     settings: Settings,
     store: Store,
@@ -159,12 +172,7 @@ fn build_state(
             .with_max_len(settings.server.max_callback_bytes),
         )
     };
-    let mut client_config =
-        ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
-    client_config.api_base = w.api_base.parse().context("wecom.api_base")?;
-    client_config.timeout = Duration::from_millis(w.timeout_ms);
-    let token_store = Arc::new(cache::CacheTokenStore::new(cache.clone()));
-    let wecom = Client::new(client_config, token_store)?;
+    let wecom = wecom_client(&settings, cache.clone())?;
     let metrics = Arc::new(Metrics::default());
     wecom.set_observer(metrics.clone());
     let cipher = crate::sealed::FieldCipher::from_settings(&settings)?;

@@ -142,6 +142,41 @@ impl Store {
         })
     }
 
+    /// Creates an empty PostgreSQL database `name` on the server `admin_url` points at and
+    /// returns its URL (same credentials and options). For provisioning, tests and
+    /// benchmarks; `name` must be lowercase letters, digits and `_`.
+    pub async fn create_database(admin_url: &str, name: &str) -> Result<String, StoreError> {
+        let valid = !name.is_empty()
+            && name.len() <= 63
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !valid {
+            return Err(StoreError::InvalidUrl(
+                format!("bad database name {name:?}").into(),
+            ));
+        }
+        let (base, query) = match admin_url.split_once('?') {
+            Some((base, query)) => (base, Some(query)),
+            None => (admin_url, None),
+        };
+        let Some((server, _)) = base.rsplit_once('/').filter(|(s, _)| s.contains("://")) else {
+            return Err(StoreError::InvalidUrl(
+                "the admin URL needs a database name".into(),
+            ));
+        };
+        install_default_drivers();
+        let mut admin = AnyConnection::connect(admin_url).await?;
+        sqlx::query(&format!("CREATE DATABASE {name}"))
+            .execute(&mut admin)
+            .await?;
+        admin.close().await?;
+        Ok(match query {
+            Some(query) => format!("{server}/{name}?{query}"),
+            None => format!("{server}/{name}"),
+        })
+    }
+
     /// Applies the embedded migrations for this backend (idempotent; PostgreSQL takes an
     /// advisory lock, so replicas starting together are safe).
     pub async fn migrate(&self) -> Result<(), StoreError> {

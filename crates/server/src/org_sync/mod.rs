@@ -20,7 +20,7 @@ use std::time::Instant;
 use anyhow::Context as _;
 use cache::Cache;
 use store::Store;
-use wecom::client::{Client, ClientConfig};
+use wecom::client::Client;
 
 use crate::config::Settings;
 pub(crate) use convert::member;
@@ -115,10 +115,7 @@ pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
     let store = Store::connect(settings.database.url.expose()).await?;
     store.migrate().await?;
     let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace).await?;
-    let w = &settings.wecom;
-    let mut config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
-    config.api_base = w.api_base.parse().context("wecom.api_base")?;
-    let client = Client::new(config, Arc::new(cache::CacheTokenStore::new(cache.clone())))?;
+    let client = crate::startup::wecom_client(settings, cache.clone())?;
     sync_and_record(
         &client,
         &store,

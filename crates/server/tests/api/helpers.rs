@@ -48,18 +48,9 @@ impl Backing {
 
 /// Creates an empty database next to the one `admin_url` names and returns its URL.
 pub async fn fresh_pg_database(admin_url: &str, name: &str) -> String {
-    let admin = store::Store::connect(admin_url)
+    store::Store::create_database(admin_url, name)
         .await
-        .expect("postgres admin connection");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(admin.pool())
-        .await
-        .expect("create test database");
-    admin.close().await;
-    let (base, _) = admin_url
-        .rsplit_once('/')
-        .expect("url with a database name");
-    format!("{base}/{name}")
+        .expect("create test database")
 }
 
 /// A running app, its simulator and handles to drive both.

@@ -98,19 +98,11 @@ pub async fn create_pg_database() -> Option<PgDatabase> {
         std::process::id(),
         SEQ.fetch_add(1, Ordering::Relaxed)
     );
-    sqlx::any::install_default_drivers();
-    let mut admin = sqlx::AnyConnection::connect(&admin_url)
-        .await
-        .expect("connect to GANTRY_TEST_PG_URL");
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&mut admin)
+    let url = store::Store::create_database(&admin_url, &name)
         .await
         .expect("create test database");
-    admin.close().await.expect("close admin connection");
-    let mut url = url::Url::parse(&admin_url).expect("GANTRY_TEST_PG_URL is a URL");
-    url.set_path(&name);
     Some(PgDatabase {
-        url: url.to_string(),
+        url,
         admin_url,
         name,
     })
