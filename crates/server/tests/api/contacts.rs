@@ -116,7 +116,7 @@ async fn member_department_and_tag_changes_reach_the_mirror() {
     assert!(gone.left_at_ms.is_some());
     assert!(org.department(new_dept).await.expect("read").is_none());
 
-    // Redelivering the whole history changes nothing and dead-letters nothing.
+    // A repeated delete (WeCom retries, or a replayed spool) changes nothing and dead-letters nothing.
     let before = org.members(true).await.expect("members");
     let replay = sim.xml_contact_change(&wecom_sim::ContactChange::DeleteUser {
         userid: leaver.clone(),
