@@ -33,7 +33,7 @@ pub use audit::{
 };
 pub use error::StoreError;
 pub use inbox::{Inbox, InboxItem, NewInboxItem};
-pub use org::Org;
+pub use org::{Org, SyncWriter, Written};
 pub use outbox::{NewOutboxItem, Outbox, OutboxItem};
 pub use queue::{ItemStatus, QueueStats};
 pub use roles::{RoleGrant, Roles};

@@ -21,6 +21,7 @@ both_backends! {
     settings => settings_story,
     org => org_story::run,
     org_queries => org_story::queries,
+    org_sync_guard => org_story::a_sync_never_writes_over_a_newer_live_change,
     store_level => store_level_story,
 }
 

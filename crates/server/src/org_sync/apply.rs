@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use domain::org::{Department, Member, Tag};
-use store::Store;
+use store::{Store, SyncWriter, Written};
 
 use super::SyncReport;
 use super::progress::Progress;
@@ -13,6 +13,7 @@ use super::progress::{Stage, WRITE_SPAN};
 /// (`department/list` is read whole or the sync stops, so absence is real).
 pub(super) async fn departments(
     store: &Store,
+    writer: SyncWriter<'_>,
     fresh: &[Department],
     now_ms: i64,
     report: &mut SyncReport,
@@ -35,12 +36,16 @@ pub(super) async fn departments(
             write.push(d.clone());
         }
     }
-    org.upsert_departments(&write, now_ms).await?;
+    count(report, writer.upsert_departments(&write, now_ms).await?);
     let seen: HashSet<i64> = fresh.iter().map(|d| d.id).collect();
-    for id in stored.keys().filter(|id| !seen.contains(id)) {
-        org.delete_department(*id).await?;
-        report.deleted += 1;
-    }
+    let gone: Vec<i64> = stored
+        .keys()
+        .filter(|id| !seen.contains(id))
+        .copied()
+        .collect();
+    let deleted = writer.delete_departments(&gone).await?;
+    report.deleted += to_usize(deleted.written);
+    report.kept_newer += to_usize(deleted.kept_newer);
     Ok(())
 }
 
@@ -48,6 +53,7 @@ pub(super) async fn departments(
 /// transactions, and the progress bar moves while a large org is written).
 pub(super) async fn members(
     store: &Store,
+    writer: SyncWriter<'_>,
     fresh: &BTreeMap<String, Member>,
     batch: usize,
     progress: &Progress,
@@ -78,7 +84,7 @@ pub(super) async fn members(
     for chunk in write.chunks(batch.max(1)) {
         // Cloned a batch at a time: a first sync of a large org would double its memory.
         let chunk: Vec<Member> = chunk.iter().map(|&m| m.clone()).collect();
-        org.upsert_members(&chunk, now_ms).await?;
+        count(report, writer.upsert_members(&chunk, now_ms).await?);
         progress.step().await;
     }
     Ok(())
@@ -89,6 +95,7 @@ pub(super) async fn members(
 /// outage must never look like everyone quitting.
 pub(super) async fn leavers(
     store: &Store,
+    writer: SyncWriter<'_>,
     fresh: &BTreeMap<String, Member>,
     complete: bool,
     now_ms: i64,
@@ -105,14 +112,16 @@ pub(super) async fn leavers(
         .into_iter()
         .filter(|u| !fresh.contains_key(u))
         .collect();
-    let marked = org.mark_left_many(&gone, now_ms).await?;
-    report.left = usize::try_from(marked).unwrap_or(usize::MAX);
+    let marked = writer.mark_left(&gone, now_ms).await?;
+    report.left = to_usize(marked.written);
+    report.kept_newer += to_usize(marked.kept_newer);
     Ok(())
 }
 
 /// Upserts new and changed tags; deletes tags no longer listed when `complete`.
 pub(super) async fn tags(
     store: &Store,
+    writer: SyncWriter<'_>,
     fresh: &[Tag],
     complete: bool,
     now_ms: i64,
@@ -131,13 +140,26 @@ pub(super) async fn tags(
             write.push(t.clone());
         }
     }
-    org.upsert_tags(&write, now_ms).await?;
+    count(report, writer.upsert_tags(&write, now_ms).await?);
     if complete {
         let seen: HashSet<i64> = fresh.iter().map(|t| t.id).collect();
-        for id in stored.keys().filter(|id| !seen.contains(id)) {
-            org.delete_tag(*id).await?;
-            report.deleted += 1;
-        }
+        let gone: Vec<i64> = stored
+            .keys()
+            .filter(|id| !seen.contains(id))
+            .copied()
+            .collect();
+        let deleted = writer.delete_tags(&gone).await?;
+        report.deleted += to_usize(deleted.written);
+        report.kept_newer += to_usize(deleted.kept_newer);
     }
     Ok(())
+}
+
+/// Notes the rows an upsert left alone because a live change was newer.
+fn count(report: &mut SyncReport, written: Written) {
+    report.kept_newer += to_usize(written.kept_newer);
+}
+
+fn to_usize(n: u64) -> usize {
+    usize::try_from(n).unwrap_or(usize::MAX)
 }

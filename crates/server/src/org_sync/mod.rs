@@ -99,6 +99,10 @@ pub struct SyncReport {
     /// Departments and tags deleted because WeCom no longer lists them.
     #[serde(default)]
     pub deleted: usize,
+    /// Rows read as added or changed (or missing) but left alone because a contact
+    /// event applied after the sync began is newer than what the sync read.
+    #[serde(default)]
+    pub kept_newer: usize,
     /// Requests sent to WeCom, retries included.
     #[serde(default)]
     pub wecom_calls: u64,
@@ -191,6 +195,7 @@ pub async fn sync_with(
         tags = report.tags,
         added = report.added,
         changed = report.changed,
+        kept_newer = report.kept_newer,
         left = report.left,
         errors = report.errors.len(),
         wecom_calls = report.wecom_calls,
@@ -208,6 +213,10 @@ async fn run(
     now_ms: i64,
 ) -> anyhow::Result<SyncReport> {
     let mut report = SyncReport::default();
+    // Read before WeCom is: anything a contact event writes from now on may be newer
+    // than what this sync reads, so the writer leaves it alone.
+    let since = store.org().change_seq().await?;
+    let writer = store.org().sync_writer(since);
     progress.stage(Stage::Departments, 1).await;
     let departments: Vec<_> = fetcher
         .call("department/list", |c| async move {
@@ -219,7 +228,7 @@ async fn run(
         .map(convert::department)
         .collect();
     report.departments = departments.len();
-    apply::departments(store, &departments, now_ms, &mut report).await?;
+    apply::departments(store, writer, &departments, now_ms, &mut report).await?;
 
     let ids: Vec<i64> = departments.iter().map(|d| d.id).collect();
     progress.part(Stage::Members, READ_SPAN, ids.len()).await;
@@ -229,6 +238,7 @@ async fn run(
     report.members = read.members.len();
     apply::members(
         store,
+        writer,
         &read.members,
         options.write_batch,
         progress,
@@ -243,7 +253,15 @@ async fn run(
             let tags_complete = tags.errors.is_empty();
             report.errors.extend(tags.errors);
             report.tags = tags.tags.len();
-            apply::tags(store, &tags.tags, tags_complete, now_ms, &mut report).await?;
+            apply::tags(
+                store,
+                writer,
+                &tags.tags,
+                tags_complete,
+                now_ms,
+                &mut report,
+            )
+            .await?;
         }
         Err(e) => {
             tracing::warn!(error = %e, "org sync: tag list unreadable; tags left as they were");
@@ -252,7 +270,9 @@ async fn run(
     }
 
     progress.stage(Stage::Leavers, 1).await;
-    apply::leavers(store, &read.members, complete, now_ms, &mut report).await?;
+    apply::leavers(store, writer, &read.members, complete, now_ms, &mut report).await?;
+    // Later syncs start after this one, so they need none of the older journal.
+    store.org().forget_touches_through(since).await?;
     Ok(report)
 }
 

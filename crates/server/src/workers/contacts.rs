@@ -36,9 +36,11 @@ pub async fn apply(state: &AppState, change: &ContactChange) -> Handled {
                 let department = merge(stored, party);
                 org.upsert_department(&department, now).await.map_err(retry)
             }
-            ContactChange::DeleteParty { id } => {
-                org.delete_department(*id).await.map(drop).map_err(retry)
-            }
+            ContactChange::DeleteParty { id } => org
+                .delete_department(*id, now)
+                .await
+                .map(drop)
+                .map_err(retry),
             ContactChange::UpdateTag(tag) => refresh_tag(state, tag.tag_id, now).await,
             ContactChange::Unknown { kind, .. } => {
                 tracing::info!(%kind, "unknown change_contact type kept in the inbox history");
@@ -83,7 +85,7 @@ async fn refresh_tag(state: &AppState, tag_id: i64, now: i64) -> Result<(), Hand
         None => match state.wecom.tag_list().await {
             Ok(tags) => match tags.into_iter().find(|t| t.tagid == tag_id) {
                 Some(t) => t.tagname,
-                None => return org.delete_tag(tag_id).await.map(drop).map_err(retry),
+                None => return org.delete_tag(tag_id, now).await.map(drop).map_err(retry),
             },
             Err(e) => return Err(from_wecom(&e)),
         },
@@ -99,7 +101,7 @@ async fn refresh_tag(state: &AppState, tag_id: i64, now: i64) -> Result<(), Hand
             org.upsert_tag(&tag, now).await.map_err(retry)
         }
         Err(WecomError::Api { errcode: 40068, .. }) => {
-            org.delete_tag(tag_id).await.map(drop).map_err(retry)
+            org.delete_tag(tag_id, now).await.map(drop).map_err(retry)
         }
         Err(e) => Err(from_wecom(&e)),
     }

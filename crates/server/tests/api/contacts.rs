@@ -15,7 +15,7 @@ fn contacts_target(app: &TestApp) -> CallbackTarget {
     }
 }
 
-async fn deliver(app: &TestApp, xmls: &[String]) {
+pub(crate) async fn deliver(app: &TestApp, xmls: &[String]) {
     let target = contacts_target(app);
     for xml in xmls {
         let delivery = app

@@ -222,3 +222,72 @@ async fn a_department_without_permission_is_reported_and_nobody_is_marked_left()
     assert!(healed.errors.is_empty(), "{healed:?}");
     assert_eq!(healed.left, 1);
 }
+
+/// Contact events applied while a slow full sync is reading are newer than its snapshot:
+/// the sync must neither undo them (old names, leavers brought back, newcomers fired)
+/// nor lose them.
+#[tokio::test]
+async fn a_burst_of_change_events_during_a_full_sync_is_neither_lost_nor_overwritten() {
+    let app = company().await;
+    sync(&app).await;
+    // Slow reads, two at a time: the sync spends about a second reading members.
+    app.sim.inject(Fault {
+        path: "/cgi-bin/user/list".into(),
+        count: u32::try_from(DEPARTMENTS).expect("small"),
+        kind: FaultKind::Delay(std::time::Duration::from_millis(25)),
+    });
+    let slow = SyncOptions {
+        concurrency: 2,
+        ..options(&app)
+    };
+    let full = org_sync::sync_with(
+        &app.state.wecom,
+        &app.state.store,
+        &slow,
+        app.clock.now_ms(),
+    );
+    let burst = async {
+        // Once reading has begun, change the directory and deliver the events.
+        loop {
+            let progress = app.state.cache.get(PROGRESS_KEY).await.expect("cache");
+            let reading = progress
+                .and_then(|p| serde_json::from_str::<SyncProgress>(&p).ok())
+                .is_some_and(|p| p.stage == Stage::Members && p.done > DEPARTMENTS / 4);
+            if reading {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        let sim = &app.sim;
+        let mut events = Vec::new();
+        for nth in 0..30 {
+            let userid = app.active_user(nth * 25);
+            events.push(
+                sim.update_user(&userid, |u| u.name = format!("{}（改）", u.name))
+                    .expect("renamed"),
+            );
+        }
+        for nth in 0..5 {
+            let userid = app.active_user(nth * 97 + 3);
+            events.push(sim.delete_user(&userid).expect("deleted"));
+        }
+        for n in 0..5 {
+            let mut user = sim.org().users[n * 11].clone();
+            user.userid = format!("burst{n:02}");
+            user.name = format!("新人{n}");
+            events.push(sim.add_user(user).expect("added"));
+        }
+        crate::contacts::deliver(&app, &events).await;
+    };
+    let (report, ()) = tokio::join!(full, burst);
+    let report = report.expect("sync");
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_exact(&app).await;
+    // Nothing the sync skipped is stale: a later sync agrees with what is stored.
+    let again = sync(&app).await;
+    assert_eq!(
+        (again.added, again.changed, again.left),
+        (0, 0, 0),
+        "{again:?}"
+    );
+}

@@ -3,14 +3,15 @@
 //! One code path for both backends (`$N` placeholders, `ON CONFLICT … excluded`).
 //! Each call is atomic, so a sync that fails halfway leaves whole entities behind.
 
-use domain::org::{Department, Member, MemberStatus};
+use domain::org::{Department, Member, MemberStatus, Tag};
 use sqlx::AnyConnection;
 
 use super::Org;
-use super::departments::write_department;
-use super::tags::write_tag;
-use crate::StoreError;
+use super::departments::{delete_department_row, write_department};
+use super::tags::{delete_tag_row, write_tag};
+use super::touches::{Entity, lock_and_read_since};
 use crate::sql::{to_json, values_list};
+use crate::{Store, StoreError};
 
 /// Members per multi-row statement: 17 parameters each keeps well under both
 /// backends' parameter limits (SQLite 32,766; PostgreSQL 65,535).
@@ -18,53 +19,109 @@ const MEMBER_CHUNK: usize = 100;
 /// Rows per multi-row membership insert (5 parameters each).
 const MEMBERSHIP_CHUNK: usize = 500;
 
-impl Org<'_> {
-    /// [`Org::upsert_department`] for many departments, in one transaction.
+/// Batch writes for a full sync that started when the live-change counter read
+/// `since`; get one from [`Org::sync_writer`]. Each call is one transaction and leaves
+/// alone every entity a live change touched after `since` (see `touches`).
+#[derive(Debug, Clone, Copy)]
+pub struct SyncWriter<'a> {
+    store: &'a Store,
+    since: i64,
+}
+
+/// What one batch did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    /// Rows written (for `mark_left`: members newly marked; for deletes: rows deleted).
+    pub written: u64,
+    /// Entities skipped because a live change after the sync began is newer.
+    pub kept_newer: u64,
+}
+
+impl<'a> Org<'a> {
+    /// Batch writes for a sync that read [`Org::change_seq`] as `since` when it began.
+    pub fn sync_writer(self, since: i64) -> SyncWriter<'a> {
+        SyncWriter {
+            store: self.store,
+            since,
+        }
+    }
+}
+
+impl SyncWriter<'_> {
+    /// Upserts departments.
     pub async fn upsert_departments(
         &self,
         depts: &[Department],
         now_ms: i64,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Written, StoreError> {
         let mut tx = self.store.begin().await?;
+        let newer = lock_and_read_since(&mut tx, Entity::Department, self.since).await?;
+        let mut out = Written::default();
         for dept in depts {
-            write_department(&mut tx, dept, now_ms).await?;
+            if newer.contains(&dept.id.to_string()) {
+                out.kept_newer += 1;
+            } else {
+                write_department(&mut tx, dept, now_ms).await?;
+                out.written += 1;
+            }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(out)
     }
 
-    /// [`Org::upsert_member`] for many members (userids must be distinct), in one
-    /// transaction: rows and memberships are written a chunk per statement.
-    pub async fn upsert_members(&self, members: &[Member], now_ms: i64) -> Result<(), StoreError> {
+    /// Deletes departments.
+    pub async fn delete_departments(&self, ids: &[i64]) -> Result<Written, StoreError> {
         let mut tx = self.store.begin().await?;
-        for chunk in members.chunks(MEMBER_CHUNK) {
+        let newer = lock_and_read_since(&mut tx, Entity::Department, self.since).await?;
+        let mut out = Written::default();
+        for id in ids {
+            if newer.contains(&id.to_string()) {
+                out.kept_newer += 1;
+            } else if delete_department_row(&mut tx, *id).await? {
+                out.written += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Upserts members (userids must be distinct) with their memberships, a chunk per
+    /// statement.
+    pub async fn upsert_members(
+        &self,
+        members: &[Member],
+        now_ms: i64,
+    ) -> Result<Written, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let newer = lock_and_read_since(&mut tx, Entity::Member, self.since).await?;
+        let mut out = Written::default();
+        let mut keep: Vec<&Member> = Vec::with_capacity(members.len());
+        for m in members {
+            if newer.contains(&m.userid) {
+                out.kept_newer += 1;
+            } else {
+                keep.push(m);
+            }
+        }
+        for chunk in keep.chunks(MEMBER_CHUNK) {
             write_members(&mut tx, chunk, now_ms).await?;
             replace_memberships_of(&mut tx, chunk).await?;
         }
+        out.written = u64::try_from(keep.len()).unwrap_or(u64::MAX);
         tx.commit().await?;
-        Ok(())
+        Ok(out)
     }
 
-    /// [`Org::upsert_tag`] for many tags, in one transaction.
-    pub async fn upsert_tags(
-        &self,
-        tags: &[domain::org::Tag],
-        now_ms: i64,
-    ) -> Result<(), StoreError> {
+    /// Marks current members as left; `written` counts those newly marked.
+    pub async fn mark_left(&self, userids: &[String], now_ms: i64) -> Result<Written, StoreError> {
         let mut tx = self.store.begin().await?;
-        for tag in tags {
-            write_tag(&mut tx, tag, now_ms).await?;
-        }
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// [`Org::mark_left`] for many userids, in one transaction; returns how many were
-    /// current members (newly marked).
-    pub async fn mark_left_many(&self, userids: &[String], now_ms: i64) -> Result<u64, StoreError> {
-        let mut tx = self.store.begin().await?;
-        let mut marked = 0;
+        let newer = lock_and_read_since(&mut tx, Entity::Member, self.since).await?;
+        let mut out = Written::default();
         for userid in userids {
+            if newer.contains(userid) {
+                out.kept_newer += 1;
+                continue;
+            }
             let done = sqlx::query(
                 "UPDATE org_members SET left_at_ms = $2, status = $3, updated_at_ms = $2 \
                  WHERE userid = $1 AND left_at_ms IS NULL",
@@ -74,16 +131,49 @@ impl Org<'_> {
             .bind(MemberStatus::Left.code())
             .execute(&mut *tx)
             .await?;
-            marked += done.rows_affected();
+            out.written += done.rows_affected();
         }
         tx.commit().await?;
-        Ok(marked)
+        Ok(out)
+    }
+
+    /// Upserts tags with their lists.
+    pub async fn upsert_tags(&self, tags: &[Tag], now_ms: i64) -> Result<Written, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let newer = lock_and_read_since(&mut tx, Entity::Tag, self.since).await?;
+        let mut out = Written::default();
+        for tag in tags {
+            if newer.contains(&tag.id.to_string()) {
+                out.kept_newer += 1;
+            } else {
+                write_tag(&mut tx, tag, now_ms).await?;
+                out.written += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// Deletes tags.
+    pub async fn delete_tags(&self, ids: &[i64]) -> Result<Written, StoreError> {
+        let mut tx = self.store.begin().await?;
+        let newer = lock_and_read_since(&mut tx, Entity::Tag, self.since).await?;
+        let mut out = Written::default();
+        for id in ids {
+            if newer.contains(&id.to_string()) {
+                out.kept_newer += 1;
+            } else if delete_tag_row(&mut tx, *id).await? {
+                out.written += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
     }
 }
 
 async fn write_members(
     conn: &mut AnyConnection,
-    members: &[Member],
+    members: &[&Member],
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let sql = format!(
@@ -128,7 +218,7 @@ async fn write_members(
 /// Deletes the chunk's memberships, then inserts them again in list order.
 async fn replace_memberships_of(
     conn: &mut AnyConnection,
-    members: &[Member],
+    members: &[&Member],
 ) -> Result<(), StoreError> {
     let placeholders: Vec<String> = (1..=members.len()).map(|i| format!("${i}")).collect();
     let sql = format!(

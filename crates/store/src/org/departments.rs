@@ -5,6 +5,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use super::Org;
+use super::touches::{Entity, touch};
 use crate::StoreError;
 use crate::sql::{from_json, to_json};
 
@@ -17,18 +18,21 @@ impl Org<'_> {
         dept: &Department,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        let mut conn = self.store.pool().acquire().await?;
-        write_department(&mut conn, dept, now_ms).await
+        let mut tx = self.store.begin().await?;
+        touch(&mut tx, Entity::Department, &dept.id.to_string(), now_ms).await?;
+        write_department(&mut tx, dept, now_ms).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Deletes a department; `false` when it was not there. Memberships naming it stay
     /// until their members are next updated (WeCom only deletes empty departments).
-    pub async fn delete_department(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM org_departments WHERE id = $1")
-            .bind(id)
-            .execute(self.store.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
+    pub async fn delete_department(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+        let mut tx = self.store.begin().await?;
+        touch(&mut tx, Entity::Department, &id.to_string(), now_ms).await?;
+        let deleted = delete_department_row(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     /// One department.
@@ -56,6 +60,18 @@ impl Org<'_> {
             .map(from_row)
             .collect()
     }
+}
+
+/// The delete itself, on any connection.
+pub(super) async fn delete_department_row(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM org_departments WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// The upsert itself, on any connection (a transaction for batches).

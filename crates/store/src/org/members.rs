@@ -6,6 +6,8 @@ use domain::org::{Member, MemberStatus, Membership};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::leaders::{follow_member, forget_direct_reports};
+use super::touches::{Entity, touch};
 use super::{LIST_CHUNK, Org};
 use crate::StoreError;
 use crate::sql::{from_json, to_json, values_list};
@@ -20,6 +22,7 @@ impl Org<'_> {
     /// rejoins (`None`) is current again.
     pub async fn upsert_member(&self, member: &Member, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
+        touch(&mut tx, Entity::Member, &member.userid, now_ms).await?;
         sqlx::query(
             "INSERT INTO org_members (userid, name, main_department, position, mobile, email, \
                biz_mail, gender, status, avatar, alias, telephone, address, direct_leaders, \
@@ -54,6 +57,20 @@ impl Org<'_> {
         .execute(&mut *tx)
         .await?;
         replace_memberships(&mut tx, &member.userid, &member.departments).await?;
+        let leads: Vec<i64> = if member.left_at_ms.is_none() {
+            member
+                .departments
+                .iter()
+                .filter(|m| m.is_leader)
+                .map(|m| m.department_id)
+                .collect()
+        } else {
+            Vec::new()
+        };
+        follow_member(&mut tx, &member.userid, &leads, now_ms).await?;
+        if member.left_at_ms.is_some() {
+            forget_direct_reports(&mut tx, &member.userid, now_ms).await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -62,6 +79,8 @@ impl Org<'_> {
     /// tasks and audit rows still point at them. The first leave time is kept.
     /// `false` when the userid is unknown.
     pub async fn mark_left(&self, userid: &str, now_ms: i64) -> Result<bool, StoreError> {
+        let mut tx = self.store.begin().await?;
+        touch(&mut tx, Entity::Member, userid, now_ms).await?;
         let done = sqlx::query(
             "UPDATE org_members SET left_at_ms = COALESCE(left_at_ms, $2), status = $3, \
                updated_at_ms = $2 WHERE userid = $1",
@@ -69,8 +88,11 @@ impl Org<'_> {
         .bind(userid)
         .bind(now_ms)
         .bind(MemberStatus::Left.code())
-        .execute(self.store.pool())
+        .execute(&mut *tx)
         .await?;
+        follow_member(&mut tx, userid, &[], now_ms).await?;
+        forget_direct_reports(&mut tx, userid, now_ms).await?;
+        tx.commit().await?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -8,9 +8,13 @@
 
 mod bulk;
 mod departments;
+mod leaders;
 mod members;
 mod queries;
 mod tags;
+mod touches;
+
+pub use bulk::{SyncWriter, Written};
 
 use crate::Store;
 

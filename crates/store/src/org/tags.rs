@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use domain::org::Tag;
 use sqlx::{AnyConnection, Row};
 
+use super::touches::{Entity, touch};
 use super::{LIST_CHUNK, Org};
 use crate::StoreError;
 use crate::sql::values_list;
@@ -14,18 +15,19 @@ impl Org<'_> {
     /// transaction.
     pub async fn upsert_tag(&self, tag: &Tag, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
+        touch(&mut tx, Entity::Tag, &tag.id.to_string(), now_ms).await?;
         write_tag(&mut tx, tag, now_ms).await?;
         tx.commit().await?;
         Ok(())
     }
 
     /// Deletes a tag and its lists (by cascade); `false` when it was not there.
-    pub async fn delete_tag(&self, id: i64) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM org_tags WHERE id = $1")
-            .bind(id)
-            .execute(self.store.pool())
-            .await?;
-        Ok(done.rows_affected() > 0)
+    pub async fn delete_tag(&self, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+        let mut tx = self.store.begin().await?;
+        touch(&mut tx, Entity::Tag, &id.to_string(), now_ms).await?;
+        let deleted = delete_tag_row(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(deleted)
     }
 
     /// One tag with its lists (each sorted).
@@ -78,6 +80,15 @@ impl Org<'_> {
         }
         Ok(tags)
     }
+}
+
+/// The delete itself (lists go by cascade), on any connection.
+pub(super) async fn delete_tag_row(conn: &mut AnyConnection, id: i64) -> Result<bool, StoreError> {
+    let done = sqlx::query("DELETE FROM org_tags WHERE id = $1")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
 }
 
 /// The upsert itself (row, then both lists replaced), on any connection.

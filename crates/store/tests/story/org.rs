@@ -138,8 +138,8 @@ pub async fn run(store: &Store) {
     assert_eq!(org.count_members(false).await.unwrap(), 2);
 
     // Deleting a department leaves memberships alone (WeCom only deletes empty ones).
-    assert!(org.delete_department(3).await.unwrap());
-    assert!(!org.delete_department(3).await.unwrap());
+    assert!(org.delete_department(3, T0).await.unwrap());
+    assert!(!org.delete_department(3, T0).await.unwrap());
     assert_eq!(
         org.member("alice").await.unwrap().unwrap().departments,
         alice.departments
@@ -168,14 +168,15 @@ pub async fn run(store: &Store) {
     };
     org.upsert_tag(&empty, T0).await.unwrap();
     assert_eq!(org.tags().await.unwrap(), [tag.clone(), empty]);
-    assert!(org.delete_tag(7).await.unwrap());
-    assert!(!org.delete_tag(7).await.unwrap());
+    assert!(org.delete_tag(7, T0).await.unwrap());
+    assert!(!org.delete_tag(7, T0).await.unwrap());
     assert_eq!(org.tag(7).await.unwrap(), None);
     assert_eq!(org.tags().await.unwrap().len(), 1);
 
     // Batch writes (a full org sync): the same rows as one-by-one upserts, atomically.
     let depts = [dept(40, 1, 1, "二号工地"), dept(41, 40, 2, "钢筋班")];
-    org.upsert_departments(&depts, T0).await.unwrap();
+    let writer = org.sync_writer(org.change_seq().await.unwrap());
+    writer.upsert_departments(&depts, T0).await.unwrap();
     assert_eq!(org.department(41).await.unwrap(), Some(depts[1].clone()));
     let mut batch: Vec<Member> = (0..250_i64)
         .map(|i| {
@@ -186,20 +187,20 @@ pub async fn run(store: &Store) {
             )
         })
         .collect();
-    org.upsert_members(&batch, T0).await.unwrap();
+    writer.upsert_members(&batch, T0).await.unwrap();
     assert_eq!(org.member("bulk000").await.unwrap(), Some(batch[0].clone()));
     assert_eq!(org.members_in_department(41).await.unwrap().len(), 250);
     batch[1].departments.truncate(1);
     batch[1].name = "改名".into();
-    org.upsert_members(&batch[..2], T0 + 1).await.unwrap();
+    writer.upsert_members(&batch[..2], T0 + 1).await.unwrap();
     assert_eq!(org.member("bulk001").await.unwrap(), Some(batch[1].clone()));
     let gone = vec![
         "bulk002".to_owned(),
         "bulk003".to_owned(),
         "nobody".to_owned(),
     ];
-    assert_eq!(org.mark_left_many(&gone, T0 + 2).await.unwrap(), 2);
-    assert_eq!(org.mark_left_many(&gone, T0 + 3).await.unwrap(), 0);
+    assert_eq!(writer.mark_left(&gone, T0 + 2).await.unwrap().written, 2);
+    assert_eq!(writer.mark_left(&gone, T0 + 3).await.unwrap().written, 0);
     let left = org.member("bulk002").await.unwrap().unwrap();
     assert_eq!(left.left_at_ms, Some(T0 + 2));
     let tags = [Tag {
@@ -208,8 +209,85 @@ pub async fn run(store: &Store) {
         userids: vec!["bulk000".into()],
         department_ids: vec![40],
     }];
-    org.upsert_tags(&tags, T0).await.unwrap();
+    writer.upsert_tags(&tags, T0).await.unwrap();
     assert_eq!(org.tag(9).await.unwrap(), Some(tags[0].clone()));
+}
+
+/// A full sync reads WeCom over minutes; a contact event applied meanwhile is newer
+/// than the sync's snapshot, so the sync's writes and deletes leave it alone.
+pub async fn a_sync_never_writes_over_a_newer_live_change(store: &Store) {
+    let org = store.org();
+    org.upsert_department(&dept(50, 1, 1, "三号工地"), T0)
+        .await
+        .unwrap();
+    org.upsert_member(&member("early", "早", &[(50, false, 1)]), T0)
+        .await
+        .unwrap();
+    let since = org.change_seq().await.unwrap();
+    let writer = org.sync_writer(since);
+
+    // Live changes after the sync began: a rename, a new member, a deleted tag's return.
+    let renamed = member("early", "改名后", &[(50, true, 1)]);
+    org.upsert_member(&renamed, T0 + 10).await.unwrap();
+    let joined = member("joined", "新人", &[(50, false, 2)]);
+    org.upsert_member(&joined, T0 + 11).await.unwrap();
+    org.upsert_department(&dept(51, 50, 1, "新班组"), T0 + 12)
+        .await
+        .unwrap();
+    assert!(org.change_seq().await.unwrap() > since);
+    // WeCom sends no department event when leadership changes; the member's flag says it.
+    assert_eq!(
+        org.department(50).await.unwrap().unwrap().leaders,
+        ["early"]
+    );
+
+    // The sync's older snapshot: the old name, no "joined", no department 51.
+    let stale = member("early", "早", &[(50, false, 1)]);
+    let other = member("other", "别人", &[(50, false, 3)]);
+    let written = writer
+        .upsert_members(&[stale, other.clone()], T0 + 20)
+        .await
+        .unwrap();
+    assert_eq!((written.written, written.kept_newer), (1, 1));
+    assert_eq!(org.member("early").await.unwrap(), Some(renamed));
+    assert_eq!(org.member("other").await.unwrap(), Some(other));
+    let marked = writer
+        .mark_left(&["joined".to_owned()], T0 + 21)
+        .await
+        .unwrap();
+    assert_eq!((marked.written, marked.kept_newer), (0, 1));
+    assert_eq!(
+        org.member("joined").await.unwrap().unwrap().left_at_ms,
+        None
+    );
+    let deleted = writer.delete_departments(&[51]).await.unwrap();
+    assert_eq!((deleted.written, deleted.kept_newer), (0, 1));
+    assert!(org.department(51).await.unwrap().is_some());
+
+    // The next sync starts after these changes and may write them again.
+    org.forget_touches_through(since).await.unwrap();
+    let next = org.sync_writer(org.change_seq().await.unwrap());
+    let marked = next
+        .mark_left(&["joined".to_owned()], T0 + 30)
+        .await
+        .unwrap();
+    assert_eq!((marked.written, marked.kept_newer), (1, 0));
+
+    // A leader who leaves is no department's leader and nobody's direct leader any more.
+    let mut report = member("report", "下属", &[(50, false, 4)]);
+    report.direct_leaders = vec!["early".into(), "boss".into()];
+    org.upsert_member(&report, T0 + 39).await.unwrap();
+    assert!(org.mark_left("early", T0 + 40).await.unwrap());
+    assert!(
+        org.department(50)
+            .await
+            .unwrap()
+            .unwrap()
+            .leaders
+            .is_empty()
+    );
+    let report = org.member("report").await.unwrap().unwrap();
+    assert_eq!(report.direct_leaders, ["boss"]);
 }
 
 /// Approver chains, subtrees and tag audiences over a small company.
@@ -226,7 +304,7 @@ pub async fn queries(store: &Store) {
         org.upsert_department(&d, T0).await.unwrap();
     }
     let people = [
-        member("ceo", "总经理", &[(1, false, 0)]),
+        member("ceo", "总经理", &[(1, true, 0)]),
         member("boss2", "分公司经理", &[(2, true, 0)]),
         member("lead3", "项目经理", &[(3, true, 0)]),
         member("worker", "施工员", &[(3, false, 0)]),
