@@ -80,6 +80,11 @@ async fn contacts_match_the_directory() {
         .await
         .expect("simplelist");
     assert_eq!(simple.len(), org.subtree(1).len());
+    let one = client
+        .department_get(departments[1].id)
+        .await
+        .expect("department/get");
+    assert_eq!(one, departments[1]);
 
     let dept = org
         .departments

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use domain::org::{Member, Tag};
 use tokio::task::{JoinError, JoinSet};
-use wecom::client::{Client, Error, errcode};
+use wecom::client::{self, Client, Error, errcode};
 
 use super::SyncOptions;
 use super::convert;
@@ -30,6 +30,16 @@ pub(super) struct MemberFetch {
     pub members: BTreeMap<String, Member>,
     /// One line per department that could not be read.
     pub errors: Vec<String>,
+    /// Departments read the slow way because `user/list` was refused.
+    pub by_detail: Vec<i64>,
+}
+
+/// The department list, and whether it took the slow way.
+#[derive(Debug)]
+pub(super) struct DepartmentFetch {
+    pub departments: Vec<client::Department>,
+    /// Set when `department/list` was refused: why.
+    pub fallback: Option<String>,
 }
 
 /// Tags read with their lists.
@@ -81,8 +91,63 @@ impl Fetcher {
         }
     }
 
-    /// `user/list` of every department, `concurrency` at a time. A department that
-    /// cannot be read is skipped and reported; the caller then must not mark leavers.
+    /// `department/list`; when the app may not call it, `department/simplelist` and one
+    /// `department/get` per department (`concurrency` at a time). The list must be read
+    /// whole (a missing department would be deleted), so any failure fails the call.
+    pub(super) async fn departments(&self, progress: &Progress) -> Result<DepartmentFetch, Error> {
+        let refused = match self
+            .call("department/list", |c| async move {
+                c.department_list(None).await
+            })
+            .await
+        {
+            Ok(departments) => {
+                return Ok(DepartmentFetch {
+                    departments,
+                    fallback: None,
+                });
+            }
+            Err(e) if is_permission(&e) => e,
+            Err(e) => return Err(e),
+        };
+        tracing::warn!(error = %refused,
+            "org sync: department/list refused; reading department/simplelist and \
+             department/get per department instead (one call per department more)");
+        let ids = self
+            .call("department/simplelist", |c| async move {
+                c.department_simplelist(None).await
+            })
+            .await?;
+        let results = self
+            .bounded(ids, progress, |this, d| async move {
+                let id = d.id;
+                this.call("department/get", move |c| async move {
+                    c.department_get(id).await
+                })
+                .await
+            })
+            .await;
+        let mut departments = Vec::with_capacity(results.len());
+        for result in results {
+            match result {
+                Ok(Ok(d)) => departments.push(d),
+                Ok(Err(e)) => return Err(e),
+                Err(e) => return Err(Error::InvalidRequest(format!("department/get task: {e}"))),
+            }
+        }
+        departments.sort_by_key(|d| d.id);
+        Ok(DepartmentFetch {
+            departments,
+            fallback: Some(format!(
+                "department/list refused ({refused}); used department/simplelist + department/get"
+            )),
+        })
+    }
+
+    /// `user/list` of every department, `concurrency` at a time; a department whose
+    /// `user/list` is refused is read as `user/simplelist` plus `user/get` per member.
+    /// A department that still cannot be read is skipped and reported; the caller then
+    /// must not mark leavers.
     pub(super) async fn members(
         &self,
         department_ids: Vec<i64>,
@@ -93,9 +158,14 @@ impl Fetcher {
                 let users = this
                     .call("user/list", move |c| async move { c.user_list(id).await })
                     .await;
+                let (users, by_detail) = match users {
+                    Err(e) if is_permission(&e) => (this.members_by_detail(id, &e).await, true),
+                    other => (other, false),
+                };
                 // Converted here so the wire structs are freed as each answer lands.
                 (
                     id,
+                    by_detail,
                     users.map(|u| u.iter().map(convert::member).collect::<Vec<_>>()),
                 )
             })
@@ -103,12 +173,15 @@ impl Fetcher {
         let mut out = MemberFetch::default();
         for result in results {
             match result {
-                Ok((_, Ok(members))) => {
+                Ok((id, by_detail, Ok(members))) => {
+                    if by_detail {
+                        out.by_detail.push(id);
+                    }
                     for member in members {
                         out.members.entry(member.userid.clone()).or_insert(member);
                     }
                 }
-                Ok((id, Err(e))) => {
+                Ok((id, _, Err(e))) => {
                     if is_permission(&e) {
                         tracing::warn!(department = id, error = %e,
                             "org sync: no permission to read this department's members; \
@@ -123,6 +196,33 @@ impl Fetcher {
             }
         }
         out
+    }
+
+    /// One department the slow way: `user/simplelist`, then `user/get` per member.
+    async fn members_by_detail(
+        &self,
+        id: i64,
+        refused: &Error,
+    ) -> Result<Vec<client::User>, Error> {
+        tracing::warn!(department = id, error = %refused,
+            "org sync: user/list refused; reading user/simplelist and user/get per member");
+        let listed = self
+            .call("user/simplelist", move |c| async move {
+                c.user_simplelist(id).await
+            })
+            .await?;
+        let mut users = Vec::with_capacity(listed.len());
+        for simple in listed {
+            let userid = simple.userid;
+            let user = self
+                .call("user/get", |c| {
+                    let userid = userid.clone();
+                    async move { c.user_get(&userid).await }
+                })
+                .await?;
+            users.push(user);
+        }
+        Ok(users)
     }
 
     /// `tag/list`, then `tag/get` per tag, `concurrency` at a time; an error only when

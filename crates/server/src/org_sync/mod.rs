@@ -2,8 +2,11 @@
 //! `POST /api/v1/admin/sync`).
 //!
 //! Calls: one `department/list`, one `user/list` per department and `tag/list` + one
-//! `tag/get` per tag, the lists fetched [`SyncOptions::concurrency`] at a time, each call
-//! retried with jittered backoff when WeCom says it may pass later. What was read is
+//! `tag/get` per tag (the fewest an app secret allows). Where WeCom refuses a list call
+//! for lack of permission, the sync logs it and reads the same data through the
+//! id-list and detail calls instead (`department/simplelist` + `department/get`,
+//! `user/simplelist` + `user/get`), noted in [`SyncReport::fallbacks`]. The lists are
+//! fetched [`SyncOptions::concurrency`] at a time, each call retried with jittered backoff when WeCom says it may pass later. What was read is
 //! compared with the store and only differences are written, in batched transactions,
 //! so a repeat sync writes nothing. Members not listed any more are marked left (never
 //! deleted), and only after a sync that read every department: a department it could
@@ -106,6 +109,9 @@ pub struct SyncReport {
     /// Requests sent to WeCom, retries included.
     #[serde(default)]
     pub wecom_calls: u64,
+    /// APIs the app was refused and what was read instead (slower, same result).
+    #[serde(default)]
+    pub fallbacks: Vec<String>,
     /// What could not be read (the sync went on without it).
     #[serde(default)]
     pub errors: Vec<String>,
@@ -218,12 +224,13 @@ async fn run(
     let since = store.org().change_seq().await?;
     let writer = store.org().sync_writer(since);
     progress.stage(Stage::Departments, 1).await;
-    let departments: Vec<_> = fetcher
-        .call("department/list", |c| async move {
-            c.department_list(None).await
-        })
+    let fetched = fetcher
+        .departments(progress)
         .await
-        .context("could not read the department list from WeCom")?
+        .context("could not read the department list from WeCom")?;
+    report.fallbacks.extend(fetched.fallback);
+    let departments: Vec<_> = fetched
+        .departments
         .iter()
         .map(convert::department)
         .collect();
@@ -235,6 +242,12 @@ async fn run(
     let read = fetcher.members(ids, progress).await;
     let complete = read.errors.is_empty();
     report.errors.extend(read.errors);
+    if !read.by_detail.is_empty() {
+        report.fallbacks.push(format!(
+            "user/list refused for {} department(s); used user/simplelist + user/get",
+            read.by_detail.len()
+        ));
+    }
     report.members = read.members.len();
     apply::members(
         store,

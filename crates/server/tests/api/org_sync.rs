@@ -194,17 +194,58 @@ async fn twenty_percent_random_faults_still_give_an_exact_copy() {
     );
 }
 
+/// A refused list call is read the slow way (ids, then details) and the copy is still
+/// exact, leavers included.
 #[tokio::test]
-async fn a_department_without_permission_is_reported_and_nobody_is_marked_left() {
+async fn refused_list_calls_fall_back_to_ids_and_details() {
     let app = company().await;
     sync(&app).await;
     let gone = app.sim.org().users[5].userid.clone();
     app.sim.delete_user(&gone).expect("deleted");
+    let renamed = app.active_user(9);
+    app.sim
+        .update_user(&renamed, |u| u.name = "改了名".into())
+        .expect("renamed");
     app.sim.inject(Fault {
-        path: "/cgi-bin/user/list".into(),
+        path: "/cgi-bin/department/list".into(),
         count: 1,
         kind: FaultKind::Errcode(48002),
     });
+    app.sim.inject(Fault {
+        path: "/cgi-bin/user/list".into(),
+        count: 3,
+        kind: FaultKind::Errcode(48002),
+    });
+    let before = app.sim.calls_to("/cgi-bin/user/get");
+    let report = sync(&app).await;
+    assert!(report.errors.is_empty(), "{report:?}");
+    assert_eq!(report.fallbacks.len(), 2, "{report:?}");
+    assert!(
+        report.fallbacks[0].contains("department/simplelist"),
+        "{report:?}"
+    );
+    assert!(report.fallbacks[1].contains("3 department"), "{report:?}");
+    assert!(app.sim.calls_to("/cgi-bin/department/get") >= DEPARTMENTS);
+    assert!(app.sim.calls_to("/cgi-bin/user/get") > before);
+    assert_eq!(report.left, 1, "{report:?}");
+    assert_exact(&app).await;
+}
+
+/// When even the fallback is refused, the department is skipped and reported, and a
+/// partial read fires nobody.
+#[tokio::test]
+async fn an_unreadable_department_is_reported_and_nobody_is_marked_left() {
+    let app = company().await;
+    sync(&app).await;
+    let gone = app.sim.org().users[5].userid.clone();
+    app.sim.delete_user(&gone).expect("deleted");
+    for path in ["/cgi-bin/user/list", "/cgi-bin/user/simplelist"] {
+        app.sim.inject(Fault {
+            path: path.into(),
+            count: 1,
+            kind: FaultKind::Errcode(48002),
+        });
+    }
     let report = sync(&app).await;
     assert_eq!(report.errors.len(), 1, "{report:?}");
     assert!(report.errors[0].contains("48002"), "{report:?}");

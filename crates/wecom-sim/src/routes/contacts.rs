@@ -83,6 +83,21 @@ pub(super) fn department_list(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
     Ok(ok(json!({ "department": list })))
 }
 
+pub(super) fn department_get(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
+    let raw = ctx
+        .req
+        .q("id")
+        .ok_or_else(|| err(codes::INVALID_PARTY, "id missing"))?;
+    let id = visible_dept(ctx, caller, raw)?;
+    let dept = ctx
+        .st
+        .idx
+        .dept(id)
+        .map(|i| serde_json::to_value(&ctx.st.org.departments[i]).unwrap_or_default())
+        .unwrap_or_default();
+    Ok(ok(json!({ "department": dept })))
+}
+
 pub(super) fn department_simplelist(ctx: &mut Ctx<'_>, caller: Caller) -> ApiResult {
     let list: Vec<Value> = visible_depts(ctx, caller)?
         .into_iter()

@@ -130,6 +130,7 @@ type Handler = fn(&mut Ctx<'_>, Caller) -> ApiResult;
 /// Token-protected JSON endpoints: (path, POST only, handler).
 const ROUTES: &[(&str, bool, Handler)] = &[
     ("/cgi-bin/department/list", false, contacts::department_list),
+    ("/cgi-bin/department/get", false, contacts::department_get),
     (
         "/cgi-bin/department/simplelist",
         false,

@@ -9,6 +9,8 @@ pub const JSAPI_TICKET: &str = "/cgi-bin/get_jsapi_ticket";
 pub const AGENT_TICKET: &str = "/cgi-bin/ticket/get";
 /// `GET /cgi-bin/department/list`
 pub const DEPARTMENT_LIST: &str = "/cgi-bin/department/list";
+/// `GET /cgi-bin/department/get`
+pub const DEPARTMENT_GET: &str = "/cgi-bin/department/get";
 /// `GET /cgi-bin/department/simplelist`
 pub const DEPARTMENT_SIMPLELIST: &str = "/cgi-bin/department/simplelist";
 /// `POST /cgi-bin/user/list_id`

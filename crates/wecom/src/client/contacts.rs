@@ -191,6 +191,11 @@ pub struct TagMembers {
 }
 
 #[derive(Deserialize)]
+struct DepartmentOne {
+    department: Department,
+}
+
+#[derive(Deserialize)]
 struct DepartmentList {
     #[serde(default)]
     department: Vec<Department>,
@@ -230,6 +235,15 @@ impl Client {
     pub async fn department_list(&self, id: Option<i64>) -> Result<Vec<Department>> {
         let list: DepartmentList = self.get_json(api::DEPARTMENT_LIST, &id_query(id)).await?;
         Ok(list.department)
+    }
+
+    /// `department/get`: one department with its name and leaders (the detail call
+    /// beside `department/simplelist`).
+    pub async fn department_get(&self, id: i64) -> Result<Department> {
+        let one: DepartmentOne = self
+            .get_json(api::DEPARTMENT_GET, &[("id", id.to_string())])
+            .await?;
+        Ok(one.department)
     }
 
     /// `department/simplelist`: ids of the subtree under `id`.
