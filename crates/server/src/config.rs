@@ -151,6 +151,8 @@ pub struct WorkerSettings {
     pub inbox_max_attempts: i32,
     /// Outbox attempts before a dead letter.
     pub outbox_max_attempts: i32,
+    /// Hours between scheduled full org syncs (0: only on demand).
+    pub org_sync_interval_hours: u32,
 }
 
 /// A configuration problem an operator can act on.

@@ -34,6 +34,48 @@ use progress::{Progress, READ_SPAN};
 /// Where the last sync's outcome is kept (settings table), for the admin API.
 pub const LAST_SYNC_KEY: &str = "org_sync.last";
 
+/// One sync at a time across replicas and entry points (admin button, schedule, CLI);
+/// the TTL frees it if a process dies mid-sync.
+pub const RUNNING_KEY: &str = "org_sync:running";
+const RUNNING_TTL: std::time::Duration = std::time::Duration::from_secs(1800);
+
+/// Takes the one-sync-at-a-time lock for `holder`; `false` when a sync is running.
+pub async fn try_begin(cache: &dyn Cache, holder: &str) -> anyhow::Result<bool> {
+    Ok(cache.set_nx(RUNNING_KEY, holder, RUNNING_TTL).await?)
+}
+
+/// Frees the lock taken by [`try_begin`].
+pub async fn end(cache: &dyn Cache) {
+    if let Err(e) = cache.delete(RUNNING_KEY).await {
+        tracing::warn!(error = %e, "could not free the org sync lock; it expires by itself");
+    }
+}
+
+/// A failed scheduled sync is tried again after this long rather than a whole interval.
+const RETRY_FAILED_MS: i64 = 3_600_000;
+
+/// Whether a scheduled sync is due: none recorded yet, the last one started at least
+/// `interval_hours` ago, or it failed over an hour ago. Never due when the interval is 0.
+pub async fn due(store: &Store, interval_hours: u32, now_ms: i64) -> anyhow::Result<bool> {
+    if interval_hours == 0 {
+        return Ok(false);
+    }
+    let last = store
+        .settings()
+        .get(LAST_SYNC_KEY)
+        .await?
+        .and_then(|v| serde_json::from_str::<LastSync>(&v).ok());
+    let interval_ms = i64::from(interval_hours) * 3_600_000;
+    Ok(last.is_none_or(|l| {
+        let wait = if l.report.is_some() {
+            interval_ms
+        } else {
+            interval_ms.min(RETRY_FAILED_MS)
+        };
+        now_ms - l.started_at_ms >= wait
+    }))
+}
+
 /// Default number of WeCom list calls in flight at once: quick, yet far from WeCom's
 /// concurrency limit (45033) for one app.
 pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -120,19 +162,26 @@ pub struct SyncReport {
     pub duration_ms: u64,
 }
 
-/// Connects with `settings` and syncs once (the `gantry sync-org` command).
+/// Connects with `settings` and syncs once (the `gantry sync-org` command), unless a
+/// sync is already running somewhere.
 pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
     let store = Store::connect(settings.database.url.expose()).await?;
     store.migrate().await?;
     let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace).await?;
     let client = crate::startup::wecom_client(settings, cache.clone())?;
-    sync_and_record(
+    anyhow::ensure!(
+        try_begin(cache.as_ref(), "gantry sync-org").await?,
+        "an org sync is already running (admin button or schedule); try again when it ends"
+    );
+    let result = sync_and_record(
         &client,
         &store,
-        &SyncOptions::with_progress(cache),
+        &SyncOptions::with_progress(cache.clone()),
         now_ms(),
     )
-    .await
+    .await;
+    end(cache.as_ref()).await;
+    result
 }
 
 /// The last sync as the admin API shows it.

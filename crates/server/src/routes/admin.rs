@@ -170,7 +170,13 @@ async fn sync_status(
         .await
         .map_err(ApiError::internal)?
         .and_then(|v| serde_json::from_str::<org_sync::LastSync>(&v).ok());
-    let running = state.cache.get(SYNC_LOCK).await.ok().flatten().is_some();
+    let running = state
+        .cache
+        .get(org_sync::RUNNING_KEY)
+        .await
+        .ok()
+        .flatten()
+        .is_some();
     // Progress lives in the cache so every replica sees the one running sync's.
     let progress = state
         .cache
@@ -186,22 +192,13 @@ async fn sync_status(
     })))
 }
 
-/// One sync at a time across replicas; the TTL frees it if a replica dies mid-sync.
-const SYNC_LOCK: &str = "org_sync:running";
-
 async fn sync_now(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageOrgSync, None).await?;
-    let started = state
-        .cache
-        .set_nx(
-            SYNC_LOCK,
-            user.userid(),
-            std::time::Duration::from_secs(1800),
-        )
+    let started = org_sync::try_begin(state.cache.as_ref(), user.userid())
         .await
         .map_err(ApiError::internal)?;
     if !started {
@@ -227,7 +224,7 @@ async fn sync_now(
         if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, &options, now).await {
             tracing::warn!(error = %e, "org sync failed");
         }
-        let _ = state.cache.delete(SYNC_LOCK).await;
+        org_sync::end(state.cache.as_ref()).await;
     });
     Ok(HttpResponse::Accepted().finish())
 }

@@ -5,6 +5,7 @@ use std::time::Duration;
 use cache::LeaderLock;
 use tokio::sync::watch;
 
+use crate::org_sync;
 use crate::state::AppState;
 
 /// How often schedules are considered.
@@ -41,9 +42,43 @@ pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
 /// Finished queue rows are kept this long for support questions, then purged.
 const KEEP_DONE_MS: i64 = 7 * 24 * 3600 * 1000;
 
-/// Purges old finished queue rows and reports dead letters; later issues add org
-/// reconcile, overdue scans and digests here.
+/// Starts the scheduled full org sync when it is due and none is running. The sync
+/// runs in the background: it may take a minute and housekeeping must keep ticking.
+pub async fn org_sync_if_due(state: &AppState) -> bool {
+    let now = state.clock.now_ms();
+    let interval = state.settings.workers.org_sync_interval_hours;
+    match org_sync::due(&state.store, interval, now).await {
+        Ok(true) => {}
+        Ok(false) => return false,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot tell whether an org sync is due");
+            return false;
+        }
+    }
+    match org_sync::try_begin(state.cache.as_ref(), "schedule").await {
+        Ok(true) => {}
+        Ok(false) => return false,
+        Err(e) => {
+            tracing::warn!(error = %e, "org sync lock unavailable");
+            return false;
+        }
+    }
+    tracing::info!("scheduled org sync starting");
+    let state = state.clone();
+    tokio::spawn(async move {
+        let options = org_sync::SyncOptions::with_progress(state.cache.clone());
+        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, &options, now).await {
+            tracing::warn!(error = %e, "scheduled org sync failed");
+        }
+        org_sync::end(state.cache.as_ref()).await;
+    });
+    true
+}
+
+/// Purges old finished queue rows, reports dead letters and starts the daily org sync;
+/// later issues add overdue scans and digests here.
 async fn housekeeping(state: &AppState) {
+    org_sync_if_due(state).await;
     let now = state.clock.now_ms();
     let before = now - KEEP_DONE_MS;
     match (

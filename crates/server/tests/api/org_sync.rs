@@ -332,3 +332,58 @@ async fn a_burst_of_change_events_during_a_full_sync_is_neither_lost_nor_overwri
         "{again:?}"
     );
 }
+
+/// The daily sync: started by housekeeping when due, never twice at once, and not
+/// again until the interval has passed.
+#[tokio::test]
+async fn the_scheduled_sync_runs_once_per_interval_and_never_beside_another() {
+    let app = company().await;
+    let state = &app.state;
+    // An admin's (or the CLI's) sync holds the lock: the schedule waits.
+    assert!(
+        org_sync::try_begin(state.cache.as_ref(), "admin")
+            .await
+            .expect("lock")
+    );
+    assert!(!server::workers::schedule::org_sync_if_due(state).await);
+    org_sync::end(state.cache.as_ref()).await;
+
+    assert!(server::workers::schedule::org_sync_if_due(state).await);
+    let last = loop {
+        let recorded = state
+            .store
+            .settings()
+            .get(org_sync::LAST_SYNC_KEY)
+            .await
+            .expect("read");
+        let running = state.cache.get(org_sync::RUNNING_KEY).await.expect("cache");
+        if let (Some(v), None) = (recorded, running) {
+            break serde_json::from_str::<org_sync::LastSync>(&v).expect("json");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    };
+    assert_eq!(last.report.expect("succeeded").members, USERS);
+    assert_eq!(
+        app.state
+            .store
+            .org()
+            .count_members(false)
+            .await
+            .expect("count"),
+        i64::try_from(USERS).expect("small")
+    );
+    assert!(
+        !server::workers::schedule::org_sync_if_due(state).await,
+        "not due yet"
+    );
+    app.clock.advance(23 * 3_600_000);
+    assert!(
+        !server::workers::schedule::org_sync_if_due(state).await,
+        "not due yet"
+    );
+    app.clock.advance(3_600_000);
+    assert!(
+        server::workers::schedule::org_sync_if_due(state).await,
+        "a day later"
+    );
+}
