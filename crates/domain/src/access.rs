@@ -52,6 +52,24 @@ impl ProjectRole {
         Self::ReadOnly,
     ];
 
+    /// The stored and wire name (as serde writes it).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Manager => "manager",
+            Self::Engineer => "engineer",
+            Self::Safety => "safety",
+            Self::Quality => "quality",
+            Self::Foreman => "foreman",
+            Self::Supervisor => "supervisor",
+            Self::ReadOnly => "read_only",
+        }
+    }
+
+    /// The role named `code`, if any.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
+
     /// The Chinese label.
     pub fn label(self) -> &'static str {
         match self {

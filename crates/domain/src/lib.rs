@@ -10,3 +10,4 @@
 pub mod access;
 pub mod clock;
 pub mod org;
+pub mod project;

@@ -7,6 +7,7 @@ pub mod config;
 pub mod demo;
 pub mod error;
 pub mod intake;
+pub mod leavers;
 pub mod metrics;
 pub mod org_sync;
 pub mod routes;

@@ -257,6 +257,16 @@ impl Store {
         Roles::new(self)
     }
 
+    /// Projects and project roles.
+    pub fn projects(&self) -> crate::Projects<'_> {
+        crate::Projects::new(self)
+    }
+
+    /// Leavers' work flagged for handing over.
+    pub fn reassignments(&self) -> crate::Reassignments<'_> {
+        crate::Reassignments::new(self)
+    }
+
     /// Browser sessions.
     pub fn sessions(&self) -> Sessions<'_> {
         Sessions::new(self)

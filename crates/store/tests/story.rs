@@ -23,6 +23,7 @@ both_backends! {
     org_queries => org_story::queries,
     org_sync_guard => org_story::a_sync_never_writes_over_a_newer_live_change,
     store_level => store_level_story,
+    projects => projects_story::run,
 }
 
 #[path = "story/inbox.rs"]
@@ -31,6 +32,8 @@ mod inbox_story;
 mod org_story;
 #[path = "story/outbox.rs"]
 mod outbox_story;
+#[path = "story/projects.rs"]
+mod projects_story;
 
 /// The keys of `items`, to compare claim results at a glance.
 fn keys<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<String> {

@@ -9,7 +9,7 @@ use super::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// System roles, led departments (with their subtrees) and project roles of `user`.
+/// System roles, project roles and led departments (with their subtrees) of `user`.
 pub async fn subject(state: &AppState, user: &CurrentUser) -> Result<Subject, ApiError> {
     let mut subject = Subject {
         userid: user.userid().to_owned(),
@@ -30,6 +30,19 @@ pub async fn subject(state: &AppState, user: &CurrentUser) -> Result<Subject, Ap
             "finance" => subject.system_roles.insert(SystemRole::Finance),
             _ => false,
         };
+    }
+    for held in state
+        .store
+        .projects()
+        .roles_of(user.userid())
+        .await
+        .map_err(ApiError::internal)?
+    {
+        subject
+            .project_roles
+            .entry(held.project_id)
+            .or_default()
+            .insert(held.role);
     }
     let led: Vec<i64> = user
         .member

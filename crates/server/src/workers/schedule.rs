@@ -75,10 +75,15 @@ pub async fn org_sync_if_due(state: &AppState) -> bool {
     true
 }
 
-/// Purges old finished queue rows, reports dead letters and starts the daily org sync;
-/// later issues add overdue scans and digests here.
+/// Starts the daily org sync, follows up leavers, purges old finished queue rows and
+/// reports dead letters; later issues add overdue scans and digests here.
 async fn housekeeping(state: &AppState) {
     org_sync_if_due(state).await;
+    match crate::leavers::sweep(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(leaves = n, "followed up members who left"),
+        Err(e) => tracing::warn!(error = %e, "following up leavers failed; next tick retries"),
+    }
     let now = state.clock.now_ms();
     let before = now - KEEP_DONE_MS;
     match (

@@ -6,6 +6,7 @@ mod auth;
 mod callbacks;
 mod contacts;
 mod helpers;
+mod leavers;
 mod org;
 mod org_sync;
 mod outbox;

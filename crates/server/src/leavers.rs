@@ -1,0 +1,135 @@
+//! Following up a member who left WeCom, however the leave was noticed (a contact
+//! event or a full sync): each project role they held is flagged for handing over and
+//! the project's PM is told, once per leave. Approval steps and tasks join as further
+//! kinds of flagged work when those features land.
+//!
+//! Runs in housekeeping (one replica); a failure leaves the leave unhandled, so the next
+//! tick tries again, and flags and messages are keyed so a retry repeats neither.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use domain::access::ProjectRole;
+use domain::project::Project;
+use store::{NewOutboxItem, NewReassignment};
+use wecom::client::{Message, MessageBody, Recipients};
+
+use crate::state::AppState;
+
+/// Leaves followed up per sweep.
+const SWEEP_BATCH: u32 = 100;
+
+/// Follows up every leave not yet handled, a batch at a time; returns how many.
+pub async fn sweep(state: &AppState) -> anyhow::Result<usize> {
+    let flags = state.store.reassignments();
+    let mut handled = 0;
+    loop {
+        let leaves = flags.leaves_to_handle(SWEEP_BATCH).await?;
+        if leaves.is_empty() {
+            return Ok(handled);
+        }
+        for (userid, left_at_ms) in leaves {
+            follow_up(state, &userid, left_at_ms)
+                .await
+                .with_context(|| format!("following up the leave of {userid}"))?;
+            flags
+                .leave_handled(&userid, left_at_ms, state.clock.now_ms())
+                .await?;
+            handled += 1;
+        }
+    }
+}
+
+async fn follow_up(state: &AppState, userid: &str, left_at_ms: i64) -> anyhow::Result<()> {
+    let now = state.clock.now_ms();
+    let name = state
+        .store
+        .org()
+        .member(userid)
+        .await?
+        .map_or_else(|| userid.to_owned(), |m| m.name);
+    let mut by_project: BTreeMap<i64, Vec<ProjectRole>> = BTreeMap::new();
+    for held in state.store.projects().roles_of(userid).await? {
+        by_project
+            .entry(held.project_id)
+            .or_default()
+            .push(held.role);
+    }
+    for (project_id, roles) in by_project {
+        let Some(project) = state.store.projects().get(project_id).await? else {
+            continue;
+        };
+        let labels: Vec<&str> = roles.iter().map(|r| r.label()).collect();
+        for role in &roles {
+            let flag = NewReassignment {
+                leaver: userid.to_owned(),
+                kind: "project_role".into(),
+                item: format!("{project_id}:{}", role.code()),
+                project_id: Some(project_id),
+                detail: format!("{}（{}）的{}", project.name, project.code, role.label()),
+            };
+            state.store.reassignments().flag(&flag, now).await?;
+        }
+        let text = format!(
+            "【人员离职】{name}（{userid}）已离开企业，其在项目「{}」（{}）担任：{}。\
+             请在 Gantry 中重新指定人员。",
+            project.name,
+            project.code,
+            labels.join("、")
+        );
+        for to in recipients(state, &project, userid).await? {
+            let message = Message::new(
+                Recipients::users([to.clone()]),
+                MessageBody::Text {
+                    content: text.clone(),
+                },
+            );
+            let item = NewOutboxItem {
+                idempotency_key: format!("leaver:{userid}:{left_at_ms}:{project_id}:{to}"),
+                kind: "message".into(),
+                agent_id: state.settings.wecom.agent_id,
+                recipient: Some(to),
+                payload: serde_json::to_string(&message)?,
+                not_before_ms: 0,
+            };
+            state.store.outbox().enqueue_now(&item, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Who hears about it: the project's PMs; without one, the owning department's
+/// leaders; without those, the system admins from the configuration.
+async fn recipients(
+    state: &AppState,
+    project: &Project,
+    leaver: &str,
+) -> anyhow::Result<Vec<String>> {
+    let others =
+        |list: Vec<String>| -> Vec<String> { list.into_iter().filter(|u| u != leaver).collect() };
+    let pms = others(
+        state
+            .store
+            .projects()
+            .with_role(project.id, ProjectRole::Manager)
+            .await?,
+    );
+    if !pms.is_empty() {
+        return Ok(pms);
+    }
+    let leaders = state
+        .store
+        .org()
+        .department(project.department_id)
+        .await?
+        .map(|d| others(d.leaders))
+        .unwrap_or_default();
+    if !leaders.is_empty() {
+        return Ok(leaders);
+    }
+    tracing::warn!(
+        project = project.id,
+        "a leaver's project has no PM and its department no leader; telling the admins"
+    );
+    Ok(others(state.settings.auth.admins.clone()))
+}

@@ -1,0 +1,167 @@
+//! Projects and their members' roles.
+
+use domain::access::ProjectRole;
+use domain::project::{Project, ProjectMember, ProjectStatus};
+use sqlx::Row as _;
+use sqlx::any::AnyRow;
+
+use crate::{Store, StoreError};
+
+/// What creating a project needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewProject {
+    /// Unique project code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Owning department.
+    pub department_id: i64,
+    /// Starting status.
+    pub status: ProjectStatus,
+}
+
+/// The projects repository; get one from [`Store::projects`].
+#[derive(Debug, Clone, Copy)]
+pub struct Projects<'a> {
+    store: &'a Store,
+}
+
+impl<'a> Projects<'a> {
+    pub(crate) fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+
+    /// Creates a project and returns its id; fails (a database error) when the code is
+    /// taken.
+    pub async fn create(&self, new: &NewProject, by: &str, now_ms: i64) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO projects (code, name, department_id, status, created_by, \
+               created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
+        )
+        .bind(new.code.as_str())
+        .bind(new.name.as_str())
+        .bind(new.department_id)
+        .bind(new.status.code())
+        .bind(by)
+        .bind(now_ms)
+        .fetch_one(self.store.pool())
+        .await?;
+        Ok(row.try_get("id")?)
+    }
+
+    /// One project.
+    pub async fn get(&self, id: i64) -> Result<Option<Project>, StoreError> {
+        sqlx::query("SELECT id, code, name, department_id, status FROM projects WHERE id = $1")
+            .bind(id)
+            .fetch_optional(self.store.pool())
+            .await?
+            .as_ref()
+            .map(project_from_row)
+            .transpose()
+    }
+
+    /// Gives `userid` `role` in the project; `false` when they already had it.
+    pub async fn add_member(
+        &self,
+        project_id: i64,
+        userid: &str,
+        role: ProjectRole,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO project_members (project_id, userid, role, added_by, added_at_ms) \
+             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, userid, role) DO NOTHING",
+        )
+        .bind(project_id)
+        .bind(userid)
+        .bind(role.code())
+        .bind(by)
+        .bind(now_ms)
+        .execute(self.store.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Takes `role` away; `false` when the member did not have it.
+    pub async fn remove_member(
+        &self,
+        project_id: i64,
+        userid: &str,
+        role: ProjectRole,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "DELETE FROM project_members WHERE project_id = $1 AND userid = $2 AND role = $3",
+        )
+        .bind(project_id)
+        .bind(userid)
+        .bind(role.code())
+        .execute(self.store.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// Every (member, role) of a project, by role then userid.
+    pub async fn members(&self, project_id: i64) -> Result<Vec<ProjectMember>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT project_id, userid, role FROM project_members WHERE project_id = $1 \
+             ORDER BY role, userid",
+        )
+        .bind(project_id)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+
+    /// Userids holding `role` in the project, current members only (leavers keep their
+    /// rows until someone takes over), sorted.
+    pub async fn with_role(
+        &self,
+        project_id: i64,
+        role: ProjectRole,
+    ) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT p.userid FROM project_members p \
+             JOIN org_members m ON m.userid = p.userid AND m.left_at_ms IS NULL \
+             WHERE p.project_id = $1 AND p.role = $2 ORDER BY p.userid",
+        )
+        .bind(project_id)
+        .bind(role.code())
+        .fetch_all(self.store.pool())
+        .await?)
+    }
+
+    /// Every role `userid` holds, in any project, by project.
+    pub async fn roles_of(&self, userid: &str) -> Result<Vec<ProjectMember>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT project_id, userid, role FROM project_members WHERE userid = $1 \
+             ORDER BY project_id, role",
+        )
+        .bind(userid)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter().map(member_from_row).collect()
+    }
+}
+
+fn project_from_row(row: &AnyRow) -> Result<Project, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(Project {
+        id: row.try_get("id")?,
+        code: row.try_get("code")?,
+        name: row.try_get("name")?,
+        department_id: row.try_get("department_id")?,
+        status: ProjectStatus::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("project status {status:?}")))?,
+    })
+}
+
+fn member_from_row(row: &AnyRow) -> Result<ProjectMember, StoreError> {
+    let role: String = row.try_get("role")?;
+    Ok(ProjectMember {
+        project_id: row.try_get("project_id")?,
+        userid: row.try_get("userid")?,
+        role: ProjectRole::from_code(&role)
+            .ok_or_else(|| StoreError::Corrupt(format!("project role {role:?}")))?,
+    })
+}
