@@ -63,8 +63,8 @@ fn callback() -> Result<(), String> {
 }
 
 /// A full org sync of 100,000 members / 5,000 departments / 200 tags from wecom-sim,
-/// into SQLite and then PostgreSQL, first run and repeat. One process per backend, so
-/// each peak RSS is its own.
+/// into SQLite and then PostgreSQL, first run and repeat; then 10,000 contact-change
+/// events applied on each. One process per run, so each peak RSS is its own.
 fn org_sync() -> Result<(), String> {
     for db in ["sqlite", "postgres"] {
         step(
@@ -77,6 +77,21 @@ fn org_sync() -> Result<(), String> {
                 "server",
                 "--example",
                 "org_sync_bench",
+                "--",
+                "--db",
+                db,
+            ]),
+        )?;
+        step(
+            &format!("bench contact events on {db}"),
+            &mut cargo(&[
+                "run",
+                "--release",
+                "--quiet",
+                "-p",
+                "server",
+                "--example",
+                "contact_events_bench",
                 "--",
                 "--db",
                 db,

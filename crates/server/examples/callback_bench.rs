@@ -7,6 +7,8 @@
 //!
 //! Usage: callback_bench [--db sqlite|postgres] [--seconds 10] [--connections 64]
 
+mod bench_support;
+
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::process::Command;
@@ -47,19 +49,6 @@ fn args() -> anyhow::Result<Args> {
         }
     }
     Ok(args)
-}
-
-async fn database_url(db: &str, dir: &std::path::Path) -> anyhow::Result<String> {
-    match db {
-        "sqlite" => Ok(format!("sqlite://{}", dir.join("bench.db").display())),
-        "postgres" => {
-            let admin = std::env::var("GANTRY_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("bench{}", rand::random::<u32>());
-            Ok(store::Store::create_database(&admin, &name).await?)
-        }
-        other => bail!("--db must be sqlite or postgres, not {other}"),
-    }
 }
 
 /// One wrk request per line: `query<TAB>body`.
@@ -122,7 +111,7 @@ async fn main() -> anyhow::Result<()> {
     settings.server.bind = "127.0.0.1:0".into();
     settings.server.workers = 2;
     settings.server.data_dir = dir.path().to_owned();
-    settings.database.url = Secret::new(database_url(&args.db, dir.path()).await?);
+    settings.database.url = Secret::new(bench_support::database_url(&args.db, dir.path()).await?);
     settings.database.max_connections = 4;
     settings.wecom.corp_id = CORP.into();
     settings.wecom.agent_id = 1000002;

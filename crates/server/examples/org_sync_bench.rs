@@ -10,6 +10,8 @@
 //!
 //! Usage: org_sync_bench [--db sqlite|postgres|both] [--users N] [--departments N] [--tags N]
 
+mod bench_support;
+
 use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,35 +49,6 @@ fn args() -> anyhow::Result<Args> {
     Ok(args)
 }
 
-async fn database_url(db: &str, dir: &std::path::Path) -> anyhow::Result<String> {
-    match db {
-        "sqlite" => Ok(format!("sqlite://{}", dir.join("bench.db").display())),
-        "postgres" => {
-            let admin = std::env::var("GANTRY_TEST_PG_URL")
-                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-            let name = format!("orgbench{}", rand::random::<u32>());
-            Ok(store::Store::create_database(&admin, &name).await?)
-        }
-        other => bail!("--db must be sqlite, postgres or both, not {other}"),
-    }
-}
-
-/// Peak resident set size of this process, in MiB (`VmHWM`).
-fn peak_rss_mib() -> f64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.split_whitespace().next())
-        .and_then(|kb| kb.parse::<f64>().ok())
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
-/// Resets the peak so each backend's figure is its own (Linux ≥ 4.0).
-fn reset_peak_rss() {
-    let _ = std::fs::write("/proc/self/clear_refs", "5");
-}
-
 fn line(report: &SyncReport) -> String {
     format!(
         "{} depts, {} members, {} tags; added {} changed {} unchanged {} left {}; \
@@ -95,14 +68,14 @@ fn line(report: &SyncReport) -> String {
 async fn bench(db: &str, client: &Client) -> anyhow::Result<()> {
     let mut out = std::io::stdout();
     let dir = tempfile::tempdir()?;
-    let store = store::Store::connect(&database_url(db, dir.path()).await?).await?;
+    let store = store::Store::connect(&bench_support::database_url(db, dir.path()).await?).await?;
     store.migrate().await?;
-    reset_peak_rss();
+    bench_support::reset_peak_rss();
     let options = SyncOptions::default();
     let started = Instant::now();
     let first = org_sync::sync_with(client, &store, &options, 1_700_000_000_000).await?;
     let first_s = started.elapsed().as_secs_f64();
-    let peak = peak_rss_mib();
+    let peak = bench_support::peak_rss_mib();
     let started = Instant::now();
     let second = org_sync::sync_with(client, &store, &options, 1_700_000_060_000).await?;
     let second_s = started.elapsed().as_secs_f64();
@@ -155,7 +128,7 @@ async fn main() -> anyhow::Result<()> {
         args.departments,
         args.tags,
         started.elapsed().as_secs_f64(),
-        peak_rss_mib()
+        bench_support::peak_rss_mib()
     )?;
     let dbs: &[&str] = match args.db.as_str() {
         "both" => &["sqlite", "postgres"],

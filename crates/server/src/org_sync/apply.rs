@@ -1,5 +1,6 @@
 //! Writing what was read: compare with the store, write only what differs, in batches.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use domain::org::{Department, Member, Tag};
@@ -67,23 +68,33 @@ pub(super) async fn members(
         .into_iter()
         .map(|m| (m.userid.clone(), m))
         .collect();
-    let mut write = Vec::new();
+    // Borrowed where possible: a first sync of a large org must not double its memory.
+    let mut write: Vec<Cow<'_, Member>> = Vec::new();
     for m in fresh.values() {
-        match stored.get(&m.userid) {
-            None => report.added += 1,
-            Some(s) if s == m => report.unchanged += 1,
-            Some(_) => report.changed += 1,
+        let Some(s) = stored.get(&m.userid) else {
+            report.added += 1;
+            write.push(Cow::Borrowed(m));
+            continue;
+        };
+        // Compared without cloning first: a repeat sync of a large org changes nothing.
+        if s == m {
+            report.unchanged += 1;
+            continue;
         }
-        if stored.get(&m.userid) != Some(m) {
-            write.push(m);
+        let mut m = m.clone();
+        super::keep_private(&mut m, s);
+        if *s == m {
+            report.unchanged += 1;
+        } else {
+            report.changed += 1;
+            write.push(Cow::Owned(m));
         }
     }
     drop(stored);
     let batches = write.len().div_ceil(batch.max(1));
     progress.part(Stage::Members, WRITE_SPAN, batches).await;
     for chunk in write.chunks(batch.max(1)) {
-        // Cloned a batch at a time: a first sync of a large org would double its memory.
-        let chunk: Vec<Member> = chunk.iter().map(|&m| m.clone()).collect();
+        let chunk: Vec<Member> = chunk.iter().map(|m| m.clone().into_owned()).collect();
         count(report, writer.upsert_members(&chunk, now_ms).await?);
         progress.step().await;
     }

@@ -70,3 +70,54 @@ pub(crate) fn member(user: &User) -> Member {
         extra: serde_json::Value::Null,
     }
 }
+
+/// WeCom leaves out the fields it hides from apps created after 2022-06-20 (mobile,
+/// email, avatar, …); absent means "not told", not "cleared" (a cleared field comes as
+/// an empty string). What a member's consented OAuth login stored is kept.
+pub(crate) fn keep_private(fresh: &mut Member, stored: &Member) {
+    fn keep<T: Clone>(fresh: &mut Option<T>, stored: &Option<T>) {
+        if fresh.is_none() {
+            fresh.clone_from(stored);
+        }
+    }
+    keep(&mut fresh.mobile, &stored.mobile);
+    keep(&mut fresh.email, &stored.email);
+    keep(&mut fresh.biz_mail, &stored.biz_mail);
+    keep(&mut fresh.gender, &stored.gender);
+    keep(&mut fresh.avatar, &stored.avatar);
+    keep(&mut fresh.address, &stored.address);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_fields_keep_what_a_login_stored_but_a_cleared_field_clears() {
+        let listed = User {
+            userid: "zhangsan".into(),
+            name: "张三".into(),
+            department: vec![2],
+            ..User::default()
+        };
+        let mut stored = member(&listed);
+        stored.mobile = Some("13800000000".into());
+        stored.avatar = Some("https://example.invalid/a.png".into());
+        stored.email = Some("zs@example.invalid".into());
+
+        let mut fresh = member(&listed);
+        keep_private(&mut fresh, &stored);
+        assert_eq!(fresh, stored, "absent means not told");
+
+        let cleared = User {
+            email: Some(String::new()),
+            position: Some("安全员".into()),
+            ..listed
+        };
+        let mut fresh = member(&cleared);
+        keep_private(&mut fresh, &stored);
+        assert_eq!(fresh.email.as_deref(), Some(""));
+        assert_eq!(fresh.mobile, stored.mobile);
+        assert_eq!(fresh.position.as_deref(), Some("安全员"));
+    }
+}

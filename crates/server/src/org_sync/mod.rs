@@ -26,7 +26,7 @@ use store::Store;
 use wecom::client::Client;
 
 use crate::config::Settings;
-pub(crate) use convert::member;
+pub(crate) use convert::{keep_private, member};
 use fetch::Fetcher;
 pub use progress::{PROGRESS_KEY, Stage, SyncProgress};
 use progress::{Progress, READ_SPAN};

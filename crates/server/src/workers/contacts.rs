@@ -57,12 +57,14 @@ pub async fn apply(state: &AppState, change: &ContactChange) -> Handled {
 
 async fn refresh_member(state: &AppState, userid: &str, now: i64) -> Result<(), Handled> {
     match state.wecom.user_get(userid).await {
-        Ok(user) => state
-            .store
-            .org()
-            .upsert_member(&org_sync::member(&user), now)
-            .await
-            .map_err(retry),
+        Ok(user) => {
+            let org = state.store.org();
+            let mut member = org_sync::member(&user);
+            if let Some(stored) = org.member(userid).await.map_err(retry)? {
+                org_sync::keep_private(&mut member, &stored);
+            }
+            org.upsert_member(&member, now).await.map_err(retry)
+        }
         // Gone (60111) or out of the app's visibility (60011): for Gantry the member left.
         Err(WecomError::Api {
             errcode: 60111 | 60011,

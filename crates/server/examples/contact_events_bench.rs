@@ -1,0 +1,226 @@
+//! Applying contact-change events at scale: `cargo xtask bench org-sync` (second part).
+//!
+//! Starts wecom-sim with a generated company and a real `gantry` app on SQLite or
+//! PostgreSQL, copies the org with a full sync, then changes the directory 10,000
+//! times in the simulator (renames and new titles, moves, leavers, newcomers), delivers
+//! each change as an encrypted `change_contact` callback to the 通讯录同步 URL, and times
+//! the inbox worker applying them all (a `user/get` per member event, as since 2022
+//! events may carry ids only). Delivery and apply are timed separately: callbacks are
+//! stored first, then one worker drains the inbox in order, as in production.
+//!
+//! Usage: contact_events_bench [--db sqlite|postgres] [--events N] [--users N]
+
+mod bench_support;
+
+use std::io::Write as _;
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context as _, bail, ensure};
+use server::config::Settings;
+use server::startup::{Application, Options};
+use server::workers::inbox;
+use wecom::client::Secret;
+use wecom_sim::{CallbackTarget, OrgSpec, SimConfig, SimHandle, SimLimits};
+
+const TOKEN: &str = "BenchContacts";
+const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+struct Args {
+    db: String,
+    events: usize,
+    users: usize,
+}
+
+fn args() -> anyhow::Result<Args> {
+    let mut args = Args {
+        db: "sqlite".into(),
+        events: 10_000,
+        users: 100_000,
+    };
+    let raw: Vec<String> = std::env::args().skip(1).collect();
+    for pair in raw.chunks(2) {
+        let value = pair.get(1).context("every flag takes a value")?;
+        match pair[0].as_str() {
+            "--db" => args.db = value.clone(),
+            "--events" => args.events = value.parse()?,
+            "--users" => args.users = value.parse()?,
+            other => bail!("unknown flag {other}"),
+        }
+    }
+    Ok(args)
+}
+
+fn settings(
+    sim: &SimHandle,
+    database_url: String,
+    dir: &std::path::Path,
+) -> anyhow::Result<Settings> {
+    let mut settings = Settings::load(None)?;
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.server.workers = 2;
+    settings.server.data_dir = dir.to_owned();
+    settings.database.url = Secret::new(database_url);
+    let app = sim.app().context("the simulator has an app")?;
+    settings.wecom.corp_id = sim.corp_id().to_owned();
+    settings.wecom.agent_id = app.agent_id;
+    settings.wecom.secret = Secret::new(app.secret.clone());
+    settings.wecom.token = Secret::new(TOKEN);
+    settings.wecom.encoding_aes_key = Secret::new(AES_KEY);
+    settings.wecom.contacts_token = Secret::new(TOKEN);
+    settings.wecom.contacts_encoding_aes_key = Secret::new(AES_KEY);
+    settings.wecom.api_base = sim.base_url();
+    settings.wecom.oauth_base = sim.base_url();
+    settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
+    Ok(settings)
+}
+
+/// `n` directory changes in the simulator, as the callback XML WeCom would send:
+/// 70 % renames or new titles, 20 % moves, 5 % leavers, 5 % newcomers.
+fn changes(sim: &SimHandle, n: usize) -> anyhow::Result<Vec<String>> {
+    let org = sim.org();
+    let departments: Vec<i64> = org.departments.iter().map(|d| d.id).collect();
+    let userids: Vec<String> = org.users.iter().map(|u| u.userid.clone()).collect();
+    let template = org.users[0].clone();
+    drop(org);
+    let mut xmls = Vec::with_capacity(n);
+    // A stride walks distinct members; leavers come from the far end so no event
+    // touches a member who already left.
+    let mut next = 0_usize;
+    for i in 0..n {
+        let xml = match i % 20 {
+            0 => sim.delete_user(&userids[userids.len() - 1 - i / 20])?,
+            1 => {
+                let mut user = template.clone();
+                user.userid = format!("bench{i:06}");
+                user.name = format!("新人{i}");
+                user.department = vec![departments[i % departments.len()]];
+                user.main_department = user.department[0];
+                user.order = vec![0];
+                user.is_leader_in_dept = vec![0];
+                sim.add_user(user)?
+            }
+            2..=5 => {
+                let userid = &userids[next % (userids.len() / 2)];
+                next += 7;
+                let to = departments[(i * 31) % departments.len()];
+                sim.move_user(userid, vec![to], to)?
+            }
+            _ => {
+                let userid = &userids[next % (userids.len() / 2)];
+                next += 7;
+                sim.update_user(userid, |u| u.position = format!("岗位{i}"))?
+            }
+        };
+        xmls.push(xml);
+    }
+    Ok(xmls)
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let args = args()?;
+    let mut out = std::io::stdout();
+    let sim = wecom_sim::spawn(SimConfig {
+        org: OrgSpec {
+            users: args.users,
+            departments: (args.users / 20).max(1),
+            tags: 50,
+            seed: 7,
+        },
+        limits: SimLimits {
+            api_per_minute: u32::MAX,
+            api_per_hour: u32::MAX,
+            ..SimLimits::default()
+        },
+        workers: 2,
+        ..SimConfig::default()
+    })
+    .await?;
+    let dir = tempfile::tempdir()?;
+    let database_url = bench_support::database_url(&args.db, dir.path()).await?;
+    let app = Application::build(
+        settings(&sim, database_url, dir.path())?,
+        Options {
+            run_workers: false,
+            ..Options::default()
+        },
+    )
+    .await?;
+    let port = app.port();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+
+    let started = Instant::now();
+    let report = server::org_sync::sync(&state.wecom, &state.store, state.clock.now_ms()).await?;
+    writeln!(
+        out,
+        "{}: initial sync of {} members in {:.1} s",
+        args.db,
+        report.members,
+        started.elapsed().as_secs_f64()
+    )?;
+
+    let xmls = changes(&sim, args.events)?;
+    let target = CallbackTarget {
+        url: format!("http://127.0.0.1:{port}/wecom/contacts/callback"),
+        token: TOKEN.into(),
+        encoding_aes_key: AES_KEY.into(),
+    };
+    let sim = Arc::new(sim);
+    let started = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for chunk in xmls.chunks(xmls.len().div_ceil(16).max(1)) {
+        let (sim, target, chunk) = (sim.clone(), target.clone(), chunk.to_vec());
+        set.spawn(async move {
+            for xml in chunk {
+                let delivery = sim.send_callback(&target, &xml, None).await?;
+                ensure!(delivery.delivered, "a callback was refused");
+            }
+            anyhow::Ok(())
+        });
+    }
+    while let Some(done) = set.join_next().await {
+        done??;
+    }
+    let deliver_s = started.elapsed().as_secs_f64();
+
+    let calls_before = sim.calls().len();
+    let started = Instant::now();
+    let mut applied = 0;
+    loop {
+        let step = inbox::step(&state).await?;
+        if step.claimed == 0 {
+            break;
+        }
+        applied += step.done;
+    }
+    let apply_s = started.elapsed().as_secs_f64();
+    let calls = sim.calls().len() - calls_before;
+    let stats = state.store.inbox().stats(state.clock.now_ms()).await?;
+    ensure!(stats.dead == 0, "{} events were dead-lettered", stats.dead);
+    ensure!(
+        applied == args.events,
+        "applied {applied} of {} events",
+        args.events
+    );
+
+    // The mirror matches the simulator after the burst.
+    let current = state.store.org().count_members(false).await?;
+    let expected = i64::try_from(sim.org().users.len())?;
+    ensure!(
+        current == expected,
+        "{current} current members, WeCom has {expected}"
+    );
+    writeln!(
+        out,
+        "{}: {} events delivered in {deliver_s:.2} s ({:.0}/s); applied in {apply_s:.2} s \
+         ({:.0}/s, {:.2} ms each) with {calls} WeCom calls; mirror matches",
+        args.db,
+        args.events,
+        args.events as f64 / deliver_s,
+        args.events as f64 / apply_s,
+        apply_s * 1000.0 / args.events as f64,
+    )?;
+    Ok(())
+}
