@@ -2,7 +2,7 @@
 //!
 //! Starts wecom-sim with a generated company and a real `gantry` app on SQLite or
 //! PostgreSQL, copies the org with a full sync, then changes the directory 10,000
-//! times in the simulator (renames and new titles, moves, leavers, newcomers), delivers
+//! times in the simulator (new titles, moves, leavers, newcomers), delivers
 //! each change as an encrypted `change_contact` callback to the 通讯录同步 URL, and times
 //! the inbox worker applying them all (a `user/get` per member event, as since 2022
 //! events may carry ids only). Delivery and apply are timed separately: callbacks are
@@ -76,45 +76,43 @@ fn settings(
 }
 
 /// `n` directory changes in the simulator, as the callback XML WeCom would send:
-/// 70 % renames or new titles, 20 % moves, 5 % leavers, 5 % newcomers.
+/// 70 % new titles, 20 % moves, 5 % leavers, 5 % newcomers.
 fn changes(sim: &SimHandle, n: usize) -> anyhow::Result<Vec<String>> {
-    let org = sim.org();
-    let departments: Vec<i64> = org.departments.iter().map(|d| d.id).collect();
-    let userids: Vec<String> = org.users.iter().map(|u| u.userid.clone()).collect();
-    let template = org.users[0].clone();
-    drop(org);
-    let mut xmls = Vec::with_capacity(n);
-    // A stride walks distinct members; leavers come from the far end so no event
-    // touches a member who already left.
-    let mut next = 0_usize;
-    for i in 0..n {
-        let xml = match i % 20 {
-            0 => sim.delete_user(&userids[userids.len() - 1 - i / 20])?,
-            1 => {
-                let mut user = template.clone();
-                user.userid = format!("bench{i:06}");
-                user.name = format!("新人{i}");
-                user.department = vec![departments[i % departments.len()]];
-                user.main_department = user.department[0];
-                user.order = vec![0];
-                user.is_leader_in_dept = vec![0];
-                sim.add_user(user)?
-            }
-            2..=5 => {
-                let userid = &userids[next % (userids.len() / 2)];
-                next += 7;
-                let to = departments[(i * 31) % departments.len()];
-                sim.move_user(userid, vec![to], to)?
-            }
-            _ => {
-                let userid = &userids[next % (userids.len() / 2)];
-                next += 7;
-                sim.update_user(userid, |u| u.position = format!("岗位{i}"))?
-            }
+    Ok(sim.batch(|org| {
+        let departments: Vec<i64> = org.departments.iter().map(|d| d.id).collect();
+        let userids: Vec<String> = org.users.iter().map(|u| u.userid.clone()).collect();
+        let template = org.users[0].clone();
+        let mut out = Vec::with_capacity(n);
+        // A stride walks distinct members in the first half; leavers come from the far
+        // end, so no event touches a member who already left.
+        let mut next = 0_usize;
+        let mut pick = || {
+            next += 7;
+            userids[next % (userids.len() / 2)].clone()
         };
-        xmls.push(xml);
-    }
-    Ok(xmls)
+        for i in 0..n {
+            let change = match i % 20 {
+                0 => org.delete_user(&userids[userids.len() - 1 - i / 20])?,
+                1 => {
+                    let mut user = template.clone();
+                    user.userid = format!("bench{i:06}");
+                    user.name = format!("新人{i}");
+                    user.department = vec![departments[i % departments.len()]];
+                    user.main_department = user.department[0];
+                    user.order = vec![0];
+                    user.is_leader_in_dept = vec![0];
+                    org.add_user(user)?
+                }
+                2..=5 => {
+                    let to = departments[(i * 31) % departments.len()];
+                    org.move_user(&pick(), vec![to], to)?
+                }
+                _ => org.update_user(&pick(), |u| u.position = format!("岗位{i}"))?,
+            };
+            out.push(change);
+        }
+        Ok(out)
+    })?)
 }
 
 #[tokio::main]

@@ -32,6 +32,15 @@ impl SimHandle {
         Ok(xmls.pop().unwrap_or_default())
     }
 
+    /// Many directory changes under one lock and one reindex (a reindex per change is
+    /// linear in the org, too slow for large benchmarks); the XML of each change, in order.
+    pub fn batch(
+        &self,
+        f: impl FnOnce(&mut Org) -> Result<Vec<ContactChange>, SimError>,
+    ) -> Result<Vec<String>, SimError> {
+        self.mutate(f, |changes| changes.iter().collect())
+    }
+
     /// Adds a member (create_user).
     pub fn add_user(&self, user: User) -> Result<String, SimError> {
         self.mutate_one(|org| org.add_user(user))

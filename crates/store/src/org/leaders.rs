@@ -9,34 +9,41 @@ use super::touches::{Entity, touch};
 use crate::StoreError;
 use crate::sql::{from_json, to_json};
 
-/// Makes `userid` a leader of exactly the departments in `leads` (none for a leaver).
+/// Departments `userid`'s stored memberships say they lead; read before the memberships
+/// are replaced, to know which lists may need them taken out.
+pub(super) async fn leading(
+    conn: &mut AnyConnection,
+    userid: &str,
+) -> Result<Vec<i64>, StoreError> {
+    Ok(sqlx::query_scalar(
+        "SELECT department_id FROM org_memberships WHERE userid = $1 AND is_leader = 1",
+    )
+    .bind(userid)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
+/// Makes `userid` a leader of exactly the departments in `leads` (none for a leaver),
+/// looking only at those and at `was_leading` (primary-key reads, no scan).
 pub(super) async fn follow_member(
     conn: &mut AnyConnection,
     userid: &str,
+    was_leading: &[i64],
     leads: &[i64],
     now_ms: i64,
 ) -> Result<(), StoreError> {
-    // The JSON text holds the quoted userid; LIKE may over-match (`_`), never miss.
-    let pattern = format!("%{}%", to_json(userid)?);
-    let mut rows: Vec<(i64, String)> =
-        sqlx::query("SELECT id, leaders FROM org_departments WHERE leaders LIKE $1")
-            .bind(pattern)
-            .fetch_all(&mut *conn)
+    let mut ids: Vec<i64> = was_leading.iter().chain(leads).copied().collect();
+    ids.sort_unstable();
+    ids.dedup();
+    for id in ids {
+        let Some(row) = sqlx::query("SELECT leaders FROM org_departments WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *conn)
             .await?
-            .iter()
-            .map(|r| Ok((r.try_get("id")?, r.try_get("leaders")?)))
-            .collect::<Result<_, StoreError>>()?;
-    for id in leads {
-        if !rows.iter().any(|(d, _)| d == id)
-            && let Some(row) = sqlx::query("SELECT leaders FROM org_departments WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?
-        {
-            rows.push((*id, row.try_get("leaders")?));
-        }
-    }
-    for (id, text) in rows {
+        else {
+            continue;
+        };
+        let text: String = row.try_get("leaders")?;
         let mut leaders: Vec<String> = from_json("department leaders", &text)?;
         let should = leads.contains(&id);
         let is = leaders.iter().any(|l| l == userid);

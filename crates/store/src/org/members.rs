@@ -6,7 +6,7 @@ use domain::org::{Member, MemberStatus, Membership};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
-use super::leaders::{follow_member, forget_direct_reports};
+use super::leaders::{follow_member, forget_direct_reports, leading};
 use super::touches::{Entity, touch};
 use super::{LIST_CHUNK, Org};
 use crate::StoreError;
@@ -56,6 +56,7 @@ impl Org<'_> {
         .bind(now_ms)
         .execute(&mut *tx)
         .await?;
+        let was_leading = leading(&mut tx, &member.userid).await?;
         replace_memberships(&mut tx, &member.userid, &member.departments).await?;
         let leads: Vec<i64> = if member.left_at_ms.is_none() {
             member
@@ -67,7 +68,7 @@ impl Org<'_> {
         } else {
             Vec::new()
         };
-        follow_member(&mut tx, &member.userid, &leads, now_ms).await?;
+        follow_member(&mut tx, &member.userid, &was_leading, &leads, now_ms).await?;
         if member.left_at_ms.is_some() {
             forget_direct_reports(&mut tx, &member.userid, now_ms).await?;
         }
@@ -90,7 +91,8 @@ impl Org<'_> {
         .bind(MemberStatus::Left.code())
         .execute(&mut *tx)
         .await?;
-        follow_member(&mut tx, userid, &[], now_ms).await?;
+        let was_leading = leading(&mut tx, userid).await?;
+        follow_member(&mut tx, userid, &was_leading, &[], now_ms).await?;
         forget_direct_reports(&mut tx, userid, now_ms).await?;
         tx.commit().await?;
         Ok(done.rows_affected() > 0)
