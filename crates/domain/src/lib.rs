@@ -6,8 +6,12 @@
 //!
 //! - [`clock`]: wall-clock time as unix milliseconds, real or manual.
 //! - [`org`]: the WeCom directory mirror (departments, members, tags).
+//! - [`access`]: who may do what.
+//! - [`project`]: projects and project roles.
+//! - [`approval`]: approval templates, plans and the instance state machine.
 
 pub mod access;
+pub mod approval;
 pub mod clock;
 pub mod org;
 pub mod project;

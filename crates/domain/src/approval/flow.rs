@@ -1,0 +1,532 @@
+//! Templates: a form and a flow of nodes (approvers, CC, conditional branches), and the
+//! plan that turns a template, the filled-in form and the org into concrete steps.
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::form::{FormSchema, FormValues, SchemaError};
+use crate::access::ProjectRole;
+
+/// How the approvers of one node decide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignMode {
+    /// 或签: the first approver's decision is the node's.
+    Any,
+    /// 会签: every approver must approve; one rejection decides.
+    All,
+    /// 依次审批: every approver, one after another in order.
+    Sequential,
+}
+
+/// Who approves (or is copied).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ApproverRule {
+    /// These members.
+    Members {
+        /// UserIDs.
+        userids: Vec<String>,
+    },
+    /// Members of a WeCom tag.
+    Tag {
+        /// Tag id.
+        tag_id: i64,
+    },
+    /// The initiator's department leaders `level` levels up (1: their own department's).
+    Leader {
+        /// Levels up, from 1.
+        level: u8,
+    },
+    /// Every level of leader from 1 to `levels` (with [`SignMode::Sequential`]: 逐级审批).
+    LeaderChain {
+        /// Highest level.
+        levels: u8,
+    },
+    /// Members holding `role` in the form's project.
+    ProjectRole {
+        /// The role.
+        role: ProjectRole,
+    },
+    /// Members the initiator picks when submitting (自选).
+    Chosen,
+    /// Members with the finance role (财务).
+    Finance,
+}
+
+/// Reminders and escalation for a node whose approvers do not act.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeout {
+    /// Remind the pending approvers after this many hours.
+    pub remind_after_hours: u32,
+    /// Hand the seat to the approver's leader after this many hours, if set.
+    pub escalate_after_hours: Option<u32>,
+}
+
+/// Comparison in a condition.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CmpOp {
+    /// >
+    Gt,
+    /// ≥
+    Ge,
+    /// <
+    Lt,
+    /// ≤
+    Le,
+    /// =
+    Eq,
+    /// ≠
+    Ne,
+}
+
+/// When a branch is taken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Condition {
+    /// A form field compared with a value (numbers numerically, else by equality).
+    Field {
+        /// The field key.
+        key: String,
+        /// How to compare.
+        op: CmpOp,
+        /// With what.
+        value: Value,
+    },
+    /// The initiator belongs to one of these departments or a department below them.
+    InitiatorIn {
+        /// Department ids.
+        departments: Vec<i64>,
+    },
+    /// The form's project is one of these.
+    ProjectIn {
+        /// Project ids.
+        projects: Vec<i64>,
+    },
+    /// Every condition holds.
+    All {
+        /// The conditions.
+        of: Vec<Condition>,
+    },
+    /// At least one holds.
+    Any {
+        /// The conditions.
+        of: Vec<Condition>,
+    },
+    /// It does not hold.
+    Not {
+        /// The condition.
+        of: Box<Condition>,
+    },
+}
+
+/// One arm of a branch.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Arm {
+    /// When to take it.
+    pub when: Condition,
+    /// What follows.
+    pub nodes: Vec<Node>,
+}
+
+/// A flow node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Node {
+    /// Approvers decide.
+    Approve {
+        /// Unique in the template.
+        id: String,
+        /// Shown in the timeline and on cards.
+        name: String,
+        /// Who.
+        rule: ApproverRule,
+        /// How they decide together.
+        mode: SignMode,
+        /// Reminders and escalation.
+        #[serde(default)]
+        timeout: Option<Timeout>,
+    },
+    /// Members are told (抄送); nobody decides.
+    Cc {
+        /// Unique in the template.
+        id: String,
+        /// Shown in the timeline.
+        name: String,
+        /// Who.
+        rule: ApproverRule,
+    },
+    /// The first arm whose condition holds, else `otherwise`.
+    Branch {
+        /// Unique in the template.
+        id: String,
+        /// The arms, in order.
+        arms: Vec<Arm>,
+        /// Taken when no arm is.
+        #[serde(default)]
+        otherwise: Vec<Node>,
+    },
+}
+
+impl Node {
+    fn id(&self) -> &str {
+        match self {
+            Self::Approve { id, .. } | Self::Cc { id, .. } | Self::Branch { id, .. } => id,
+        }
+    }
+}
+
+/// Where a rejection sends the instance by default (a card's 驳回 button).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectDefault {
+    /// Back to the initiator, who may change and resubmit or withdraw.
+    #[default]
+    Initiator,
+    /// The instance ends rejected.
+    End,
+}
+
+/// An approval template.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Template {
+    /// Stable code, e.g. `purchase`.
+    pub code: String,
+    /// Chinese name, e.g. 材料采购申请.
+    pub name: String,
+    /// The form.
+    pub form: FormSchema,
+    /// The flow.
+    pub flow: Vec<Node>,
+    /// Form keys shown on the approver's card (amount, project, …), at most a few.
+    #[serde(default)]
+    pub card_fields: Vec<String>,
+    /// What 驳回 does without a target.
+    #[serde(default)]
+    pub on_reject: RejectDefault,
+}
+
+/// Why a template cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    /// The form is wrong.
+    #[error(transparent)]
+    Form(#[from] SchemaError),
+    /// Two nodes share an id.
+    #[error("duplicate node id {0}")]
+    DuplicateNode(String),
+    /// A condition or card names a field the form lacks.
+    #[error("node {node}: no form field {key}")]
+    UnknownField {
+        /// Where.
+        node: String,
+        /// The key.
+        key: String,
+    },
+    /// A fixed approver list is empty, or a leader level is 0.
+    #[error("node {0}: nobody can resolve")]
+    EmptyRule(String),
+}
+
+impl Template {
+    /// Checks the template is usable: form, unique node ids, fields that exist.
+    pub fn check(&self) -> Result<(), TemplateError> {
+        self.form.check()?;
+        for key in &self.card_fields {
+            if self.form.field(key).is_none() {
+                return Err(TemplateError::UnknownField {
+                    node: "card".into(),
+                    key: key.clone(),
+                });
+            }
+        }
+        let mut ids = BTreeSet::new();
+        self.check_nodes(&self.flow, &mut ids)
+    }
+
+    fn check_nodes<'a>(
+        &self,
+        nodes: &'a [Node],
+        ids: &mut BTreeSet<&'a str>,
+    ) -> Result<(), TemplateError> {
+        for node in nodes {
+            if !ids.insert(node.id()) {
+                return Err(TemplateError::DuplicateNode(node.id().to_owned()));
+            }
+            match node {
+                Node::Approve { id, rule, .. } | Node::Cc { id, rule, .. } => {
+                    let empty = match rule {
+                        ApproverRule::Members { userids } => userids.is_empty(),
+                        ApproverRule::Leader { level } => *level == 0,
+                        ApproverRule::LeaderChain { levels } => *levels == 0,
+                        _ => false,
+                    };
+                    if empty {
+                        return Err(TemplateError::EmptyRule(id.clone()));
+                    }
+                }
+                Node::Branch {
+                    id,
+                    arms,
+                    otherwise,
+                } => {
+                    for arm in arms {
+                        self.check_condition(id, &arm.when)?;
+                        self.check_nodes(&arm.nodes, ids)?;
+                    }
+                    self.check_nodes(otherwise, ids)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn check_condition(&self, node: &str, c: &Condition) -> Result<(), TemplateError> {
+        match c {
+            Condition::Field { key, .. } if self.form.field(key).is_none() => {
+                Err(TemplateError::UnknownField {
+                    node: node.to_owned(),
+                    key: key.clone(),
+                })
+            }
+            Condition::All { of } | Condition::Any { of } => {
+                of.iter().try_for_each(|c| self.check_condition(node, c))
+            }
+            Condition::Not { of } => self.check_condition(node, of),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What the plan needs to know about the org and projects; the server answers from its
+/// store before planning (the engine does no I/O).
+pub trait Directory {
+    /// Still a member (not left, not disabled).
+    fn is_active(&self, userid: &str) -> bool;
+    /// Members of a tag.
+    fn tag_members(&self, tag_id: i64) -> Vec<String>;
+    /// `userid`'s department leaders `level` levels up (1: their own department's).
+    fn leaders_at(&self, userid: &str, level: u8) -> Vec<String>;
+    /// Whether `userid` is in one of `departments` or below them.
+    fn is_within(&self, userid: &str, departments: &[i64]) -> bool;
+    /// Members holding `role` in `project`.
+    fn project_role(&self, project: i64, role: ProjectRole) -> Vec<String>;
+    /// Members with the finance role.
+    fn finance(&self) -> Vec<String>;
+    /// Who acts for `userid` while they are away (out-of-office delegation), if anyone.
+    fn delegate_of(&self, userid: &str) -> Option<String>;
+    /// Who approves when a rule resolves to nobody (the admins).
+    fn fallback(&self) -> Vec<String>;
+}
+
+/// What a submission brings besides the form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmitContext {
+    /// Who submits.
+    pub initiator: String,
+    /// The project the form is about, if any.
+    pub project: Option<i64>,
+    /// Members the initiator picked, per [`ApproverRule::Chosen`] node id.
+    pub chosen: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// A node made concrete: who, and how.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedStep {
+    /// The template node.
+    pub node_id: String,
+    /// Its name.
+    pub name: String,
+    /// Approve with a mode, or copy.
+    pub kind: StepKind,
+    /// Who, in order; each with whom they stand in for when delegated.
+    pub people: Vec<Person>,
+    /// The rule resolved to nobody and the fallback approvers stand in.
+    pub fallback: bool,
+    /// Reminders and escalation.
+    pub timeout: Option<Timeout>,
+}
+
+/// An approve or CC step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "mode", rename_all = "snake_case")]
+pub enum StepKind {
+    /// Approvers decide.
+    Approve(SignMode),
+    /// Members are copied.
+    Cc,
+}
+
+/// A resolved approver.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    /// Who acts.
+    pub userid: String,
+    /// Whom they act for (out-of-office delegation).
+    pub on_behalf_of: Option<String>,
+}
+
+/// Why a submission cannot be planned.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// An approve node resolved to nobody and there is no fallback either.
+    #[error("审批节点「{0}」找不到审批人，且未配置管理员")]
+    NoApprover(String),
+}
+
+/// Turns the template's flow into steps for this submission: branches chosen, rules
+/// resolved, leavers dropped, delegates put in, duplicates removed, empty approve nodes
+/// given to the fallback approvers (never a stuck instance), empty CC nodes dropped.
+pub fn plan(
+    template: &Template,
+    form: &FormValues,
+    ctx: &SubmitContext,
+    dir: &dyn Directory,
+) -> Result<Vec<PlannedStep>, PlanError> {
+    let mut steps = Vec::new();
+    walk(&template.flow, form, ctx, dir, &mut steps)?;
+    Ok(steps)
+}
+
+fn walk(
+    nodes: &[Node],
+    form: &FormValues,
+    ctx: &SubmitContext,
+    dir: &dyn Directory,
+    steps: &mut Vec<PlannedStep>,
+) -> Result<(), PlanError> {
+    for node in nodes {
+        match node {
+            Node::Approve {
+                id,
+                name,
+                rule,
+                mode,
+                timeout,
+            } => {
+                let mut people = resolve(rule, id, ctx, dir);
+                let fallback = people.is_empty();
+                if fallback {
+                    people = people_of(dir.fallback(), dir);
+                    if people.is_empty() {
+                        return Err(PlanError::NoApprover(name.clone()));
+                    }
+                }
+                steps.push(PlannedStep {
+                    node_id: id.clone(),
+                    name: name.clone(),
+                    kind: StepKind::Approve(*mode),
+                    people,
+                    fallback,
+                    timeout: *timeout,
+                });
+            }
+            Node::Cc { id, name, rule } => {
+                let people = resolve(rule, id, ctx, dir);
+                if !people.is_empty() {
+                    steps.push(PlannedStep {
+                        node_id: id.clone(),
+                        name: name.clone(),
+                        kind: StepKind::Cc,
+                        people,
+                        fallback: false,
+                        timeout: None,
+                    });
+                }
+            }
+            Node::Branch {
+                arms, otherwise, ..
+            } => {
+                let taken = arms
+                    .iter()
+                    .find(|arm| holds(&arm.when, form, ctx, dir))
+                    .map_or(otherwise.as_slice(), |arm| arm.nodes.as_slice());
+                walk(taken, form, ctx, dir, steps)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn resolve(
+    rule: &ApproverRule,
+    node_id: &str,
+    ctx: &SubmitContext,
+    dir: &dyn Directory,
+) -> Vec<Person> {
+    let userids = match rule {
+        ApproverRule::Members { userids } => userids.clone(),
+        ApproverRule::Tag { tag_id } => dir.tag_members(*tag_id),
+        ApproverRule::Leader { level } => dir.leaders_at(&ctx.initiator, *level),
+        ApproverRule::LeaderChain { levels } => (1..=*levels)
+            .flat_map(|level| dir.leaders_at(&ctx.initiator, level))
+            .collect(),
+        ApproverRule::ProjectRole { role } => ctx
+            .project
+            .map(|p| dir.project_role(p, *role))
+            .unwrap_or_default(),
+        ApproverRule::Chosen => ctx.chosen.get(node_id).cloned().unwrap_or_default(),
+        ApproverRule::Finance => dir.finance(),
+    };
+    people_of(userids, dir)
+}
+
+/// Active members only, each replaced by their delegate when away, first occurrence kept.
+fn people_of(userids: Vec<String>, dir: &dyn Directory) -> Vec<Person> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for userid in userids {
+        if !dir.is_active(&userid) {
+            continue;
+        }
+        let person = match dir.delegate_of(&userid).filter(|d| dir.is_active(d)) {
+            Some(delegate) => Person {
+                userid: delegate,
+                on_behalf_of: Some(userid),
+            },
+            None => Person {
+                userid,
+                on_behalf_of: None,
+            },
+        };
+        if seen.insert(person.userid.clone()) {
+            out.push(person);
+        }
+    }
+    out
+}
+
+fn holds(c: &Condition, form: &FormValues, ctx: &SubmitContext, dir: &dyn Directory) -> bool {
+    match c {
+        Condition::Field { key, op, value } => form
+            .get(key)
+            .is_some_and(|actual| compare(actual, *op, value)),
+        Condition::InitiatorIn { departments } => dir.is_within(&ctx.initiator, departments),
+        Condition::ProjectIn { projects } => ctx.project.is_some_and(|p| projects.contains(&p)),
+        Condition::All { of } => of.iter().all(|c| holds(c, form, ctx, dir)),
+        Condition::Any { of } => of.iter().any(|c| holds(c, form, ctx, dir)),
+        Condition::Not { of } => !holds(of, form, ctx, dir),
+    }
+}
+
+fn compare(actual: &Value, op: CmpOp, expected: &Value) -> bool {
+    if let (Some(a), Some(b)) = (actual.as_f64(), expected.as_f64()) {
+        return match op {
+            CmpOp::Gt => a > b,
+            CmpOp::Ge => a >= b,
+            CmpOp::Lt => a < b,
+            CmpOp::Le => a <= b,
+            CmpOp::Eq => a == b,
+            CmpOp::Ne => a != b,
+        };
+    }
+    match op {
+        CmpOp::Eq => actual == expected,
+        CmpOp::Ne => actual != expected,
+        // Ordering only means something for numbers.
+        _ => false,
+    }
+}

@@ -1,0 +1,660 @@
+//! The approval engine: plans against a small company, the flows the field uses, and a
+//! property test that no sequence of commands breaks an instance.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use domain::access::ProjectRole;
+use domain::approval::{
+    Action, ActionError, ApproverRule, CardNote, Directory, Effect, Instance, Node, Outcome,
+    PlannedStep, RejectDefault, RejectTo, SeatState, SignMode, Status, StepKind, SubmitContext,
+    Template, builtin, plan,
+};
+use proptest::prelude::*;
+use serde_json::json;
+
+const T0: i64 = 1_700_000_000_000;
+const HOUR: i64 = 3_600_000;
+
+/// 总经理 ceo ← 分公司 boss2 ← 项目部 lead3 ← worker; project 7: pm, safety, supervisor.
+#[derive(Default)]
+struct Company {
+    away: BTreeMap<String, String>,
+    gone: BTreeSet<String>,
+    admins: Vec<String>,
+}
+
+impl Directory for Company {
+    fn is_active(&self, userid: &str) -> bool {
+        !self.gone.contains(userid)
+    }
+    fn tag_members(&self, tag_id: i64) -> Vec<String> {
+        if tag_id == 1 {
+            vec!["qa1".into(), "qa2".into()]
+        } else {
+            Vec::new()
+        }
+    }
+    fn leaders_at(&self, userid: &str, level: u8) -> Vec<String> {
+        let chain = match userid {
+            "worker" => ["lead3", "boss2", "ceo"].as_slice(),
+            "lead3" => ["boss2", "ceo"].as_slice(),
+            "boss2" => ["ceo"].as_slice(),
+            _ => [].as_slice(),
+        };
+        chain
+            .get(usize::from(level).wrapping_sub(1))
+            .map(|l| vec![(*l).to_owned()])
+            .unwrap_or_default()
+    }
+    fn is_within(&self, userid: &str, departments: &[i64]) -> bool {
+        userid == "worker" && departments.contains(&3)
+    }
+    fn project_role(&self, project: i64, role: ProjectRole) -> Vec<String> {
+        match (project, role) {
+            (7, ProjectRole::Manager) => vec!["pm".into()],
+            (7, ProjectRole::Safety) => vec!["safety".into()],
+            (7, ProjectRole::Supervisor) => vec!["supervisor".into()],
+            _ => Vec::new(),
+        }
+    }
+    fn finance(&self) -> Vec<String> {
+        vec!["cfo".into()]
+    }
+    fn delegate_of(&self, userid: &str) -> Option<String> {
+        self.away.get(userid).cloned()
+    }
+    fn fallback(&self) -> Vec<String> {
+        self.admins.clone()
+    }
+}
+
+fn ctx(initiator: &str) -> SubmitContext {
+    SubmitContext {
+        initiator: initiator.into(),
+        project: Some(7),
+        chosen: BTreeMap::new(),
+    }
+}
+
+fn purchase_form(total_yuan: i64) -> domain::approval::FormValues {
+    let form = [
+        ("project".to_owned(), json!(7)),
+        ("items".to_owned(), json!("HRB400 钢筋 20 吨")),
+        ("materials".to_owned(), json!(total_yuan * 100)),
+        ("arrival".to_owned(), json!("2026-12-01")),
+    ]
+    .into();
+    builtin::purchase()
+        .form
+        .validate(&form)
+        .expect("valid form")
+}
+
+fn approvers(steps: &[PlannedStep]) -> Vec<(String, Vec<String>)> {
+    steps
+        .iter()
+        .map(|s| {
+            (
+                s.node_id.clone(),
+                s.people.iter().map(|p| p.userid.clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_conditional_branch_adds_finance_above_fifty_thousand() {
+    let company = Company::default();
+    let t = builtin::purchase();
+    let small = plan(&t, &purchase_form(49_999), &ctx("worker"), &company).expect("plan");
+    assert_eq!(
+        approvers(&small),
+        [
+            ("pm".to_owned(), vec!["pm".to_owned()]),
+            ("cc".to_owned(), vec!["lead3".to_owned()])
+        ]
+    );
+    let large = plan(&t, &purchase_form(50_001), &ctx("worker"), &company).expect("plan");
+    let nodes: Vec<&str> = large.iter().map(|s| s.node_id.as_str()).collect();
+    assert_eq!(nodes, ["pm", "total_finance", "cc"]);
+}
+
+#[test]
+fn leaders_delegates_leavers_and_the_fallback_resolve_as_documented() {
+    let mut company = Company::default();
+    let leave = builtin::leave();
+    let form = leave
+        .form
+        .validate(
+            &[
+                ("kind".to_owned(), json!("年假")),
+                ("dates".to_owned(), json!(["2026-12-01", "2026-12-05"])),
+                ("days".to_owned(), json!(5)),
+            ]
+            .into(),
+        )
+        .expect("valid");
+    let steps = plan(&leave, &form, &ctx("worker"), &company).expect("plan");
+    assert_eq!(
+        approvers(&steps),
+        [
+            ("leader".to_owned(), vec!["lead3".to_owned()]),
+            ("leader2".to_owned(), vec!["boss2".to_owned()])
+        ]
+    );
+
+    // lead3 is away and boss2 acts for them; boss2 appears once per step.
+    company.away.insert("lead3".into(), "boss2".into());
+    let steps = plan(&leave, &form, &ctx("worker"), &company).expect("plan");
+    assert_eq!(steps[0].people[0].userid, "boss2");
+    assert_eq!(steps[0].people[0].on_behalf_of.as_deref(), Some("lead3"));
+
+    // Nobody resolves (ceo has no leader): the admins stand in; without admins, an error.
+    let steps = plan(
+        &leave,
+        &form,
+        &ctx("ceo"),
+        &Company {
+            admins: vec!["admin".into()],
+            ..Company::default()
+        },
+    )
+    .expect("plan");
+    assert!(steps[0].fallback);
+    assert_eq!(steps[0].people[0].userid, "admin");
+    assert!(plan(&leave, &form, &ctx("ceo"), &company).is_err());
+
+    // A leaver never gets a card.
+    company.gone.insert("boss2".into());
+    company.away.clear();
+    let steps = plan(
+        &leave,
+        &form,
+        &ctx("worker"),
+        &Company {
+            gone: company.gone.clone(),
+            admins: vec!["admin".into()],
+            ..Company::default()
+        },
+    )
+    .expect("plan");
+    assert_eq!(steps[1].people[0].userid, "admin");
+}
+
+fn step(node: &str, mode: SignMode, people: &[&str]) -> PlannedStep {
+    PlannedStep {
+        node_id: node.into(),
+        name: node.into(),
+        kind: StepKind::Approve(mode),
+        people: people
+            .iter()
+            .map(|u| domain::approval::Person {
+                userid: (*u).into(),
+                on_behalf_of: None,
+            })
+            .collect(),
+        fallback: false,
+        timeout: Some(domain::approval::Timeout {
+            remind_after_hours: 4,
+            escalate_after_hours: Some(8),
+        }),
+    }
+}
+
+fn cc(people: &[&str]) -> PlannedStep {
+    PlannedStep {
+        kind: StepKind::Cc,
+        timeout: None,
+        ..step("cc", SignMode::Any, people)
+    }
+}
+
+fn start(steps: Vec<PlannedStep>) -> (Instance, Vec<Effect>) {
+    Instance::start(
+        "purchase",
+        "worker",
+        BTreeMap::new(),
+        steps,
+        RejectDefault::Initiator,
+        T0,
+    )
+}
+
+fn effects(outcome: Result<Outcome, ActionError>) -> Vec<Effect> {
+    match outcome.expect("accepted") {
+        Outcome::Applied(effects) => effects,
+        Outcome::AlreadyDone => panic!("expected a change"),
+    }
+}
+
+fn approve() -> Action {
+    Action::Approve { comment: None }
+}
+
+#[test]
+fn or_sign_countersign_and_cc_run_in_order() {
+    let (mut i, first) = start(vec![
+        step("any", SignMode::Any, &["a", "b"]),
+        step("all", SignMode::All, &["c", "d"]),
+        cc(&["e"]),
+        step("seq", SignMode::Sequential, &["f", "g"]),
+    ]);
+    assert_eq!(
+        first,
+        [Effect::AskApprovers {
+            step: 0,
+            userids: vec!["a".into(), "b".into()]
+        }]
+    );
+    // Or-sign: a decides for both; b's card says so.
+    let e = effects(i.act("a", approve(), T0 + 1));
+    assert!(e.contains(&Effect::CloseCards {
+        step: 0,
+        userids: vec!["b".into()],
+        note: CardNote::DecidedBy {
+            userid: "a".into(),
+            approved: true
+        }
+    }));
+    // b's tap a moment later changes nothing and is refused; a's double tap is a no-op.
+    assert_eq!(
+        i.act("b", approve(), T0 + 2),
+        Err(ActionError::NotPendingApprover)
+    );
+    assert_eq!(i.act("a", approve(), T0 + 2), Ok(Outcome::AlreadyDone));
+    // Countersign waits for everyone.
+    assert_eq!(i.pending_approvers(), ["c", "d"]);
+    effects(i.act("d", approve(), T0 + 3));
+    assert_eq!(i.pending_approvers(), ["c"]);
+    let e = effects(i.act("c", approve(), T0 + 4));
+    assert!(e.contains(&Effect::Copy {
+        userids: vec!["e".into()]
+    }));
+    // Sequential: f, then g.
+    assert_eq!(i.pending_approvers(), ["f"]);
+    effects(i.act("f", approve(), T0 + 5));
+    assert_eq!(i.pending_approvers(), ["g"]);
+    let e = effects(i.act("g", approve(), T0 + 6));
+    assert!(e.contains(&Effect::TellInitiator {
+        status: Status::Approved
+    }));
+    assert_eq!(i.status, Status::Approved);
+    let frozen = i.clone();
+    assert_eq!(i.act("g", approve(), T0 + 7), Err(ActionError::Finished));
+    assert_eq!(
+        i.act(
+            "worker",
+            Action::Comment {
+                text: "x".into(),
+                attachments: Vec::new()
+            },
+            T0 + 7
+        ),
+        Err(ActionError::Finished)
+    );
+    assert_eq!(i, frozen);
+}
+
+#[test]
+fn reject_back_to_an_earlier_step_then_to_the_initiator_then_resubmit() {
+    let (mut i, _) = start(vec![
+        step("one", SignMode::Any, &["a"]),
+        step("two", SignMode::Any, &["b"]),
+    ]);
+    effects(i.act("a", approve(), T0 + 1));
+    let e = effects(i.act(
+        "b",
+        Action::Reject {
+            reason: Some("数量不对".into()),
+            to: Some(RejectTo::Step(0)),
+        },
+        T0 + 2,
+    ));
+    assert!(e.contains(&Effect::AskApprovers {
+        step: 0,
+        userids: vec!["a".into()]
+    }));
+    assert_eq!(i.pending_approvers(), ["a"]);
+    assert_eq!(
+        i.act(
+            "a",
+            Action::Reject {
+                reason: None,
+                to: Some(RejectTo::Step(1))
+            },
+            T0 + 3
+        ),
+        Err(ActionError::Invalid("只能退回到之前的审批节点"))
+    );
+    // The card's 驳回: the template default, back to the initiator, with a default reason.
+    let e = effects(i.act(
+        "a",
+        Action::Reject {
+            reason: None,
+            to: None,
+        },
+        T0 + 4,
+    ));
+    assert!(e.contains(&Effect::TellInitiator {
+        status: Status::Returned
+    }));
+    assert_eq!(i.status, Status::Returned);
+    let last = i.timeline.last().expect("entry");
+    assert_eq!(
+        last.comment.as_deref(),
+        Some(domain::approval::instance::DEFAULT_REJECT_REASON)
+    );
+    assert_eq!(
+        i.act("a", approve(), T0 + 5),
+        Err(ActionError::NotPendingApprover)
+    );
+    assert_eq!(
+        i.act(
+            "a",
+            Action::Resubmit {
+                form: BTreeMap::new(),
+                steps: Vec::new()
+            },
+            T0 + 5
+        ),
+        Err(ActionError::NotInitiator)
+    );
+    let e = effects(i.act(
+        "worker",
+        Action::Resubmit {
+            form: BTreeMap::new(),
+            steps: vec![step("one", SignMode::Any, &["a"])],
+        },
+        T0 + 6,
+    ));
+    assert_eq!(i.round, 2);
+    assert_eq!(
+        e,
+        [Effect::AskApprovers {
+            step: 0,
+            userids: vec!["a".into()]
+        }]
+    );
+    effects(i.act("a", approve(), T0 + 7));
+    assert_eq!(i.status, Status::Approved);
+}
+
+#[test]
+fn transfer_add_signer_withdraw_and_remind() {
+    let (mut i, _) = start(vec![
+        step("one", SignMode::Any, &["a"]),
+        step("two", SignMode::Any, &["b"]),
+    ]);
+    // 催办 is rate-limited; withdraw works until someone acts.
+    effects(i.act("worker", Action::Remind, T0 + 1));
+    assert!(matches!(
+        i.act("worker", Action::Remind, T0 + 2),
+        Err(ActionError::NotNow(_))
+    ));
+    assert_eq!(
+        i.act("a", Action::Remind, T0 + 2),
+        Err(ActionError::NotInitiator)
+    );
+    // Transfer a → x; x adds y before themself; y approves; x approves.
+    assert!(matches!(
+        i.act(
+            "a",
+            Action::Transfer {
+                to: "a".into(),
+                comment: None
+            },
+            T0 + 3
+        ),
+        Err(ActionError::Invalid(_))
+    ));
+    effects(i.act(
+        "a",
+        Action::Transfer {
+            to: "x".into(),
+            comment: None,
+        },
+        T0 + 3,
+    ));
+    assert_eq!(i.pending_approvers(), ["x"]);
+    assert!(matches!(
+        i.act("worker", Action::Withdraw, T0 + 4),
+        Err(ActionError::NotNow(_))
+    ));
+    effects(i.act(
+        "x",
+        Action::AddSigner {
+            who: "y".into(),
+            before: true,
+            comment: None,
+        },
+        T0 + 4,
+    ));
+    assert_eq!(i.pending_approvers(), ["y"]);
+    effects(i.act("y", approve(), T0 + 5));
+    assert_eq!(i.pending_approvers(), ["x"]);
+    // x adds z after themself: x's approval counts, z decides next, then b.
+    effects(i.act(
+        "x",
+        Action::AddSigner {
+            who: "z".into(),
+            before: false,
+            comment: None,
+        },
+        T0 + 6,
+    ));
+    assert_eq!(i.pending_approvers(), ["z"]);
+    effects(i.act("z", approve(), T0 + 7));
+    assert_eq!(i.pending_approvers(), ["b"]);
+
+    // A fresh instance nobody touched can be withdrawn; cards close.
+    let (mut fresh, _) = start(vec![step("one", SignMode::All, &["a", "b"])]);
+    let e = effects(fresh.act("worker", Action::Withdraw, T0 + 1));
+    assert!(e.contains(&Effect::CloseCards {
+        step: 0,
+        userids: vec!["a".into(), "b".into()],
+        note: CardNote::Withdrawn
+    }));
+    assert_eq!(fresh.status, Status::Withdrawn);
+}
+
+#[test]
+fn timeouts_remind_then_escalate_to_the_leader() {
+    let (mut i, _) = start(vec![step("one", SignMode::Any, &["a"])]);
+    assert!(effects(i.act("system", Action::Tick, T0 + 3 * HOUR)).is_empty());
+    assert_eq!(
+        effects(i.act("system", Action::Tick, T0 + 4 * HOUR)),
+        [Effect::Remind {
+            userids: vec!["a".into()]
+        }]
+    );
+    assert!(
+        effects(i.act("system", Action::Tick, T0 + 5 * HOUR)).is_empty(),
+        "once"
+    );
+    assert_eq!(
+        effects(i.act("system", Action::Tick, T0 + 8 * HOUR)),
+        [Effect::EscalationDue { userid: "a".into() }]
+    );
+    assert!(matches!(
+        i.act(
+            "a",
+            Action::Escalate {
+                from: "a".into(),
+                to: "boss".into()
+            },
+            T0 + 8 * HOUR
+        ),
+        Err(ActionError::Invalid(_))
+    ));
+    effects(i.act(
+        "system",
+        Action::Escalate {
+            from: "a".into(),
+            to: "boss".into(),
+        },
+        T0 + 8 * HOUR,
+    ));
+    assert_eq!(i.pending_approvers(), ["boss"]);
+    assert_eq!(i.steps[0].seats[0].state, SeatState::Passed);
+    effects(i.act("boss", approve(), T0 + 9 * HOUR));
+    assert_eq!(i.status, Status::Approved);
+}
+
+#[test]
+fn a_countersign_rejection_decides_and_a_plan_without_approvers_finishes() {
+    let mut steps = vec![step("all", SignMode::All, &["a", "b", "c"])];
+    steps[0].timeout = None;
+    let (mut i, _) = Instance::start(
+        "x",
+        "worker",
+        BTreeMap::new(),
+        steps,
+        RejectDefault::End,
+        T0,
+    );
+    effects(i.act("a", approve(), T0 + 1));
+    effects(i.act(
+        "b",
+        Action::Reject {
+            reason: Some("不同意".into()),
+            to: None,
+        },
+        T0 + 2,
+    ));
+    assert_eq!(i.status, Status::Rejected);
+    assert!(i.pending_approvers().is_empty());
+
+    let (done, e) = start(vec![cc(&["e"])]);
+    assert_eq!(done.status, Status::Approved);
+    assert!(e.contains(&Effect::Copy {
+        userids: vec!["e".into()]
+    }));
+}
+
+#[test]
+fn templates_refuse_unknown_fields_and_duplicate_nodes() {
+    let mut t: Template = builtin::purchase();
+    t.flow.push(Node::Cc {
+        id: "pm".into(),
+        name: "x".into(),
+        rule: ApproverRule::Finance,
+    });
+    assert!(t.check().is_err());
+    let mut t = builtin::leave();
+    t.card_fields.push("nope".into());
+    assert!(t.check().is_err());
+    // Templates travel as JSON (admins edit them through the API).
+    let json = serde_json::to_string(&builtin::design_change()).expect("json");
+    let back: Template = serde_json::from_str(&json).expect("parse");
+    assert_eq!(back, builtin::design_change());
+}
+
+/// Commands a property test may send, by anyone in a small cast.
+fn any_command() -> impl Strategy<Value = (String, Action)> {
+    let who = prop_oneof![
+        Just("worker"),
+        Just("a"),
+        Just("b"),
+        Just("c"),
+        Just("x"),
+        Just("system")
+    ]
+    .prop_map(str::to_owned);
+    let action = prop_oneof![
+        4 => Just(Action::Approve { comment: None }),
+        1 => (0..3_usize).prop_map(|s| Action::Reject {
+            reason: None,
+            to: Some(RejectTo::Step(s)),
+        }),
+        1 => Just(Action::Reject { reason: None, to: None }),
+        1 => Just(Action::Reject { reason: None, to: Some(RejectTo::End) }),
+        1 => prop_oneof![Just("x"), Just("b"), Just("y")].prop_map(|to| Action::Transfer {
+            to: to.into(),
+            comment: None,
+        }),
+        1 => (any::<bool>(), prop_oneof![Just("y"), Just("c")]).prop_map(|(before, who)| {
+            Action::AddSigner { who: who.into(), before, comment: None }
+        }),
+        1 => Just(Action::Withdraw),
+        1 => Just(Action::Remind),
+        1 => Just(Action::Tick),
+        1 => Just(Action::Resubmit {
+            form: BTreeMap::new(),
+            steps: vec![step("again", SignMode::Any, &["a", "c"])],
+        }),
+        1 => Just(Action::Escalate { from: "a".into(), to: "x".into() }),
+    ];
+    (who, action)
+}
+
+/// What must hold after every command.
+fn check_invariants(i: &Instance) {
+    let pending: Vec<_> = i
+        .steps
+        .iter()
+        .enumerate()
+        .flat_map(|(n, s)| s.seats.iter().map(move |seat| (n, seat)))
+        .filter(|(_, seat)| seat.state == SeatState::Pending)
+        .collect();
+    match i.status {
+        Status::Pending => {
+            assert!(i.current < i.steps.len(), "pending past the end");
+            assert!(matches!(i.steps[i.current].kind, StepKind::Approve(_)));
+            assert!(!pending.is_empty(), "pending with nobody to act");
+            assert!(
+                pending.iter().all(|(n, _)| *n == i.current),
+                "pending outside current"
+            );
+        }
+        _ => assert!(pending.is_empty(), "{:?} with pending seats", i.status),
+    }
+    if i.status == Status::Approved {
+        for s in &i.steps {
+            if let StepKind::Approve(_) = s.kind {
+                assert!(
+                    s.seats.iter().any(|seat| seat.state == SeatState::Approved),
+                    "approved with an undecided step"
+                );
+            }
+        }
+    }
+    if let StepKind::Approve(SignMode::Sequential) =
+        i.steps.get(i.current).map_or(StepKind::Cc, |s| s.kind)
+    {
+        assert!(pending.len() <= 1, "two pending in a sequence");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn no_sequence_of_commands_breaks_an_instance(
+        commands in proptest::collection::vec(any_command(), 0..40)
+    ) {
+        let (mut i, _) = start(vec![
+            step("one", SignMode::Any, &["a", "b"]),
+            step("two", SignMode::All, &["b", "c"]),
+            cc(&["e"]),
+            step("three", SignMode::Sequential, &["a", "c"]),
+        ]);
+        check_invariants(&i);
+        let mut t = T0;
+        for (who, action) in commands {
+            t += HOUR;
+            let before = i.clone();
+            let result = i.act(&who, action, t);
+            if before.status.is_finished() {
+                prop_assert_eq!(&result, &Err(ActionError::Finished));
+                prop_assert_eq!(&i, &before);
+            }
+            match result {
+                Err(_) | Ok(Outcome::AlreadyDone) => prop_assert_eq!(&i, &before),
+                Ok(Outcome::Applied(_)) => {}
+            }
+            check_invariants(&i);
+            prop_assert!(i.timeline.len() >= before.timeline.len(), "timeline only grows");
+            prop_assert_eq!(&i.timeline[..before.timeline.len()], &before.timeline[..]);
+        }
+    }
+}
