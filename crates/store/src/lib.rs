@@ -15,6 +15,7 @@
 //! - [`Org`]: the WeCom directory mirror. [`Settings`]: small named values.
 //! - [`Audit`]: the hash-chained, tamper-evident audit log.
 
+mod approvals;
 mod audit;
 mod error;
 mod inbox;
@@ -30,6 +31,10 @@ mod sql;
 mod store;
 mod target;
 
+pub use approvals::{
+    ApprovalList, Approvals, InstanceSummary, ListCounts, NewInstance, StoredInstance,
+    StoredTemplate,
+};
 pub use audit::{
     Audit, AuditEntry, AuditFilter, Broken, GENESIS_HASH, NewAuditEntry, Problem, VerifyReport,
 };

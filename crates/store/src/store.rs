@@ -257,6 +257,11 @@ impl Store {
         Roles::new(self)
     }
 
+    /// Approval templates and instances.
+    pub fn approvals(&self) -> crate::Approvals<'_> {
+        crate::Approvals::new(self)
+    }
+
     /// Projects and project roles.
     pub fn projects(&self) -> crate::Projects<'_> {
         crate::Projects::new(self)

@@ -24,8 +24,11 @@ both_backends! {
     org_sync_guard => org_story::a_sync_never_writes_over_a_newer_live_change,
     store_level => store_level_story,
     projects => projects_story::run,
+    approvals => approvals_story::run,
 }
 
+#[path = "story/approvals.rs"]
+mod approvals_story;
 #[path = "story/inbox.rs"]
 mod inbox_story;
 #[path = "story/org.rs"]

@@ -31,6 +31,31 @@ pub enum Status {
 }
 
 impl Status {
+    /// Every status.
+    pub const ALL: [Status; 5] = [
+        Self::Pending,
+        Self::Returned,
+        Self::Approved,
+        Self::Rejected,
+        Self::Withdrawn,
+    ];
+
+    /// The stored and wire name (as serde writes it).
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Returned => "returned",
+            Self::Approved => "approved",
+            Self::Rejected => "rejected",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// The status named `code`.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
     /// Finished instances never change again.
     pub fn is_finished(self) -> bool {
         matches!(self, Self::Approved | Self::Rejected | Self::Withdrawn)
@@ -193,6 +218,17 @@ pub struct Entry {
     /// Attachment ids.
     #[serde(default)]
     pub attachments: Vec<String>,
+}
+
+/// Who finds an instance in which list (see [`Instance::listed`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listed {
+    /// Pending approvers.
+    pub pending: std::collections::BTreeSet<String>,
+    /// Those who acted.
+    pub done: std::collections::BTreeSet<String>,
+    /// CC recipients.
+    pub cc: std::collections::BTreeSet<String>,
 }
 
 /// Who acts for the system (timeouts, escalation).
@@ -435,6 +471,38 @@ impl Instance {
         let mut effects = Vec::new();
         self.enter(0, now_ms, &mut effects);
         effects
+    }
+
+    /// Who finds this instance in which list: 待我审批 (pending), 我已处理 (done: decided,
+    /// transferred or added a signer), 抄送我的 (copied).
+    pub fn listed(&self) -> Listed {
+        let done = self
+            .timeline
+            .iter()
+            .filter(|e| {
+                e.actor != SYSTEM
+                    && matches!(
+                        e.kind,
+                        EntryKind::Approved
+                            | EntryKind::Rejected { .. }
+                            | EntryKind::Transferred { .. }
+                            | EntryKind::SignerAdded { .. }
+                    )
+            })
+            .map(|e| e.actor.clone())
+            .collect();
+        let cc = self
+            .steps
+            .iter()
+            .flat_map(|s| &s.seats)
+            .filter(|seat| seat.state == SeatState::Copied)
+            .map(|seat| seat.userid.clone())
+            .collect();
+        Listed {
+            pending: self.pending_approvers().into_iter().collect(),
+            done,
+            cc,
+        }
     }
 
     /// Pending approvers of the current step.

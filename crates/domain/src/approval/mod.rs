@@ -14,6 +14,6 @@ pub use flow::{
 };
 pub use form::{Field, FieldKind, FormError, FormSchema, FormValues, SchemaError};
 pub use instance::{
-    Action, ActionError, CardNote, Effect, Entry, EntryKind, Instance, Outcome, RejectTo, Seat,
-    SeatState, Status, Step,
+    Action, ActionError, CardNote, Effect, Entry, EntryKind, Instance, Listed, Outcome, RejectTo,
+    Seat, SeatState, Status, Step,
 };

@@ -1,0 +1,408 @@
+//! Approval templates and instances. An instance is stored whole (the domain state as
+//! JSON) under an optimistic version; the lists (待我审批, 我已处理, 抄送我的, 我发起的)
+//! come from columns and `approval_people`, rewritten on every save.
+
+use domain::approval::{Instance, Status, Template};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row as _};
+
+use crate::sql::{from_json, to_json, values_list};
+use crate::{Store, StoreError};
+
+/// A template as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredTemplate {
+    /// The definition.
+    pub template: Template,
+    /// Bumped on every change.
+    pub version: i64,
+    /// Offered to initiators.
+    pub enabled: bool,
+}
+
+/// What a new instance row needs besides the state.
+#[derive(Debug, Clone, Copy)]
+pub struct NewInstance<'a> {
+    /// The template version it was planned with.
+    pub template_version: i64,
+    /// A line for lists, e.g. 张三的材料采购申请.
+    pub title: &'a str,
+    /// The project it is about.
+    pub project_id: Option<i64>,
+    /// The state.
+    pub instance: &'a Instance,
+}
+
+/// An instance as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredInstance {
+    /// Id.
+    pub id: i64,
+    /// The template version it was planned with.
+    pub template_version: i64,
+    /// List line.
+    pub title: String,
+    /// Its project.
+    pub project_id: Option<i64>,
+    /// The optimistic version to name when saving.
+    pub version: i64,
+    /// When submitted.
+    pub submitted_at_ms: i64,
+    /// The state.
+    pub instance: Instance,
+}
+
+/// A list line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceSummary {
+    /// Id.
+    pub id: i64,
+    /// Template code.
+    pub template_code: String,
+    /// List line.
+    pub title: String,
+    /// Who submitted.
+    pub initiator: String,
+    /// Its project.
+    pub project_id: Option<i64>,
+    /// Where it is.
+    pub status: Status,
+    /// When submitted.
+    pub submitted_at_ms: i64,
+    /// Last change.
+    pub updated_at_ms: i64,
+}
+
+/// The H5's approval lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApprovalList {
+    /// 待我审批.
+    Pending,
+    /// 我已处理.
+    Done,
+    /// 抄送我的.
+    Cc,
+    /// 我发起的.
+    Mine,
+}
+
+impl ApprovalList {
+    fn code(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Done => "done",
+            Self::Cc => "cc",
+            Self::Mine => "mine",
+        }
+    }
+}
+
+/// How many instances each list holds for one member.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListCounts {
+    /// 待我审批.
+    pub pending: i64,
+    /// 我已处理.
+    pub done: i64,
+    /// 抄送我的.
+    pub cc: i64,
+    /// 我发起的.
+    pub mine: i64,
+}
+
+/// The repository; get one from [`Store::approvals`].
+#[derive(Debug, Clone, Copy)]
+pub struct Approvals<'a> {
+    store: &'a Store,
+}
+
+const SUMMARY: &str = "i.id, i.template_code, i.title, i.initiator, i.project_id, i.status, \
+    i.submitted_at_ms, i.updated_at_ms";
+
+impl<'a> Approvals<'a> {
+    pub(crate) fn new(store: &'a Store) -> Self {
+        Self { store }
+    }
+
+    /// Creates or replaces a template; returns its new version.
+    pub async fn put_template(
+        &self,
+        template: &Template,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO approval_templates (code, name, definition, enabled, version, \
+               updated_by, updated_at_ms) VALUES ($1, $2, $3, 1, 1, $4, $5) \
+             ON CONFLICT (code) DO UPDATE SET name = excluded.name, \
+               definition = excluded.definition, version = approval_templates.version + 1, \
+               updated_by = excluded.updated_by, updated_at_ms = excluded.updated_at_ms \
+             RETURNING version",
+        )
+        .bind(template.code.as_str())
+        .bind(template.name.as_str())
+        .bind(to_json(template)?)
+        .bind(by)
+        .bind(now_ms)
+        .fetch_one(self.store.pool())
+        .await?;
+        Ok(row.try_get("version")?)
+    }
+
+    /// Offers a template to initiators or stops offering it; `false` when unknown.
+    pub async fn set_enabled(
+        &self,
+        code: &str,
+        enabled: bool,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE approval_templates SET enabled = $2, updated_by = $3, updated_at_ms = $4 \
+             WHERE code = $1",
+        )
+        .bind(code)
+        .bind(i16::from(enabled))
+        .bind(by)
+        .bind(now_ms)
+        .execute(self.store.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
+    /// One template.
+    pub async fn template(&self, code: &str) -> Result<Option<StoredTemplate>, StoreError> {
+        sqlx::query("SELECT definition, version, enabled FROM approval_templates WHERE code = $1")
+            .bind(code)
+            .fetch_optional(self.store.pool())
+            .await?
+            .as_ref()
+            .map(template_from_row)
+            .transpose()
+    }
+
+    /// Every template, by code.
+    pub async fn templates(&self) -> Result<Vec<StoredTemplate>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT definition, version, enabled FROM approval_templates ORDER BY code",
+        )
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter().map(template_from_row).collect()
+    }
+
+    /// Inserts a new instance on the caller's connection (the transaction that also
+    /// queues its cards); returns its id.
+    pub async fn insert(
+        conn: &mut AnyConnection,
+        new: NewInstance<'_>,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let i = new.instance;
+        let row = sqlx::query(
+            "INSERT INTO approval_instances (template_code, template_version, title, initiator, \
+               project_id, status, state, version, submitted_at_ms, updated_at_ms, \
+               finished_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9) RETURNING id",
+        )
+        .bind(i.template.as_str())
+        .bind(new.template_version)
+        .bind(new.title)
+        .bind(i.initiator.as_str())
+        .bind(new.project_id)
+        .bind(i.status.code())
+        .bind(to_json(i)?)
+        .bind(now_ms)
+        .bind(i.status.is_finished().then_some(now_ms))
+        .fetch_one(&mut *conn)
+        .await?;
+        let id: i64 = row.try_get("id")?;
+        write_people(conn, id, i).await?;
+        Ok(id)
+    }
+
+    /// Saves `instance` if the stored version is still `expected_version`; `false` when
+    /// someone saved in between (reload, re-apply the command, try again).
+    pub async fn save(
+        conn: &mut AnyConnection,
+        id: i64,
+        expected_version: i64,
+        instance: &Instance,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE approval_instances SET status = $3, state = $4, version = version + 1, \
+               updated_at_ms = $5, finished_at_ms = $6 WHERE id = $1 AND version = $2",
+        )
+        .bind(id)
+        .bind(expected_version)
+        .bind(instance.status.code())
+        .bind(to_json(instance)?)
+        .bind(now_ms)
+        .bind(instance.status.is_finished().then_some(now_ms))
+        .execute(&mut *conn)
+        .await?;
+        if done.rows_affected() == 0 {
+            return Ok(false);
+        }
+        sqlx::query("DELETE FROM approval_people WHERE instance_id = $1")
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+        write_people(conn, id, instance).await?;
+        Ok(true)
+    }
+
+    /// One instance.
+    pub async fn get(&self, id: i64) -> Result<Option<StoredInstance>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, template_version, title, project_id, version, submitted_at_ms, state \
+             FROM approval_instances WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let state: String = row.try_get("state")?;
+        Ok(Some(StoredInstance {
+            id: row.try_get("id")?,
+            template_version: row.try_get("template_version")?,
+            title: row.try_get("title")?,
+            project_id: row.try_get("project_id")?,
+            version: row.try_get("version")?,
+            submitted_at_ms: row.try_get("submitted_at_ms")?,
+            instance: from_json("approval state", &state)?,
+        }))
+    }
+
+    /// One page of a member's list, newest first; `before_id` continues after a page.
+    pub async fn list(
+        &self,
+        userid: &str,
+        list: ApprovalList,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<InstanceSummary>, StoreError> {
+        let before = before_id.unwrap_or(i64::MAX);
+        let rows = if list == ApprovalList::Mine {
+            sqlx::query(&format!(
+                "SELECT {SUMMARY} FROM approval_instances i \
+                 WHERE i.initiator = $1 AND i.id < $2 ORDER BY i.id DESC LIMIT $3"
+            ))
+            .bind(userid)
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(self.store.pool())
+            .await?
+        } else {
+            sqlx::query(&format!(
+                "SELECT {SUMMARY} FROM approval_people p \
+                 JOIN approval_instances i ON i.id = p.instance_id \
+                 WHERE p.userid = $1 AND p.list = $2 AND p.instance_id < $3 \
+                 ORDER BY p.instance_id DESC LIMIT $4"
+            ))
+            .bind(userid)
+            .bind(list.code())
+            .bind(before)
+            .bind(i64::from(limit))
+            .fetch_all(self.store.pool())
+            .await?
+        };
+        rows.iter().map(summary_from_row).collect()
+    }
+
+    /// How many instances each of a member's lists holds.
+    pub async fn counts(&self, userid: &str) -> Result<ListCounts, StoreError> {
+        let rows = sqlx::query(
+            "SELECT list, COUNT(*) AS n FROM approval_people WHERE userid = $1 GROUP BY list",
+        )
+        .bind(userid)
+        .fetch_all(self.store.pool())
+        .await?;
+        let mut counts = ListCounts::default();
+        for row in rows {
+            let list: String = row.try_get("list")?;
+            let n: i64 = row.try_get("n")?;
+            match list.as_str() {
+                "pending" => counts.pending = n,
+                "done" => counts.done = n,
+                "cc" => counts.cc = n,
+                _ => {}
+            }
+        }
+        counts.mine =
+            sqlx::query_scalar("SELECT COUNT(*) FROM approval_instances WHERE initiator = $1")
+                .bind(userid)
+                .fetch_one(self.store.pool())
+                .await?;
+        Ok(counts)
+    }
+
+    /// Ids of instances waiting for approvers, after `after_id`, oldest first (the
+    /// timeout sweep pages through them).
+    pub async fn pending_ids(&self, after_id: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM approval_instances WHERE status = $1 AND id > $2 \
+             ORDER BY id LIMIT $3",
+        )
+        .bind(Status::Pending.code())
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(self.store.pool())
+        .await?)
+    }
+}
+
+async fn write_people(
+    conn: &mut AnyConnection,
+    id: i64,
+    instance: &Instance,
+) -> Result<(), StoreError> {
+    let listed = instance.listed();
+    let rows: Vec<(&str, &str)> = listed
+        .pending
+        .iter()
+        .map(|u| (u.as_str(), "pending"))
+        .chain(listed.done.iter().map(|u| (u.as_str(), "done")))
+        .chain(listed.cc.iter().map(|u| (u.as_str(), "cc")))
+        .collect();
+    for chunk in rows.chunks(200) {
+        let sql = format!(
+            "INSERT INTO approval_people (instance_id, userid, list) VALUES {} \
+             ON CONFLICT DO NOTHING",
+            values_list(chunk.len(), 3)
+        );
+        let mut query = sqlx::query(&sql);
+        for (userid, list) in chunk {
+            query = query.bind(id).bind(*userid).bind(*list);
+        }
+        query.execute(&mut *conn).await?;
+    }
+    Ok(())
+}
+
+fn template_from_row(row: &AnyRow) -> Result<StoredTemplate, StoreError> {
+    let definition: String = row.try_get("definition")?;
+    let enabled: i64 = row.try_get("enabled")?;
+    Ok(StoredTemplate {
+        template: from_json("approval template", &definition)?,
+        version: row.try_get("version")?,
+        enabled: enabled != 0,
+    })
+}
+
+fn summary_from_row(row: &AnyRow) -> Result<InstanceSummary, StoreError> {
+    let status: String = row.try_get("status")?;
+    Ok(InstanceSummary {
+        id: row.try_get("id")?,
+        template_code: row.try_get("template_code")?,
+        title: row.try_get("title")?,
+        initiator: row.try_get("initiator")?,
+        project_id: row.try_get("project_id")?,
+        status: Status::from_code(&status)
+            .ok_or_else(|| StoreError::Corrupt(format!("approval status {status:?}")))?,
+        submitted_at_ms: row.try_get("submitted_at_ms")?,
+        updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
