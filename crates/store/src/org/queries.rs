@@ -70,6 +70,48 @@ impl Org<'_> {
         Ok(chain)
     }
 
+    /// The member's leaders level by level, nearest first, `levels` non-empty levels at
+    /// most: level 1 is their main department's leaders, or (when they lead it themself)
+    /// the first department above with another leader; each next level goes further up.
+    /// This is what approval rules mean by "department leader N levels up".
+    pub async fn leader_levels(
+        &self,
+        userid: &str,
+        levels: u32,
+    ) -> Result<Vec<Vec<String>>, StoreError> {
+        let Some(member) = self.member(userid).await? else {
+            return Ok(Vec::new());
+        };
+        let mut department = member
+            .main_department
+            .or_else(|| member.departments.first().map(|m| m.department_id));
+        let mut out: Vec<Vec<String>> = Vec::new();
+        let mut seen = std::collections::BTreeSet::new();
+        let mut hops = 0;
+        while let Some(id) = department {
+            if out.len() >= usize::try_from(levels).unwrap_or(usize::MAX) || hops > 64 {
+                break;
+            }
+            hops += 1;
+            let level: Vec<String> = self
+                .leaders_of(id)
+                .await?
+                .into_iter()
+                .filter(|l| l != userid && !seen.contains(l))
+                .collect();
+            if !level.is_empty() {
+                seen.extend(level.iter().cloned());
+                out.push(level);
+            }
+            department = self
+                .department(id)
+                .await?
+                .map(|d| d.parent_id)
+                .filter(|&parent| parent != 0 && parent != id);
+        }
+        Ok(out)
+    }
+
     /// Current leaders of one department: WeCom's department_leader list first, then
     /// members flagged leader in it.
     async fn leaders_of(&self, department_id: i64) -> Result<Vec<String>, StoreError> {

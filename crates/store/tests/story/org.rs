@@ -331,6 +331,19 @@ pub async fn queries(store: &Store) {
         "never one's own approver"
     );
     assert!(org.leaders_up("nobody", 3).await.unwrap().is_empty());
+    // Level by level; a leader's own level 1 is the next leader up.
+    assert_eq!(
+        org.leader_levels("worker", 5).await.unwrap(),
+        [
+            vec!["lead3".to_owned()],
+            vec!["boss2".to_owned()],
+            vec!["ceo".to_owned()]
+        ]
+    );
+    assert_eq!(
+        org.leader_levels("lead3", 1).await.unwrap(),
+        [vec!["boss2".to_owned()]]
+    );
 
     assert_eq!(
         org.userids_under(2).await.unwrap(),
