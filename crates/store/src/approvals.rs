@@ -339,6 +339,53 @@ impl<'a> Approvals<'a> {
         Ok(counts)
     }
 
+    /// Sends `userid`'s new approval seats to `delegate` from `from_ms` until `until_ms`.
+    pub async fn set_delegation(
+        &self,
+        userid: &str,
+        delegate: &str,
+        from_ms: i64,
+        until_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO approval_delegations (userid, delegate, from_ms, until_ms,                created_at_ms) VALUES ($1, $2, $3, $4, $5)              ON CONFLICT (userid, from_ms) DO UPDATE SET delegate = excluded.delegate,                until_ms = excluded.until_ms, created_at_ms = excluded.created_at_ms",
+        )
+        .bind(userid)
+        .bind(delegate)
+        .bind(from_ms)
+        .bind(until_ms)
+        .bind(now_ms)
+        .execute(self.store.pool())
+        .await?;
+        Ok(())
+    }
+
+    /// Ends `userid`'s delegations; returns how many there were.
+    pub async fn clear_delegations(&self, userid: &str) -> Result<u64, StoreError> {
+        let done = sqlx::query("DELETE FROM approval_delegations WHERE userid = $1")
+            .bind(userid)
+            .execute(self.store.pool())
+            .await?;
+        Ok(done.rows_affected())
+    }
+
+    /// Delegates in force at `now_ms`, by member (the latest one where several overlap).
+    pub async fn delegates_at(
+        &self,
+        now_ms: i64,
+    ) -> Result<std::collections::BTreeMap<String, String>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT userid, delegate FROM approval_delegations              WHERE from_ms <= $1 AND until_ms > $1 ORDER BY userid, from_ms",
+        )
+        .bind(now_ms)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get("userid")?, r.try_get("delegate")?)))
+            .collect()
+    }
+
     /// Ids of instances waiting for approvers, after `after_id`, oldest first (the
     /// timeout sweep pages through them).
     pub async fn pending_ids(&self, after_id: i64, limit: u32) -> Result<Vec<i64>, StoreError> {

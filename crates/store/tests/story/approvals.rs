@@ -208,4 +208,28 @@ pub async fn run(store: &Store) {
         .unwrap()[1];
     assert_eq!((summary.id, summary.status), (id, Status::Approved));
     assert_eq!(approvals.pending_ids(0, 10).await.unwrap(), [other]);
+
+    // Out-of-office: in force only inside its window.
+    approvals
+        .set_delegation("a", "x", T0 + 100, T0 + 200, T0)
+        .await
+        .unwrap();
+    assert!(approvals.delegates_at(T0 + 99).await.unwrap().is_empty());
+    assert_eq!(
+        approvals
+            .delegates_at(T0 + 150)
+            .await
+            .unwrap()
+            .get("a")
+            .map(String::as_str),
+        Some("x")
+    );
+    assert!(approvals.delegates_at(T0 + 200).await.unwrap().is_empty());
+    assert!(
+        approvals
+            .set_delegation("a", "a", T0, T0 + 1, T0)
+            .await
+            .is_err()
+    );
+    assert_eq!(approvals.clear_delegations("a").await.unwrap(), 1);
 }
