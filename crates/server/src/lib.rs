@@ -1,6 +1,7 @@
 //! Gantry's server: the actix-web app, WeCom callback intake, background workers, and the
 //! commands of the `gantry` binary.
 
+pub mod approvals;
 pub mod audit;
 pub mod auth;
 pub mod config;

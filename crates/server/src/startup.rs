@@ -78,6 +78,10 @@ impl Application {
             .await
             .context("cannot reach the cache (cache.url)")?;
         let state = build_state(settings, store, cache, options.clock.clone())?;
+        if let Err(e) = crate::approvals::seed_templates(&state).await {
+            // Housekeeping seeds them once the database is reachable.
+            tracing::warn!(error = %e, "built-in approval templates not seeded yet");
+        }
         let workers = if options.run_workers {
             workers::spawn_all(&state)
         } else {

@@ -110,6 +110,21 @@ pub struct ListCounts {
     pub mine: i64,
 }
 
+/// A decision card pushed to an approver.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApprovalCard {
+    /// The card's `task_id`, unique.
+    pub task_id: String,
+    /// Its instance.
+    pub instance_id: i64,
+    /// Who holds it.
+    pub userid: String,
+    /// The step it asks about.
+    pub step: i64,
+    /// The outbox row that sends it.
+    pub outbox_key: String,
+}
+
 /// The repository; get one from [`Store::approvals`].
 #[derive(Debug, Clone, Copy)]
 pub struct Approvals<'a> {
@@ -339,6 +354,61 @@ impl<'a> Approvals<'a> {
         Ok(counts)
     }
 
+    /// Records a card queued on the caller's connection (with its outbox row).
+    pub async fn add_card(
+        conn: &mut AnyConnection,
+        card: &ApprovalCard,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO approval_cards (task_id, instance_id, userid, step, outbox_key,                created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id) DO NOTHING",
+        )
+        .bind(card.task_id.as_str())
+        .bind(card.instance_id)
+        .bind(card.userid.as_str())
+        .bind(card.step)
+        .bind(card.outbox_key.as_str())
+        .bind(now_ms)
+        .execute(&mut *conn)
+        .await?;
+        Ok(())
+    }
+
+    /// The card with `task_id`.
+    pub async fn card(&self, task_id: &str) -> Result<Option<ApprovalCard>, StoreError> {
+        sqlx::query(
+            "SELECT task_id, instance_id, userid, step, outbox_key FROM approval_cards              WHERE task_id = $1",
+        )
+        .bind(task_id)
+        .fetch_optional(self.store.pool())
+        .await?
+        .as_ref()
+        .map(card_from_row)
+        .transpose()
+    }
+
+    /// Marks `userid`'s open cards of an instance closed and returns them, on the
+    /// caller's connection.
+    pub async fn close_cards(
+        conn: &mut AnyConnection,
+        instance_id: i64,
+        userid: &str,
+    ) -> Result<Vec<ApprovalCard>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT task_id, instance_id, userid, step, outbox_key FROM approval_cards              WHERE instance_id = $1 AND userid = $2 AND closed = 0 ORDER BY created_at_ms",
+        )
+        .bind(instance_id)
+        .bind(userid)
+        .fetch_all(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE approval_cards SET closed = 1 WHERE instance_id = $1 AND userid = $2")
+            .bind(instance_id)
+            .bind(userid)
+            .execute(&mut *conn)
+            .await?;
+        rows.iter().map(card_from_row).collect()
+    }
+
     /// Sends `userid`'s new approval seats to `delegate` from `from_ms` until `until_ms`.
     pub async fn set_delegation(
         &self,
@@ -451,5 +521,15 @@ fn summary_from_row(row: &AnyRow) -> Result<InstanceSummary, StoreError> {
             .ok_or_else(|| StoreError::Corrupt(format!("approval status {status:?}")))?,
         submitted_at_ms: row.try_get("submitted_at_ms")?,
         updated_at_ms: row.try_get("updated_at_ms")?,
+    })
+}
+
+fn card_from_row(row: &AnyRow) -> Result<ApprovalCard, StoreError> {
+    Ok(ApprovalCard {
+        task_id: row.try_get("task_id")?,
+        instance_id: row.try_get("instance_id")?,
+        userid: row.try_get("userid")?,
+        step: row.try_get("step")?,
+        outbox_key: row.try_get("outbox_key")?,
     })
 }

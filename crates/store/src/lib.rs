@@ -32,8 +32,8 @@ mod store;
 mod target;
 
 pub use approvals::{
-    ApprovalList, Approvals, InstanceSummary, ListCounts, NewInstance, StoredInstance,
-    StoredTemplate,
+    ApprovalCard, ApprovalList, Approvals, InstanceSummary, ListCounts, NewInstance,
+    StoredInstance, StoredTemplate,
 };
 pub use audit::{
     Audit, AuditEntry, AuditFilter, Broken, GENESIS_HASH, NewAuditEntry, Problem, VerifyReport,

@@ -92,6 +92,9 @@ async fn handle(state: &AppState, item: &InboxItem) -> Handled {
     match &inbound.body {
         Body::Text { content } => reply_to_text(state, item, &inbound, content).await,
         Body::Event(Event::ChangeContact(change)) => super::contacts::apply(state, change).await,
+        Body::Event(Event::TemplateCard(tap)) => {
+            crate::approvals::taps::handle(state, &inbound.from_user, tap).await
+        }
         // Card taps and the rest get their handlers with the features that own them
         // (approvals, tasks); until then they are recorded and finished.
         _ => {

@@ -9,10 +9,11 @@
 use std::sync::Arc;
 
 use cache::{Admission, QuotaLimiter};
-use store::OutboxItem;
+use store::{ItemStatus, OutboxItem};
 use wecom::client::{Error as WecomError, Message, RetryAdvice, UpdateCard};
 
 use super::backoff;
+use crate::approvals::CardClose;
 use crate::state::AppState;
 
 /// What one round did.
@@ -127,6 +128,10 @@ impl Dispatcher {
                 },
                 Err(e) => Verdict::Dead(format!("bad card update payload: {e}")),
             },
+            "card_close" => match serde_json::from_str::<CardClose>(&item.payload) {
+                Ok(close) => self.close_card(state, &close).await,
+                Err(e) => Verdict::Dead(format!("bad card close payload: {e}")),
+            },
             other => Verdict::Dead(format!("unknown outbox kind {other:?}")),
         }
     }
@@ -162,6 +167,33 @@ impl Dispatcher {
                 }
                 Verdict::Sent(Some(result.msgid), result.response_code)
             }
+            Err(e) => failure(&e),
+        }
+    }
+
+    /// Greys out a card sent earlier, with the response code its send returned. A card
+    /// still queued is waited for; one that never went out needs nothing.
+    async fn close_card(&self, state: &AppState, close: &CardClose) -> Verdict {
+        let card = match state.store.outbox().get_by_key(&close.card_key).await {
+            Ok(card) => card,
+            Err(e) => return Verdict::Retry(format!("database: {e}")),
+        };
+        let Some(card) = card else {
+            return Verdict::Sent(None, None);
+        };
+        let code = match (card.status, card.response_code) {
+            (ItemStatus::Done, Some(code)) => code,
+            (ItemStatus::Done | ItemStatus::Dead, _) => return Verdict::Sent(None, None),
+            // Not sent yet: close it after it is.
+            _ => return Verdict::Deferred(state.clock.now_ms() + 2_000),
+        };
+        if let Some(retry_at) = self.admit_api(state, "message/update_template_card").await {
+            return Verdict::Deferred(retry_at);
+        }
+        let update =
+            UpdateCard::replace_button(vec![close.userid.clone()], code, close.text.clone());
+        match state.wecom.update_template_card(&update).await {
+            Ok(_) => Verdict::Sent(None, None),
             Err(e) => failure(&e),
         }
     }

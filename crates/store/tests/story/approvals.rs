@@ -209,6 +209,35 @@ pub async fn run(store: &Store) {
     assert_eq!((summary.id, summary.status), (id, Status::Approved));
     assert_eq!(approvals.pending_ids(0, 10).await.unwrap(), [other]);
 
+    // Cards: found by task_id, closed once.
+    let card = store::ApprovalCard {
+        task_id: format!("ap{id}_1_0"),
+        instance_id: id,
+        userid: "c".into(),
+        step: 1,
+        outbox_key: format!("apcard:{id}:1:0"),
+    };
+    let mut tx = store.begin().await.unwrap();
+    Approvals::add_card(&mut tx, &card, T0).await.unwrap();
+    Approvals::add_card(&mut tx, &card, T0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(
+        approvals.card(&card.task_id).await.unwrap(),
+        Some(card.clone())
+    );
+    let mut tx = store.begin().await.unwrap();
+    assert_eq!(
+        Approvals::close_cards(&mut tx, id, "c").await.unwrap(),
+        [card]
+    );
+    assert!(
+        Approvals::close_cards(&mut tx, id, "c")
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    tx.commit().await.unwrap();
+
     // Out-of-office: in force only inside its window.
     approvals
         .set_delegation("a", "x", T0 + 100, T0 + 200, T0)

@@ -1,0 +1,10 @@
+//! Approvals in the server: the engine (`domain::approval`) fed from the store, its
+//! effects queued through the outbox as WeCom cards and notices, and card taps coming
+//! back through the inbox.
+
+pub mod cards;
+pub mod directory;
+pub mod service;
+pub mod taps;
+
+pub use service::{ApprovalError, CardClose, Origin, act, seed_templates, submit};

@@ -1,0 +1,362 @@
+//! Submitting and acting on approvals: load, apply the engine, save under the optimistic
+//! version, and queue every card, card update and notice in the same transaction, so a
+//! decision and its messages are stored together or not at all.
+
+use std::collections::BTreeMap;
+
+use anyhow::Context as _;
+use domain::approval::{
+    Action, ActionError, CardNote, Effect, FormError, FormValues, Instance, Outcome, PlanError,
+    SubmitContext, Template, plan,
+};
+use store::{Approvals, NewInstance, NewOutboxItem, Outbox, StoredInstance};
+use wecom::client::{Message, MessageBody, Recipients, UpdateCard};
+
+use super::cards;
+use super::directory::Snapshot;
+use crate::state::AppState;
+
+/// Attempts before a command gives up on a busy instance (each conflict means someone
+/// else's action landed; re-applying on the fresh state is always safe).
+const SAVE_ATTEMPTS: usize = 8;
+
+/// Why a submission or an action was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum ApprovalError {
+    /// No such template, or not offered.
+    #[error("审批模板不存在或已停用")]
+    UnknownTemplate,
+    /// No such instance.
+    #[error("审批不存在")]
+    UnknownInstance,
+    /// The form does not fit.
+    #[error(transparent)]
+    Form(#[from] FormError),
+    /// Nobody can approve.
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    /// The engine refused.
+    #[error(transparent)]
+    Action(#[from] ActionError),
+    /// Storage or serialisation failed.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<store::StoreError> for ApprovalError {
+    fn from(e: store::StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+/// Where a command came from: a tap on a card carries the fresh response code that
+/// updates that very card.
+#[derive(Debug, Clone, Default)]
+pub struct Origin {
+    /// The tapped card's task id and response code.
+    pub card: Option<(String, String)>,
+}
+
+/// Puts the built-in templates in the store where they are missing.
+pub async fn seed_templates(state: &AppState) -> anyhow::Result<()> {
+    let approvals = state.store.approvals();
+    for template in domain::approval::builtin::all() {
+        if approvals.template(&template.code).await?.is_none() {
+            approvals
+                .put_template(&template, "system", state.clock.now_ms())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Submits a new instance; returns its id.
+pub async fn submit(
+    state: &AppState,
+    initiator: &str,
+    template_code: &str,
+    form: &FormValues,
+    project: Option<i64>,
+    chosen: BTreeMap<String, Vec<String>>,
+) -> Result<i64, ApprovalError> {
+    let stored = state
+        .store
+        .approvals()
+        .template(template_code)
+        .await?
+        .filter(|t| t.enabled)
+        .ok_or(ApprovalError::UnknownTemplate)?;
+    let template = stored.template;
+    let form = template.form.validate(form)?;
+    let project = project.or_else(|| form.get("project").and_then(serde_json::Value::as_i64));
+    let ctx = SubmitContext {
+        initiator: initiator.to_owned(),
+        project,
+        chosen,
+    };
+    let now = state.clock.now_ms();
+    let snapshot = Snapshot::load(state, &template, &ctx, now).await?;
+    let steps = plan(&template, &form, &ctx, &snapshot)?;
+    let (instance, effects) = Instance::start(
+        &template.code,
+        initiator,
+        form,
+        steps,
+        template.on_reject,
+        now,
+    );
+    let name = display_name(state, initiator).await;
+    let title = format!("{name}的{}", template.name);
+    let mut tx = state.store.begin().await?;
+    let id = Approvals::insert(
+        &mut tx,
+        NewInstance {
+            template_version: stored.version,
+            title: &title,
+            project_id: project,
+            instance: &instance,
+        },
+        now,
+    )
+    .await?;
+    let ctx = EffectContext {
+        id,
+        template: &template,
+        instance: &instance,
+        origin: &Origin::default(),
+        actor: initiator,
+    };
+    queue_effects(state, &mut tx, &ctx, &effects, now).await?;
+    tx.commit().await.context("committing the submission")?;
+    Ok(id)
+}
+
+/// Applies `action` by `actor` to instance `id`, retrying on concurrent saves.
+pub async fn act(
+    state: &AppState,
+    id: i64,
+    actor: &str,
+    action: Action,
+    origin: &Origin,
+) -> Result<Outcome, ApprovalError> {
+    for _ in 0..SAVE_ATTEMPTS {
+        let StoredInstance {
+            version,
+            mut instance,
+            template_version: _,
+            ..
+        } = state
+            .store
+            .approvals()
+            .get(id)
+            .await?
+            .ok_or(ApprovalError::UnknownInstance)?;
+        let now = state.clock.now_ms();
+        let outcome = instance.act(actor, action.clone(), now)?;
+        let Outcome::Applied(effects) = &outcome else {
+            return Ok(outcome);
+        };
+        let template = template_of(state, &instance.template).await?;
+        let mut tx = state.store.begin().await?;
+        if !Approvals::save(&mut tx, id, version, &instance, now).await? {
+            // Someone else's action landed first: re-apply on their result.
+            drop(tx);
+            continue;
+        }
+        let ctx = EffectContext {
+            id,
+            template: &template,
+            instance: &instance,
+            origin,
+            actor,
+        };
+        queue_effects(state, &mut tx, &ctx, effects, now).await?;
+        tx.commit().await.context("committing the action")?;
+        return Ok(outcome);
+    }
+    Err(ApprovalError::Internal(anyhow::anyhow!(
+        "instance {id} stayed busy over {SAVE_ATTEMPTS} attempts"
+    )))
+}
+
+async fn template_of(state: &AppState, code: &str) -> Result<Template, ApprovalError> {
+    Ok(state
+        .store
+        .approvals()
+        .template(code)
+        .await?
+        .ok_or(ApprovalError::UnknownTemplate)?
+        .template)
+}
+
+struct EffectContext<'a> {
+    id: i64,
+    template: &'a Template,
+    instance: &'a Instance,
+    origin: &'a Origin,
+    actor: &'a str,
+}
+
+/// Turns effects into outbox rows on `tx`. Keys derive from the instance and its
+/// timeline length, so a retried command never queues a message twice.
+async fn queue_effects(
+    state: &AppState,
+    tx: &mut store::Tx,
+    ctx: &EffectContext<'_>,
+    effects: &[Effect],
+    now: i64,
+) -> anyhow::Result<()> {
+    let id = ctx.id;
+    let seq = ctx.instance.timeline.len();
+    let url = cards::detail_url(&state.settings.server.public_url, id);
+    let initiator_name = display_name(state, &ctx.instance.initiator).await;
+    for (n, effect) in effects.iter().enumerate() {
+        match effect {
+            Effect::AskApprovers { step, userids } => {
+                let step_name = ctx
+                    .instance
+                    .steps
+                    .get(*step)
+                    .map_or("审批", |s| s.name.as_str());
+                for (k, userid) in userids.iter().enumerate() {
+                    let task_id = format!("ap{id}_{seq}_{n}_{k}");
+                    let key = format!("apcard:{task_id}");
+                    let body = cards::decision(
+                        &task_id,
+                        ctx.template,
+                        ctx.instance,
+                        &initiator_name,
+                        step_name,
+                        &url,
+                    );
+                    enqueue(state, tx, &key, userid, body, now).await?;
+                    let card = store::ApprovalCard {
+                        task_id,
+                        instance_id: id,
+                        userid: userid.clone(),
+                        step: i64::try_from(*step).unwrap_or(i64::MAX),
+                        outbox_key: key,
+                    };
+                    Approvals::add_card(tx, &card, now).await?;
+                }
+            }
+            Effect::CloseCards { userids, note, .. } => {
+                let named = match note {
+                    CardNote::DecidedBy { userid, .. } | CardNote::PassedTo { userid } => {
+                        Some((userid.clone(), display_name(state, userid).await))
+                    }
+                    _ => None,
+                };
+                let text = cards::closed_text(note, |u| {
+                    named
+                        .as_ref()
+                        .filter(|(id, _)| id == u)
+                        .map_or_else(|| u.to_owned(), |(_, name)| name.clone())
+                });
+                for userid in userids {
+                    for card in Approvals::close_cards(tx, id, userid).await? {
+                        let tapped = ctx
+                            .origin
+                            .card
+                            .as_ref()
+                            .filter(|(task, _)| *task == card.task_id && userid == ctx.actor);
+                        let (kind, payload) = match tapped {
+                            // The tap's own fresh code updates the tapped card.
+                            Some((_, code)) => (
+                                "card_update",
+                                serde_json::to_string(&UpdateCard::replace_button(
+                                    vec![userid.clone()],
+                                    code.clone(),
+                                    text.clone(),
+                                ))?,
+                            ),
+                            None => (
+                                "card_close",
+                                serde_json::to_string(&CardClose {
+                                    card_key: card.outbox_key.clone(),
+                                    userid: userid.clone(),
+                                    text: text.clone(),
+                                })?,
+                            ),
+                        };
+                        let item = NewOutboxItem {
+                            idempotency_key: format!("apclose:{}:{seq}", card.task_id),
+                            kind: kind.into(),
+                            agent_id: state.settings.wecom.agent_id,
+                            recipient: None,
+                            payload,
+                            not_before_ms: 0,
+                        };
+                        Outbox::enqueue(tx, &item, now).await?;
+                    }
+                }
+            }
+            Effect::Copy { userids } => {
+                let title = format!("{initiator_name}的{}（抄送）", ctx.template.name);
+                for userid in userids {
+                    let body = cards::notice(&title, "抄送给你，点击查看", &url);
+                    let key = format!("apcc:{id}:{seq}:{n}:{userid}");
+                    enqueue(state, tx, &key, userid, body, now).await?;
+                }
+            }
+            Effect::TellInitiator { status } => {
+                let title = format!("你的{}{}", ctx.template.name, cards::outcome_text(*status));
+                let body = cards::notice(&title, "点击查看审批记录", &url);
+                let key = format!("apoutcome:{id}:{seq}:{n}");
+                enqueue(state, tx, &key, &ctx.instance.initiator, body, now).await?;
+            }
+            Effect::Remind { userids } => {
+                let title = format!("催办：{initiator_name}的{}待你审批", ctx.template.name);
+                for userid in userids {
+                    let body = cards::notice(&title, "请尽快处理", &url);
+                    let key = format!("apremind:{id}:{seq}:{n}:{userid}");
+                    enqueue(state, tx, &key, userid, body, now).await?;
+                }
+            }
+            Effect::EscalationDue { userid } => {
+                tracing::info!(instance = id, approver = %userid, "approval escalation due");
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Payload of a `card_close` outbox row: grey out a card sent earlier, with the
+/// response code its send returned (looked up when the update is sent).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct CardClose {
+    /// The outbox key of the card's send.
+    pub card_key: String,
+    /// Whose card.
+    pub userid: String,
+    /// The grey text.
+    pub text: String,
+}
+
+async fn enqueue(
+    state: &AppState,
+    tx: &mut store::Tx,
+    key: &str,
+    userid: &str,
+    body: MessageBody,
+    now: i64,
+) -> anyhow::Result<()> {
+    let message = Message::new(Recipients::users([userid.to_owned()]), body);
+    let item = NewOutboxItem {
+        idempotency_key: key.to_owned(),
+        kind: "message".into(),
+        agent_id: state.settings.wecom.agent_id,
+        recipient: Some(userid.to_owned()),
+        payload: serde_json::to_string(&message)?,
+        not_before_ms: 0,
+    };
+    Outbox::enqueue(tx, &item, now).await?;
+    Ok(())
+}
+
+async fn display_name(state: &AppState, userid: &str) -> String {
+    match state.store.org().member(userid).await {
+        Ok(Some(m)) => m.name,
+        _ => userid.to_owned(),
+    }
+}

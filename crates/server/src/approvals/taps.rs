@@ -1,0 +1,80 @@
+//! A tap on a decision card (`template_card_event`): find the card's instance, apply
+//! 同意 or 驳回 as the tapping member, and update the tapped card with the tap's own
+//! response code — to the decision, or to why nothing happened.
+
+use domain::approval::{Action, ActionError};
+use store::{NewOutboxItem, Outbox};
+use wecom::client::UpdateCard;
+use wecom::event::TemplateCardEvent;
+
+use super::cards::{APPROVE_KEY, REJECT_KEY};
+use super::service::{self, ApprovalError, Origin};
+use crate::state::AppState;
+use crate::workers::inbox::Handled;
+
+/// Handles one tap by `userid`.
+pub async fn handle(state: &AppState, userid: &str, tap: &TemplateCardEvent) -> Handled {
+    let card = match state.store.approvals().card(&tap.task_id).await {
+        Ok(Some(card)) => card,
+        Ok(None) => {
+            tracing::info!(task_id = %tap.task_id, "tap on a card Gantry does not know; ignored");
+            return Handled::Done;
+        }
+        Err(e) => return Handled::Retry(format!("database: {e}")),
+    };
+    let action = match tap.event_key.as_str() {
+        APPROVE_KEY => Action::Approve { comment: None },
+        REJECT_KEY => Action::Reject {
+            reason: None,
+            to: None,
+        },
+        other => {
+            tracing::info!(key = %other, "unknown card button; ignored");
+            return Handled::Done;
+        }
+    };
+    let origin = Origin {
+        card: tap
+            .response_code
+            .clone()
+            .map(|code| (tap.task_id.clone(), code)),
+    };
+    let refused = match service::act(state, card.instance_id, userid, action, &origin).await {
+        Ok(_) => return Handled::Done,
+        Err(ApprovalError::Action(ActionError::Finished)) => "审批已结束",
+        Err(ApprovalError::Action(ActionError::NotPendingApprover)) => "已处理或你不是当前审批人",
+        Err(ApprovalError::Action(_)) => "无法处理，请在详情页操作",
+        Err(ApprovalError::UnknownInstance) => "审批不存在",
+        Err(ApprovalError::Internal(e)) => return Handled::Retry(e.to_string()),
+        Err(e) => return Handled::Dead(e.to_string()),
+    };
+    // Tell the tapper on the card itself why nothing happened.
+    let Some(code) = tap.response_code.clone() else {
+        return Handled::Done;
+    };
+    let update = UpdateCard::replace_button(vec![userid.to_owned()], code.clone(), refused);
+    let payload = match serde_json::to_string(&update) {
+        Ok(p) => p,
+        Err(e) => return Handled::Dead(format!("cannot encode card update: {e}")),
+    };
+    let item = NewOutboxItem {
+        idempotency_key: format!("aprefused:{}:{code}", tap.task_id),
+        kind: "card_update".into(),
+        agent_id: state.settings.wecom.agent_id,
+        recipient: None,
+        payload,
+        not_before_ms: 0,
+    };
+    let mut conn = match state.store.begin().await {
+        Ok(tx) => tx,
+        Err(e) => return Handled::Retry(format!("database: {e}")),
+    };
+    let now = state.clock.now_ms();
+    match Outbox::enqueue(&mut conn, &item, now).await {
+        Ok(_) => match conn.commit().await {
+            Ok(()) => Handled::Done,
+            Err(e) => Handled::Retry(format!("database: {e}")),
+        },
+        Err(e) => Handled::Retry(format!("database: {e}")),
+    }
+}

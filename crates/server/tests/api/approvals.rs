@@ -1,0 +1,239 @@
+//! The WeCom card loop end to end through wecom-sim: submit → decision cards → a member
+//! taps 同意 in WeCom → encrypted callback → next node's cards → … → done, with the
+//! expected `update_template_card` calls; an or-sign race; a replayed tap.
+
+use std::collections::BTreeMap;
+
+use domain::access::ProjectRole;
+use domain::approval::Status;
+use domain::clock::Clock as _;
+use domain::project::ProjectStatus;
+use serde_json::json;
+use server::approvals;
+use server::workers::{inbox, outbox::Dispatcher};
+use store::NewProject;
+
+use crate::helpers::{TestApp, spawn_app};
+
+struct Company {
+    app: TestApp,
+    initiator: String,
+    pms: Vec<String>,
+    finance: String,
+    project: i64,
+}
+
+async fn company(pms: usize) -> Company {
+    let app = spawn_app().await;
+    let now = app.clock.now_ms();
+    server::org_sync::sync(&app.state.wecom, &app.state.store, now)
+        .await
+        .expect("sync");
+    let initiator = app.active_user(20);
+    let finance = app.active_user(21);
+    let pms: Vec<String> = (0..pms).map(|n| app.active_user(22 + n)).collect();
+    let store = &app.state.store;
+    store
+        .roles()
+        .grant(&finance, "finance", "admin", now)
+        .await
+        .expect("grant");
+    let project = store
+        .projects()
+        .create(
+            &NewProject {
+                code: "GZ-01".into(),
+                name: "广州南站二期".into(),
+                department_id: 1,
+                status: ProjectStatus::Active,
+            },
+            "admin",
+            now,
+        )
+        .await
+        .expect("project");
+    for pm in &pms {
+        store
+            .projects()
+            .add_member(project, pm, ProjectRole::Manager, "admin", now)
+            .await
+            .expect("pm");
+    }
+    Company {
+        app,
+        initiator,
+        pms,
+        finance,
+        project,
+    }
+}
+
+async fn submit_purchase(c: &Company, yuan: i64) -> i64 {
+    let form = [
+        ("project".to_owned(), json!(c.project)),
+        ("items".to_owned(), json!("C30 商品混凝土 200 方")),
+        ("materials".to_owned(), json!(yuan * 100)),
+        ("arrival".to_owned(), json!("2026-12-20")),
+    ]
+    .into();
+    approvals::submit(
+        &c.app.state,
+        &c.initiator,
+        "purchase",
+        &form,
+        None,
+        BTreeMap::new(),
+    )
+    .await
+    .expect("submitted")
+}
+
+async fn dispatch(app: &TestApp) {
+    let dispatcher = Dispatcher::new(&app.state);
+    while dispatcher.step(&app.state).await.expect("dispatch").claimed > 0 {}
+}
+
+async fn drain_inbox(app: &TestApp) {
+    while inbox::step(&app.state).await.expect("inbox").claimed > 0 {}
+}
+
+/// The task_id of the newest decision card `userid` received.
+fn card_of(app: &TestApp, userid: &str) -> String {
+    app.sim
+        .messages_for(userid)
+        .iter()
+        .rev()
+        .find(|m| m.msgtype == "template_card")
+        .and_then(|m| {
+            m.body["template_card"]["task_id"]
+                .as_str()
+                .map(str::to_owned)
+        })
+        .unwrap_or_else(|| panic!("{userid} has no card"))
+}
+
+async fn tap(app: &TestApp, userid: &str, task_id: &str, key: &str) {
+    let delivery = app
+        .sim
+        .click_card(&app.target, userid, task_id, key)
+        .await
+        .expect("clicked");
+    assert!(delivery.delivered);
+}
+
+fn replaced(app: &TestApp, userid: &str) -> Vec<String> {
+    app.sim
+        .card_updates()
+        .iter()
+        .filter(|u| u.userids.iter().any(|x| x == userid))
+        .filter_map(|u| u.replace_name.clone())
+        .collect()
+}
+
+async fn status(app: &TestApp, id: i64) -> Status {
+    app.state
+        .store
+        .approvals()
+        .get(id)
+        .await
+        .expect("read")
+        .expect("instance")
+        .instance
+        .status
+}
+
+#[tokio::test]
+async fn a_purchase_goes_from_card_to_card_to_approved() {
+    let c = company(1).await;
+    let app = &c.app;
+    let id = submit_purchase(&c, 60_000).await;
+    dispatch(app).await;
+
+    // The PM taps 同意 on the card in WeCom.
+    let pm = &c.pms[0];
+    let pm_card = card_of(app, pm);
+    tap(app, pm, &pm_card, "approve").await;
+    drain_inbox(app).await;
+    dispatch(app).await;
+    assert_eq!(replaced(app, pm), ["已同意"]);
+
+    // Over 50,000 元: finance is next. WeCom delivers this tap twice (a retried
+    // callback): it is handled once.
+    let fin_card = card_of(app, &c.finance);
+    let xml = app
+        .sim
+        .prepare_click(&c.finance, &fin_card, "approve")
+        .expect("click");
+    for _ in 0..2 {
+        let delivery = app
+            .sim
+            .send_callback(&app.target, &xml, Some(app.state.settings.wecom.agent_id))
+            .await
+            .expect("sent");
+        assert!(delivery.delivered);
+    }
+    drain_inbox(app).await;
+    dispatch(app).await;
+    assert_eq!(replaced(app, &c.finance), ["已同意"]);
+    assert_eq!(status(app, id).await, Status::Approved);
+    let told: Vec<String> = app
+        .sim
+        .messages_for(&c.initiator)
+        .iter()
+        .filter(|m| m.msgtype == "textcard")
+        .filter_map(|m| m.body["textcard"]["title"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        told.iter().filter(|t| t.contains("已通过")).count(),
+        1,
+        "{told:?}"
+    );
+    assert_eq!(app.outbox_stats().await.dead, 0);
+}
+
+#[tokio::test]
+async fn two_or_sign_approvers_tapping_at_once_make_one_decision() {
+    let c = company(2).await;
+    let app = &c.app;
+    let id = submit_purchase(&c, 1_000).await;
+    dispatch(app).await;
+    let (a, b) = (&c.pms[0], &c.pms[1]);
+    let (card_a, card_b) = (card_of(app, a), card_of(app, b));
+    // Both taps are stored before either is handled.
+    tap(app, a, &card_a, "approve").await;
+    tap(app, b, &card_b, "reject").await;
+    drain_inbox(app).await;
+    dispatch(app).await;
+    let instance = app
+        .state
+        .store
+        .approvals()
+        .get(id)
+        .await
+        .expect("read")
+        .expect("instance")
+        .instance;
+    // Under 50,000 元 the PM node is the only approver: a's 同意 decided it.
+    assert_eq!(instance.status, Status::Approved);
+    let decisions = instance
+        .timeline
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                domain::approval::EntryKind::Approved
+                    | domain::approval::EntryKind::Rejected { .. }
+            )
+        })
+        .count();
+    assert_eq!(decisions, 1, "{:?}", instance.timeline);
+    assert_eq!(replaced(app, a), ["已同意"]);
+    let b_cards = replaced(app, b);
+    assert!(
+        b_cards
+            .iter()
+            .any(|t| t.contains("同意") || t.contains("已处理")),
+        "{b_cards:?}"
+    );
+    assert_eq!(app.outbox_stats().await.dead, 0);
+}
