@@ -6,5 +6,6 @@ pub mod cards;
 pub mod directory;
 pub mod service;
 pub mod taps;
+pub mod timeouts;
 
 pub use service::{ApprovalError, CardClose, Origin, act, seed_templates, submit};

@@ -82,6 +82,16 @@ async fn housekeeping(state: &AppState) {
         tracing::warn!(error = %e, "seeding built-in approval templates failed");
     }
     org_sync_if_due(state).await;
+    match crate::approvals::timeouts::sweep(state).await {
+        Ok(r) if r.escalated > 0 => {
+            tracing::info!(
+                escalated = r.escalated,
+                "approval seats escalated after timeout"
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "approval timeout sweep failed; next tick retries"),
+    }
     match crate::leavers::sweep(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(leaves = n, "followed up members who left"),

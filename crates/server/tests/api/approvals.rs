@@ -237,3 +237,73 @@ async fn two_or_sign_approvers_tapping_at_once_make_one_decision() {
     );
     assert_eq!(app.outbox_stats().await.dead, 0);
 }
+
+#[tokio::test]
+async fn a_silent_approver_is_reminded_after_a_day_and_escalated_after_two() {
+    let c = company(1).await;
+    let app = &c.app;
+    let id = submit_purchase(&c, 1_000).await;
+    dispatch(app).await;
+    let pm = &c.pms[0];
+    let sweep = || server::approvals::timeouts::sweep(&app.state);
+    assert_eq!(sweep().await.expect("sweep").escalated, 0);
+    let reminders = |who: &str| {
+        app.sim
+            .messages_for(who)
+            .iter()
+            .filter(|m| {
+                m.body["textcard"]["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("催办"))
+            })
+            .count()
+    };
+    assert_eq!(reminders(pm), 0);
+
+    app.clock.advance(24 * 3_600_000);
+    sweep().await.expect("sweep");
+    sweep().await.expect("sweep");
+    dispatch(app).await;
+    assert_eq!(reminders(pm), 1, "reminded once");
+
+    app.clock.advance(24 * 3_600_000);
+    let report = sweep().await.expect("sweep");
+    dispatch(app).await;
+    let leader = app
+        .state
+        .store
+        .org()
+        .leader_levels(pm, 1)
+        .await
+        .expect("leaders")
+        .into_iter()
+        .flatten()
+        .next()
+        .expect("the PM has a department leader in the generated org");
+    let instance = app
+        .state
+        .store
+        .approvals()
+        .get(id)
+        .await
+        .expect("read")
+        .expect("instance")
+        .instance;
+    assert_eq!(report.escalated, 1);
+    assert_eq!(instance.pending_approvers(), std::slice::from_ref(&leader));
+    assert_eq!(
+        replaced(app, pm),
+        [format!("已转交 {}", name(app, &leader).await)]
+    );
+    card_of(app, &leader);
+}
+
+async fn name(app: &TestApp, userid: &str) -> String {
+    app.state
+        .store
+        .org()
+        .member(userid)
+        .await
+        .expect("read")
+        .map_or_else(|| userid.to_owned(), |m| m.name)
+}
