@@ -5,11 +5,16 @@
 //! maps domain values to these types, so a domain change never silently changes the wire.
 
 mod admin;
+mod approvals;
 mod error;
 mod health;
 mod me;
 
 pub use admin::{ConfigSummary, DeadLetter, QueueStatus, Queues, RoleGrant};
+pub use approvals::{
+    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
+    FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
+};
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};

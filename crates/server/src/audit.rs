@@ -123,6 +123,39 @@ pub async fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     Ok(report)
 }
 
+/// [`record`] for an API request: the signed-in member and their address; a failure
+/// to write is the request's failure (no change without its audit row).
+pub async fn record_request<B, A>(
+    req: &actix_web::HttpRequest,
+    state: &AppState,
+    user: &crate::auth::CurrentUser,
+    action: &str,
+    target: Target<'_>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), crate::error::ApiError>
+where
+    B: Serialize + ?Sized,
+    A: Serialize + ?Sized,
+{
+    let ip = req
+        .connection_info()
+        .realip_remote_addr()
+        .map(str::to_owned);
+    record(
+        state,
+        user.userid(),
+        ip.as_deref(),
+        action,
+        target,
+        before,
+        after,
+    )
+    .await
+    .map(|_| ())
+    .map_err(crate::error::ApiError::internal)
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;

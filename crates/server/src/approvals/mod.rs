@@ -8,4 +8,4 @@ pub mod service;
 pub mod taps;
 pub mod timeouts;
 
-pub use service::{ApprovalError, CardClose, Origin, act, seed_templates, submit};
+pub use service::{ApprovalError, CardClose, Origin, act, resubmit, seed_templates, submit};

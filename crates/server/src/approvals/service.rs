@@ -131,6 +131,43 @@ pub async fn submit(
     Ok(id)
 }
 
+/// Resubmits a returned instance with a changed form: validated and planned afresh
+/// (the org may have changed since), then a new round starts.
+pub async fn resubmit(
+    state: &AppState,
+    id: i64,
+    actor: &str,
+    form: &FormValues,
+    chosen: BTreeMap<String, Vec<String>>,
+) -> Result<Outcome, ApprovalError> {
+    let stored = state
+        .store
+        .approvals()
+        .get(id)
+        .await?
+        .ok_or(ApprovalError::UnknownInstance)?;
+    let template = template_of(state, &stored.instance.template).await?;
+    let form = template.form.validate(form)?;
+    let ctx = SubmitContext {
+        initiator: stored.instance.initiator.clone(),
+        project: form
+            .get("project")
+            .and_then(serde_json::Value::as_i64)
+            .or(stored.project_id),
+        chosen,
+    };
+    let snapshot = Snapshot::load(state, &template, &ctx, state.clock.now_ms()).await?;
+    let steps = plan(&template, &form, &ctx, &snapshot)?;
+    act(
+        state,
+        id,
+        actor,
+        Action::Resubmit { form, steps },
+        &Origin::default(),
+    )
+    .await
+}
+
 /// Applies `action` by `actor` to instance `id`, retrying on concurrent saves.
 pub async fn act(
     state: &AppState,
@@ -179,7 +216,7 @@ pub async fn act(
     )))
 }
 
-async fn template_of(state: &AppState, code: &str) -> Result<Template, ApprovalError> {
+pub(crate) async fn template_of(state: &AppState, code: &str) -> Result<Template, ApprovalError> {
     Ok(state
         .store
         .approvals()

@@ -7,7 +7,7 @@ use api::{ConfigSummary, DeadLetter, ErrorCode, QueueStatus, Queues, RoleGrant};
 use domain::access::Action;
 use serde::Deserialize;
 
-use crate::audit::{self, Target};
+use crate::audit::{Target, record_request as record};
 use crate::auth::{CurrentUser, require};
 use crate::error::ApiError;
 use crate::org_sync;
@@ -398,31 +398,4 @@ fn check_role(role: &str) -> Result<(), ApiError> {
             "角色只能是 admin 或 finance",
         ))
     }
-}
-
-async fn record<B: serde::Serialize + ?Sized, A: serde::Serialize + ?Sized>(
-    req: &HttpRequest,
-    state: &AppState,
-    user: &CurrentUser,
-    action: &str,
-    target: Target<'_>,
-    before: Option<&B>,
-    after: Option<&A>,
-) -> Result<(), ApiError> {
-    let ip = req
-        .connection_info()
-        .realip_remote_addr()
-        .map(str::to_owned);
-    audit::record(
-        state,
-        user.userid(),
-        ip.as_deref(),
-        action,
-        target,
-        before,
-        after,
-    )
-    .await
-    .map(|_| ())
-    .map_err(ApiError::internal)
 }

@@ -15,6 +15,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))
             .configure(super::admin::configure)
+            .configure(super::approvals::configure)
             .default_service(web::to(not_found)),
     );
 }

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod api_v1;
+pub mod approvals;
 pub mod auth;
 pub mod health;
 pub mod home;

@@ -307,3 +307,181 @@ async fn name(app: &TestApp, userid: &str) -> String {
         .expect("read")
         .map_or_else(|| userid.to_owned(), |m| m.name)
 }
+
+/// A signed-in member calling the JSON API.
+struct Member {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, userid: &str) -> Member {
+    let (cookie, _) = crate::auth::login(app, userid, "/").await;
+    let me: serde_json::Value = crate::auth::me(app, &cookie)
+        .await
+        .json()
+        .await
+        .expect("me");
+    Member {
+        cookie,
+        csrf: me["csrf_token"].as_str().expect("csrf").to_owned(),
+    }
+}
+
+async fn call(
+    app: &TestApp,
+    who: &Member,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<serde_json::Value>,
+) -> (reqwest::StatusCode, serde_json::Value) {
+    let mut request = app
+        .http
+        .request(method, format!("{}/api/v1/{path}", app.base_url))
+        .header(reqwest::header::COOKIE, &who.cookie)
+        .header("X-CSRF-Token", &who.csrf);
+    if let Some(body) = body {
+        request = request.json(&body);
+    }
+    let response = request.send().await.expect("sent");
+    let status = response.status();
+    let body = response.json().await.unwrap_or(serde_json::Value::Null);
+    (status, body)
+}
+
+#[tokio::test]
+async fn the_h5_api_submits_lists_shows_and_acts() {
+    use reqwest::{Method, StatusCode};
+    let c = company(1).await;
+    let app = &c.app;
+    let initiator = sign_in(app, &c.initiator).await;
+    let pm = sign_in(app, &c.pms[0]).await;
+    let stranger = sign_in(app, &app.active_user(40)).await;
+    // The initiator must see the project: make them an engineer on it.
+    app.state
+        .store
+        .projects()
+        .add_member(c.project, &c.initiator, ProjectRole::Engineer, "admin", 0)
+        .await
+        .expect("member");
+
+    // Templates: the built-ins, offered to everyone.
+    let (status, templates) = call(app, &initiator, Method::GET, "approval-templates", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(templates.as_array().map(Vec::len), Some(5));
+
+    // A bad form is refused in Chinese; a good one is created.
+    let mut form = json!({
+        "project": c.project,
+        "items": "模板木方",
+        "materials": -1,
+        "arrival": "2026-12-20"
+    });
+    let body = json!({ "template": "purchase", "form": form });
+    let (status, error) = call(app, &initiator, Method::POST, "approvals", Some(body)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        error["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("材料金额")),
+        "{error}"
+    );
+    form["materials"] = json!(880_000);
+    let body = json!({ "template": "purchase", "form": form });
+    let (status, created) = call(app, &initiator, Method::POST, "approvals", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+
+    // Lists and counts.
+    let (_, page) = call(app, &pm, Method::GET, "approvals?list=pending", None).await;
+    assert_eq!(page["items"][0]["id"], json!(id));
+    let (_, counts) = call(app, &initiator, Method::GET, "approvals/counts", None).await;
+    assert_eq!(counts["mine"], json!(1));
+
+    // Detail: what each viewer may do; strangers cannot see it at all.
+    let (_, detail) = call(app, &pm, Method::GET, &format!("approvals/{id}"), None).await;
+    let can: Vec<&str> = detail["can"]
+        .as_array()
+        .expect("can")
+        .iter()
+        .filter_map(serde_json::Value::as_str)
+        .collect();
+    assert!(
+        can.contains(&"approve") && can.contains(&"transfer"),
+        "{can:?}"
+    );
+    assert!(!can.contains(&"withdraw"));
+    let (_, mine) = call(
+        app,
+        &initiator,
+        Method::GET,
+        &format!("approvals/{id}"),
+        None,
+    )
+    .await;
+    assert!(
+        mine["can"]
+            .as_array()
+            .expect("can")
+            .contains(&json!("withdraw"))
+    );
+    let (status, _) = call(
+        app,
+        &stranger,
+        Method::GET,
+        &format!("approvals/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+
+    // 催办 once, not twice in a row.
+    let path = format!("approvals/{id}/actions");
+    let remind = json!({ "action": "remind" });
+    let (status, _) = call(app, &initiator, Method::POST, &path, Some(remind.clone())).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = call(app, &initiator, Method::POST, &path, Some(remind)).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+
+    // Only the pending approver decides; the decision shows in the detail.
+    let approve = json!({ "action": "approve", "comment": "同意采购" });
+    let (status, _) = call(app, &stranger, Method::POST, &path, Some(approve.clone())).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, after) = call(app, &pm, Method::POST, &path, Some(approve)).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    assert_eq!(after["status"], json!("approved"));
+    let kinds: Vec<&str> = after["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains(&"approved") && kinds.contains(&"finished"),
+        "{kinds:?}"
+    );
+    let (status, _) = call(
+        app,
+        &initiator,
+        Method::POST,
+        &path,
+        Some(json!({ "action": "withdraw" })),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "a finished instance is immutable"
+    );
+
+    // Templates are the admins' to change.
+    let mut definition = templates[0]["definition"].clone();
+    let code = definition["code"].as_str().expect("code").to_owned();
+    definition["name"] = json!("改名后的模板");
+    let path = format!("approval-templates/{code}");
+    let (status, _) = call(app, &pm, Method::PUT, &path, Some(definition.clone())).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = sign_in(app, &app.sim.org().users[0].userid).await;
+    let (status, saved) = call(app, &admin, Method::PUT, &path, Some(definition)).await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["version"], json!(2));
+}

@@ -1,0 +1,547 @@
+//! `/api/v1/approvals` and `/api/v1/approval-templates`: the H5's lists, detail,
+//! submission and actions, and template administration. Every change is audited.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api::{
+    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
+    ErrorCode, FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
+};
+use domain::access::{Action as Permission, ProjectScope, SystemRole};
+use domain::approval::{
+    Action, ActionError, FieldKind, Instance, RejectTo, StepKind, Template, instance::SYSTEM,
+};
+use serde::Deserialize;
+use store::ApprovalList;
+
+use crate::approvals::{self, ApprovalError, Origin};
+use crate::audit::{Target, record_request};
+use crate::auth::{CurrentUser, require, subject};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// Registers the routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/approvals", web::get().to(list))
+        .route("/approvals", web::post().to(submit))
+        .route("/approvals/counts", web::get().to(counts))
+        .route("/approvals/{id}", web::get().to(detail))
+        .route("/approvals/{id}/actions", web::post().to(act))
+        .route("/approval-templates", web::get().to(templates))
+        .route("/approval-templates/{code}", web::put().to(put_template));
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    list: Option<String>,
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+async fn list(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    query: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let which = match query.list.as_deref().unwrap_or("pending") {
+        "pending" => ApprovalList::Pending,
+        "done" => ApprovalList::Done,
+        "cc" => ApprovalList::Cc,
+        "mine" => ApprovalList::Mine,
+        _ => {
+            return Err(ApiError::with_message(
+                ErrorCode::BadRequest,
+                "list 只能是 pending、done、cc 或 mine",
+            ));
+        }
+    };
+    let limit = query.limit.unwrap_or(20).clamp(1, 100);
+    let rows = state
+        .store
+        .approvals()
+        .list(user.userid(), which, query.before, limit)
+        .await
+        .map_err(ApiError::internal)?;
+    let next_before = (rows.len() == usize::try_from(limit).unwrap_or(usize::MAX))
+        .then(|| rows.last().map(|r| r.id))
+        .flatten();
+    let items = rows
+        .into_iter()
+        .map(|r| ApprovalSummary {
+            id: r.id,
+            template: r.template_code,
+            title: r.title,
+            initiator: r.initiator,
+            status: r.status.code().to_owned(),
+            submitted_at_ms: r.submitted_at_ms,
+            updated_at_ms: r.updated_at_ms,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(ApprovalPage { items, next_before }))
+}
+
+async fn counts(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let c = state
+        .store
+        .approvals()
+        .counts(user.userid())
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(ApprovalCounts {
+        pending: c.pending,
+        done: c.done,
+        cc: c.cc,
+        mine: c.mine,
+    }))
+}
+
+async fn submit(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Json<SubmitApproval>,
+) -> Result<HttpResponse, ApiError> {
+    let body = body.into_inner();
+    // A form about a project needs the submitter to see that project.
+    if let Some(project) = body.form.get("project").and_then(serde_json::Value::as_i64) {
+        let found = state
+            .store
+            .projects()
+            .get(project)
+            .await
+            .map_err(ApiError::internal)?
+            .ok_or_else(|| ApiError::with_message(ErrorCode::NotFound, "项目不存在"))?;
+        let scope = ProjectScope {
+            project_id: found.id,
+            department_id: found.department_id,
+        };
+        require(&state, &user, Permission::ViewProject, Some(scope)).await?;
+    }
+    let id = approvals::submit(
+        &state,
+        user.userid(),
+        &body.template,
+        &body.form,
+        None,
+        body.chosen,
+    )
+    .await
+    .map_err(to_api)?;
+    record_request(
+        &req,
+        &state,
+        &user,
+        "approval.submit",
+        Target::new("approval", &id.to_string()),
+        None::<&str>,
+        Some(&body.template),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(Created { id }))
+}
+
+async fn detail(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let (stored, template) = visible(&state, &user, id).await?;
+    Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))
+}
+
+async fn act(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<ApprovalAction>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    visible(&state, &user, id).await?;
+    let body = body.into_inner();
+    let label = action_label(&body);
+    let outcome = match body {
+        ApprovalAction::Resubmit { form, chosen } => {
+            approvals::resubmit(&state, id, user.userid(), &form, chosen).await
+        }
+        other => {
+            approvals::act(
+                &state,
+                id,
+                user.userid(),
+                engine_action(other),
+                &Origin::default(),
+            )
+            .await
+        }
+    }
+    .map_err(to_api)?;
+    if matches!(outcome, domain::approval::Outcome::Applied(_)) {
+        record_request(
+            &req,
+            &state,
+            &user,
+            &format!("approval.{label}"),
+            Target::new("approval", &id.to_string()),
+            None::<&str>,
+            None::<&str>,
+        )
+        .await?;
+    }
+    let (stored, template) = visible(&state, &user, id).await?;
+    Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))
+}
+
+async fn templates(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let manage = require(&state, &user, Permission::ManageTemplates, None)
+        .await
+        .is_ok();
+    let all = state
+        .store
+        .approvals()
+        .templates()
+        .await
+        .map_err(ApiError::internal)?;
+    let views: Vec<TemplateView> = all
+        .into_iter()
+        .filter(|t| manage || t.enabled)
+        .map(|t| TemplateView {
+            code: t.template.code.clone(),
+            name: t.template.name.clone(),
+            enabled: t.enabled,
+            version: t.version,
+            definition: serde_json::to_value(&t.template).unwrap_or_default(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+async fn put_template(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<String>,
+    body: web::Json<serde_json::Value>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Permission::ManageTemplates, None).await?;
+    let code = path.into_inner();
+    let template: Template = serde_json::from_value(body.into_inner()).map_err(|e| {
+        ApiError::with_message(ErrorCode::BadRequest, format!("模板格式不正确：{e}"))
+    })?;
+    if template.code != code {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "模板编码与地址不一致",
+        ));
+    }
+    template
+        .check()
+        .map_err(|e| ApiError::with_message(ErrorCode::BadRequest, format!("模板无效：{e}")))?;
+    let before = state
+        .store
+        .approvals()
+        .template(&code)
+        .await
+        .map_err(ApiError::internal)?
+        .map(|t| t.template);
+    let version = state
+        .store
+        .approvals()
+        .put_template(&template, user.userid(), state.clock.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    record_request(
+        &req,
+        &state,
+        &user,
+        "approval_template.put",
+        Target::new("approval_template", &code),
+        before.as_ref(),
+        Some(&template),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "version": version })))
+}
+
+/// The instance and its template, if `user` may see it: the initiator, anyone with a
+/// place in its flow or timeline, and admins. Others get 404 (ids cannot be probed).
+async fn visible(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(store::StoredInstance, Template), ApiError> {
+    let stored = state
+        .store
+        .approvals()
+        .get(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let me = user.userid();
+    let i = &stored.instance;
+    let involved = i.initiator == me
+        || i.steps
+            .iter()
+            .flat_map(|s| &s.seats)
+            .any(|s| s.userid == me)
+        || i.timeline.iter().any(|e| e.actor == me);
+    if !involved {
+        let subject = subject(state, user).await?;
+        if !subject.system_roles.contains(&SystemRole::Admin) {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+    }
+    let template = approvals::service::template_of(state, &i.template)
+        .await
+        .map_err(to_api)?;
+    Ok((stored, template))
+}
+
+async fn view(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    stored: &store::StoredInstance,
+    template: &Template,
+) -> ApprovalDetail {
+    let i = &stored.instance;
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut people: Vec<&str> = vec![i.initiator.as_str()];
+    people.extend(
+        i.steps
+            .iter()
+            .flat_map(|s| &s.seats)
+            .map(|s| s.userid.as_str()),
+    );
+    people.extend(i.timeline.iter().map(|e| e.actor.as_str()));
+    for userid in people {
+        if !names.contains_key(userid) {
+            let name = match state.store.org().member(userid).await {
+                Ok(Some(m)) => m.name,
+                _ if userid == SYSTEM => "系统".to_owned(),
+                _ => userid.to_owned(),
+            };
+            names.insert(userid.to_owned(), name);
+        }
+    }
+    let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_owned());
+    let fields = template
+        .form
+        .fields
+        .iter()
+        .filter_map(|f| {
+            i.form.get(&f.key).map(|v| FieldValue {
+                key: f.key.clone(),
+                label: f.label.clone(),
+                kind: kind_name(&f.kind).to_owned(),
+                value: v.clone(),
+            })
+        })
+        .collect();
+    let steps = i
+        .steps
+        .iter()
+        .map(|s| StepView {
+            name: s.name.clone(),
+            kind: match s.kind {
+                StepKind::Approve(_) => "approve".into(),
+                StepKind::Cc => "cc".into(),
+            },
+            mode: match s.kind {
+                StepKind::Approve(mode) => Some(code_of(&mode)),
+                StepKind::Cc => None,
+            },
+            seats: s
+                .seats
+                .iter()
+                .map(|seat| SeatView {
+                    userid: seat.userid.clone(),
+                    name: name(&seat.userid),
+                    state: code_of(&seat.state),
+                    on_behalf_of: seat.on_behalf_of.clone(),
+                })
+                .collect(),
+            fallback: s.fallback,
+        })
+        .collect();
+    let timeline = i
+        .timeline
+        .iter()
+        .map(|e| TimelineEntry {
+            at_ms: e.at_ms,
+            actor: e.actor.clone(),
+            actor_name: name(&e.actor),
+            kind: serde_json::to_value(&e.kind)
+                .ok()
+                .and_then(|v| v["type"].as_str().map(str::to_owned))
+                .unwrap_or_default(),
+            comment: e.comment.clone(),
+            attachments: e.attachments.clone(),
+        })
+        .collect();
+    ApprovalDetail {
+        id,
+        template: i.template.clone(),
+        template_name: template.name.clone(),
+        title: stored.title.clone(),
+        status: i.status.code().to_owned(),
+        initiator: i.initiator.clone(),
+        round: i.round,
+        fields,
+        steps,
+        current: i.current,
+        timeline,
+        can: allowed(i, user.userid(), state.clock.now_ms()),
+    }
+}
+
+/// What `viewer` may do now, asked of the engine itself on a copy.
+fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<String> {
+    let probe = "\u{0}probe";
+    let samples = [
+        ("approve", Action::Approve { comment: None }),
+        (
+            "reject",
+            Action::Reject {
+                reason: None,
+                to: Some(RejectTo::End),
+            },
+        ),
+        (
+            "transfer",
+            Action::Transfer {
+                to: probe.into(),
+                comment: None,
+            },
+        ),
+        (
+            "add_signer",
+            Action::AddSigner {
+                who: probe.into(),
+                before: true,
+                comment: None,
+            },
+        ),
+        ("withdraw", Action::Withdraw),
+        ("remind", Action::Remind),
+        (
+            "comment",
+            Action::Comment {
+                text: "probe".into(),
+                attachments: Vec::new(),
+            },
+        ),
+        (
+            "resubmit",
+            Action::Resubmit {
+                form: BTreeMap::new(),
+                steps: Vec::new(),
+            },
+        ),
+    ];
+    samples
+        .into_iter()
+        .filter(|(_, action)| {
+            matches!(
+                i.clone().act(viewer, action.clone(), now_ms),
+                Ok(domain::approval::Outcome::Applied(_))
+            )
+        })
+        .map(|(name, _)| name.to_owned())
+        .collect()
+}
+
+fn engine_action(a: ApprovalAction) -> Action {
+    match a {
+        ApprovalAction::Approve { comment } => Action::Approve { comment },
+        ApprovalAction::Reject {
+            reason,
+            to_step,
+            end,
+        } => Action::Reject {
+            reason,
+            to: match (to_step, end) {
+                (Some(step), _) => Some(RejectTo::Step(step)),
+                (None, true) => Some(RejectTo::End),
+                (None, false) => None,
+            },
+        },
+        ApprovalAction::Transfer { to, comment } => Action::Transfer { to, comment },
+        ApprovalAction::AddSigner {
+            who,
+            before,
+            comment,
+        } => Action::AddSigner {
+            who,
+            before,
+            comment,
+        },
+        ApprovalAction::Withdraw => Action::Withdraw,
+        ApprovalAction::Remind => Action::Remind,
+        ApprovalAction::Comment { text, attachments } => Action::Comment { text, attachments },
+        // Resubmission is planned by the service, never passed through as is.
+        ApprovalAction::Resubmit { .. } => Action::Tick,
+    }
+}
+
+fn action_label(a: &ApprovalAction) -> &'static str {
+    match a {
+        ApprovalAction::Approve { .. } => "approve",
+        ApprovalAction::Reject { .. } => "reject",
+        ApprovalAction::Transfer { .. } => "transfer",
+        ApprovalAction::AddSigner { .. } => "add_signer",
+        ApprovalAction::Withdraw => "withdraw",
+        ApprovalAction::Remind => "remind",
+        ApprovalAction::Comment { .. } => "comment",
+        ApprovalAction::Resubmit { .. } => "resubmit",
+    }
+}
+
+fn to_api(e: ApprovalError) -> ApiError {
+    match e {
+        ApprovalError::UnknownTemplate | ApprovalError::UnknownInstance => {
+            ApiError::with_message(ErrorCode::NotFound, e.to_string())
+        }
+        ApprovalError::Form(_) | ApprovalError::Plan(_) => {
+            ApiError::with_message(ErrorCode::BadRequest, e.to_string())
+        }
+        ApprovalError::Action(ActionError::NotPendingApprover | ActionError::NotInitiator) => {
+            ApiError::with_message(ErrorCode::Forbidden, e.to_string())
+        }
+        ApprovalError::Action(ActionError::NotNow("催办太频繁，请稍后再试")) => {
+            ApiError::with_message(ErrorCode::RateLimited, e.to_string())
+        }
+        ApprovalError::Action(_) => ApiError::with_message(ErrorCode::Conflict, e.to_string()),
+        ApprovalError::Internal(e) => ApiError::internal(e),
+    }
+}
+
+/// The serde name of a unit enum value.
+fn code_of<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+fn kind_name(kind: &FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text { .. } => "text",
+        FieldKind::Number { .. } => "number",
+        FieldKind::Money => "money",
+        FieldKind::Date => "date",
+        FieldKind::DateRange => "date_range",
+        FieldKind::Select { .. } => "select",
+        FieldKind::MultiSelect { .. } => "multi_select",
+        FieldKind::Members { .. } => "members",
+        FieldKind::Departments { .. } => "departments",
+        FieldKind::Project => "project",
+        FieldKind::Attachments { .. } => "attachments",
+        FieldKind::Total { .. } => "total",
+    }
+}
