@@ -174,14 +174,21 @@ pub async fn start(
     clock: Arc<ManualClock>,
     setup: &Setup,
 ) -> Option<Started> {
-    let settings = settings(sim, backing, data_dir, setup);
-    let options = Options {
-        clock: clock as Arc<dyn Clock>,
-        run_workers: setup.run_workers,
+    // The port is picked free, released, then bound by the app: another test may take
+    // it in between, so a taken port means picking again.
+    let mut attempt = 0;
+    let app = loop {
+        attempt += 1;
+        let options = Options {
+            clock: clock.clone() as Arc<dyn Clock>,
+            run_workers: setup.run_workers,
+        };
+        match Application::build(settings(sim, backing, data_dir, setup), options).await {
+            Ok(app) => break app,
+            Err(e) if attempt < 5 && format!("{e:#}").contains("Address already in use") => {}
+            Err(e) => panic!("app builds: {e:?}"),
+        }
     };
-    let app = Application::build(settings, options)
-        .await
-        .expect("app builds");
     let base_url = format!("http://127.0.0.1:{}", app.port());
     let state = app.state().clone();
     Some((base_url, state, tokio::spawn(app.run_until_stopped())))
