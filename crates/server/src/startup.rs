@@ -191,7 +191,12 @@ fn build_state(
             "security.field_key is empty: encrypted fields will not survive a restart (fine for the demo)"
         );
     }
-    let intake = Intake::start(store.clone(), Spool::in_dir(&settings.server.data_dir));
+    let wake = Arc::new(crate::workers::wake::Wake::default());
+    let intake = Intake::start(
+        store.clone(),
+        Spool::in_dir(&settings.server.data_dir),
+        wake.clone(),
+    );
     Ok(AppState {
         settings: Arc::new(settings),
         store,
@@ -203,6 +208,7 @@ fn build_state(
         clock,
         metrics,
         cipher,
+        wake,
     })
 }
 

@@ -34,4 +34,6 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     /// Encrypts sensitive fields (ID cards, bank accounts) at rest.
     pub cipher: crate::sealed::FieldCipher,
+    /// Wakes idle workers when work arrives in this process.
+    pub wake: Arc<crate::workers::wake::Wake>,
 }

@@ -128,6 +128,7 @@ pub async fn submit(
     };
     queue_effects(state, &mut tx, &ctx, &effects, now).await?;
     tx.commit().await.context("committing the submission")?;
+    state.wake.outbox.notify_one();
     Ok(id)
 }
 
@@ -209,6 +210,7 @@ pub async fn act(
         };
         queue_effects(state, &mut tx, &ctx, effects, now).await?;
         tx.commit().await.context("committing the action")?;
+        state.wake.outbox.notify_one();
         return Ok(outcome);
     }
     Err(ApprovalError::Internal(anyhow::anyhow!(

@@ -8,12 +8,15 @@
 
 pub mod spool;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use store::{NewInboxItem, Store};
 use tokio::sync::{mpsc, oneshot};
 
 use spool::{Spool, SpoolRecord};
+
+use crate::workers::wake::Wake;
 
 /// Largest batch one commit takes.
 const MAX_BATCH: usize = 512;
@@ -62,9 +65,9 @@ impl std::fmt::Debug for Job {
 
 impl Intake {
     /// Starts the writer task on the current runtime.
-    pub fn start(store: Store, spool: Spool) -> Self {
+    pub fn start(store: Store, spool: Spool, wake: Arc<Wake>) -> Self {
         let (tx, rx) = mpsc::channel(8 * MAX_BATCH);
-        tokio::spawn(Writer { store, spool }.run(rx));
+        tokio::spawn(Writer { store, spool, wake }.run(rx));
         Self { tx }
     }
 
@@ -81,6 +84,7 @@ impl Intake {
 struct Writer {
     store: Store,
     spool: Spool,
+    wake: Arc<Wake>,
 }
 
 impl Writer {
@@ -111,12 +115,17 @@ impl Writer {
             self.to_spool(&items).await
         } else {
             match self.store.inbox().insert_batch(&items).await {
-                Ok(inserted) => inserted
-                    .into_iter()
-                    .map(|inserted| Outcome::Stored {
-                        duplicate: !inserted,
-                    })
-                    .collect(),
+                Ok(inserted) => {
+                    if inserted.iter().any(|&new| new) {
+                        self.wake.inbox.notify_one();
+                    }
+                    inserted
+                }
+                .into_iter()
+                .map(|inserted| Outcome::Stored {
+                    duplicate: !inserted,
+                })
+                .collect(),
                 Err(e) => {
                     tracing::warn!(error = %e, count = items.len(), "inbox write failed; spooling");
                     self.to_spool(&items).await
@@ -168,6 +177,7 @@ impl Writer {
         let path = self.spool.path().to_owned();
         match tokio::task::spawn_blocking(move || spool_at(&path).clear()).await {
             Ok(Ok(())) => {
+                self.wake.inbox.notify_one();
                 tracing::info!(count = total, "spooled callbacks replayed into the inbox")
             }
             Ok(Err(e)) => {

@@ -80,6 +80,10 @@ pub async fn step(state: &AppState) -> anyhow::Result<InboxReport> {
         };
         state.metrics.handled(&item.kind, label);
     }
+    if report.done > 0 {
+        // Handlers queue replies, cards and updates: send them now, not at the next poll.
+        state.wake.outbox.notify_one();
+    }
     Ok(report)
 }
 

@@ -8,10 +8,12 @@ pub mod contacts;
 pub mod inbox;
 pub mod outbox;
 pub mod schedule;
+pub mod wake;
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
 use crate::state::AppState;
@@ -43,15 +45,25 @@ pub fn spawn_all(state: &AppState) -> Workers {
     let outbox_state = state.clone();
     let dispatcher = outbox::Dispatcher::new(state);
     let handles = vec![
-        tokio::spawn(run_loop(stopped.clone(), poll, move || {
-            let state = inbox_state.clone();
-            async move { inbox::step(&state).await.map(|r| r.claimed) }
-        })),
-        tokio::spawn(run_loop(stopped.clone(), poll, move || {
-            let state = outbox_state.clone();
-            let dispatcher = dispatcher.clone();
-            async move { dispatcher.step(&state).await.map(|r| r.claimed) }
-        })),
+        tokio::spawn(run_loop(
+            stopped.clone(),
+            poll,
+            wake(state, true),
+            move || {
+                let state = inbox_state.clone();
+                async move { inbox::step(&state).await.map(|r| r.claimed) }
+            },
+        )),
+        tokio::spawn(run_loop(
+            stopped.clone(),
+            poll,
+            wake(state, false),
+            move || {
+                let state = outbox_state.clone();
+                let dispatcher = dispatcher.clone();
+                async move { dispatcher.step(&state).await.map(|r| r.claimed) }
+            },
+        )),
         tokio::spawn(schedule::run(state.clone(), stopped)),
     ];
     Workers {
@@ -60,10 +72,38 @@ pub fn spawn_all(state: &AppState) -> Workers {
     }
 }
 
-/// Runs `round` until stopped: again at once while it finds work, after `poll` when idle,
-/// and after a pause when it fails (a database outage must not spin the CPU).
-async fn run_loop<F, Fut>(mut stopped: watch::Receiver<bool>, poll: Duration, round: F)
-where
+/// The notifier a worker waits on besides its poll timer.
+fn wake(state: &AppState, inbox: bool) -> WakeOn {
+    WakeOn {
+        wake: state.wake.clone(),
+        inbox,
+    }
+}
+
+struct WakeOn {
+    wake: Arc<wake::Wake>,
+    inbox: bool,
+}
+
+impl WakeOn {
+    fn notify(&self) -> &Notify {
+        if self.inbox {
+            &self.wake.inbox
+        } else {
+            &self.wake.outbox
+        }
+    }
+}
+
+/// Runs `round` until stopped: again at once while it finds work, after `poll` (or a
+/// wake-up) when idle, and after a pause when it fails (a database outage must not spin
+/// the CPU).
+async fn run_loop<F, Fut>(
+    mut stopped: watch::Receiver<bool>,
+    poll: Duration,
+    wake: WakeOn,
+    round: F,
+) where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = anyhow::Result<usize>>,
 {
@@ -71,17 +111,18 @@ where
         if *stopped.borrow() {
             return;
         }
-        let pause = match round().await {
-            Ok(0) => poll,
-            Ok(_) => Duration::ZERO,
+        let (pause, wakeable) = match round().await {
+            Ok(0) => (poll, true),
+            Ok(_) => (Duration::ZERO, false),
             Err(e) => {
                 tracing::warn!(error = %e, "worker round failed");
-                poll.max(Duration::from_secs(1))
+                (poll.max(Duration::from_secs(1)), false)
             }
         };
         if !pause.is_zero() {
             tokio::select! {
                 _ = tokio::time::sleep(pause) => {}
+                _ = wake.notify().notified(), if wakeable => {}
                 _ = stopped.changed() => return,
             }
         }
