@@ -12,6 +12,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wanted == Some("org-sync") {
         return org_sync();
     }
+    if wanted == Some("approvals") {
+        return approvals();
+    }
     let mut ran = false;
     for (name, package, bench) in BENCHES {
         if wanted.is_some_and(|w| w != *name) {
@@ -29,6 +32,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         let mut names: Vec<_> = BENCHES.iter().map(|b| b.0).collect();
         names.push("callback");
         names.push("org-sync");
+        names.push("approvals");
         Err(format!("unknown benchmark; choose one of {names:?}"))
     }
 }
@@ -43,21 +47,7 @@ fn callback() -> Result<(), String> {
         return Err("wrk is needed for this benchmark: apt-get install wrk".into());
     }
     for db in ["sqlite", "postgres"] {
-        step(
-            &format!("bench callback on {db}"),
-            &mut cargo(&[
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "server",
-                "--example",
-                "callback_bench",
-                "--",
-                "--db",
-                db,
-            ]),
-        )?;
+        server_example("callback", "callback_bench", db)?;
     }
     Ok(())
 }
@@ -67,36 +57,36 @@ fn callback() -> Result<(), String> {
 /// events applied on each. One process per run, so each peak RSS is its own.
 fn org_sync() -> Result<(), String> {
     for db in ["sqlite", "postgres"] {
-        step(
-            &format!("bench org-sync on {db}"),
-            &mut cargo(&[
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "server",
-                "--example",
-                "org_sync_bench",
-                "--",
-                "--db",
-                db,
-            ]),
-        )?;
-        step(
-            &format!("bench contact events on {db}"),
-            &mut cargo(&[
-                "run",
-                "--release",
-                "--quiet",
-                "-p",
-                "server",
-                "--example",
-                "contact_events_bench",
-                "--",
-                "--db",
-                db,
-            ]),
-        )?;
+        server_example("org-sync", "org_sync_bench", db)?;
+        server_example("contact events", "contact_events_bench", db)?;
     }
     Ok(())
+}
+
+/// Approval actions per second with 10,000 open instances and tap-to-card-update
+/// latency through wecom-sim, on SQLite and then PostgreSQL.
+fn approvals() -> Result<(), String> {
+    for db in ["sqlite", "postgres"] {
+        server_example("approvals", "approvals_bench", db)?;
+    }
+    Ok(())
+}
+
+/// Runs one of the server crate's benchmark examples, release build, on one backend.
+fn server_example(label: &str, example: &str, db: &str) -> Result<(), String> {
+    step(
+        &format!("bench {label} on {db}"),
+        &mut cargo(&[
+            "run",
+            "--release",
+            "--quiet",
+            "-p",
+            "server",
+            "--example",
+            example,
+            "--",
+            "--db",
+            db,
+        ]),
+    )
 }
