@@ -1,7 +1,7 @@
 //! Following up a member who left WeCom, however the leave was noticed (a contact
 //! event or a full sync): each project role they held is flagged for handing over and
-//! the project's PM is told, once per leave. Approval steps and tasks join as further
-//! kinds of flagged work when those features land.
+//! the project's PM is told, once per leave; approvals waiting on them are flagged and
+//! handed to their department leader. Tasks join as a further kind with that feature.
 //!
 //! Runs in housekeeping (one replica); a failure leaves the leave unhandled, so the next
 //! tick tries again, and flags and messages are keyed so a retry repeats neither.
@@ -15,6 +15,7 @@ use store::{NewOutboxItem, NewReassignment};
 use wecom::client::{Message, MessageBody, Recipients};
 
 use crate::state::AppState;
+use domain::approval::instance::SYSTEM;
 
 /// Leaves followed up per sweep.
 const SWEEP_BATCH: u32 = 100;
@@ -48,6 +49,7 @@ async fn follow_up(state: &AppState, userid: &str, left_at_ms: i64) -> anyhow::R
         .member(userid)
         .await?
         .map_or_else(|| userid.to_owned(), |m| m.name);
+    approval_seats(state, userid, &name, now).await?;
     let mut by_project: BTreeMap<i64, Vec<ProjectRole>> = BTreeMap::new();
     for held in state.store.projects().roles_of(userid).await? {
         by_project
@@ -89,6 +91,76 @@ async fn follow_up(state: &AppState, userid: &str, left_at_ms: i64) -> anyhow::R
                 kind: "message".into(),
                 agent_id: state.settings.wecom.agent_id,
                 recipient: Some(to),
+                payload: serde_json::to_string(&message)?,
+                not_before_ms: 0,
+            };
+            state.store.outbox().enqueue_now(&item, now).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Approvals waiting on the leaver: each is flagged, and the leaver's seat goes to their
+/// department leader at once (as a timeout escalation would, days later); without a
+/// leader the flag stays open and the initiator is told to transfer or withdraw.
+async fn approval_seats(
+    state: &AppState,
+    userid: &str,
+    name: &str,
+    now: i64,
+) -> anyhow::Result<()> {
+    let waiting = state
+        .store
+        .approvals()
+        .list(userid, store::ApprovalList::Pending, None, 1_000)
+        .await?;
+    let leader = state
+        .store
+        .org()
+        .leader_levels(userid, 1)
+        .await?
+        .into_iter()
+        .flatten()
+        .next();
+    for summary in waiting {
+        let flag = NewReassignment {
+            leaver: userid.to_owned(),
+            kind: "approval_step".into(),
+            item: summary.id.to_string(),
+            project_id: summary.project_id,
+            detail: summary.title.clone(),
+        };
+        if !state.store.reassignments().flag(&flag, now).await? {
+            continue;
+        }
+        let handed = match &leader {
+            Some(to) => {
+                let escalate = domain::approval::Action::Escalate {
+                    from: userid.to_owned(),
+                    to: to.clone(),
+                };
+                let origin = crate::approvals::Origin::default();
+                matches!(
+                    crate::approvals::act(state, summary.id, SYSTEM, escalate, &origin).await,
+                    Ok(domain::approval::Outcome::Applied(_))
+                )
+            }
+            None => false,
+        };
+        if !handed {
+            let text = format!(
+                "【人员离职】{name}（{userid}）已离开企业，「{}」正等待其审批，请在 Gantry 中转交或撤回。",
+                summary.title
+            );
+            let message = Message::new(
+                Recipients::users([summary.initiator.clone()]),
+                MessageBody::Text { content: text },
+            );
+            let item = NewOutboxItem {
+                idempotency_key: format!("leaver:{userid}:approval:{}", summary.id),
+                kind: "message".into(),
+                agent_id: state.settings.wecom.agent_id,
+                recipient: Some(summary.initiator.clone()),
                 payload: serde_json::to_string(&message)?,
                 not_before_ms: 0,
             };

@@ -485,3 +485,50 @@ async fn the_h5_api_submits_lists_shows_and_acts() {
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], json!(2));
 }
+
+#[tokio::test]
+async fn an_approver_who_leaves_hands_the_seat_to_their_leader() {
+    let c = company(1).await;
+    let app = &c.app;
+    let id = submit_purchase(&c, 1_000).await;
+    let pm = &c.pms[0];
+    let leader = app
+        .state
+        .store
+        .org()
+        .leader_levels(pm, 1)
+        .await
+        .expect("leaders")
+        .into_iter()
+        .flatten()
+        .next()
+        .expect("the PM has a leader");
+    let xml = app.sim.delete_user(pm).expect("deleted");
+    crate::contacts::deliver(app, &[xml]).await;
+    assert_eq!(server::leavers::sweep(&app.state).await.expect("sweep"), 1);
+    let instance = app
+        .state
+        .store
+        .approvals()
+        .get(id)
+        .await
+        .expect("read")
+        .expect("instance")
+        .instance;
+    assert_eq!(instance.pending_approvers(), std::slice::from_ref(&leader));
+    let flags = app
+        .state
+        .store
+        .reassignments()
+        .open(None)
+        .await
+        .expect("flags");
+    assert!(
+        flags
+            .iter()
+            .any(|f| f.kind == "approval_step" && f.item == id.to_string()),
+        "{flags:?}"
+    );
+    dispatch(app).await;
+    card_of(app, &leader);
+}
