@@ -183,30 +183,16 @@ fn leaders_delegates_leavers_and_the_fallback_resolve_as_documented() {
 
 fn step(node: &str, mode: SignMode, people: &[&str]) -> PlannedStep {
     PlannedStep {
-        node_id: node.into(),
-        name: node.into(),
-        kind: StepKind::Approve(mode),
-        people: people
-            .iter()
-            .map(|u| domain::approval::Person {
-                userid: (*u).into(),
-                on_behalf_of: None,
-            })
-            .collect(),
-        fallback: false,
         timeout: Some(domain::approval::Timeout {
             remind_after_hours: 4,
             escalate_after_hours: Some(8),
         }),
+        ..PlannedStep::of(node, StepKind::Approve(mode), people)
     }
 }
 
 fn cc(people: &[&str]) -> PlannedStep {
-    PlannedStep {
-        kind: StepKind::Cc,
-        timeout: None,
-        ..step("cc", SignMode::Any, people)
-    }
+    PlannedStep::of("cc", StepKind::Cc, people)
 }
 
 fn start(steps: Vec<PlannedStep>) -> (Instance, Vec<Effect>) {
@@ -460,17 +446,24 @@ fn transfer_add_signer_withdraw_and_remind() {
 #[test]
 fn timeouts_remind_then_escalate_to_the_leader() {
     let (mut i, _) = start(vec![step("one", SignMode::Any, &["a"])]);
-    assert!(effects(i.act("system", Action::Tick, T0 + 3 * HOUR)).is_empty());
+    // Nothing due: nothing changes, and the sweep knows when to look again.
+    assert_eq!(i.next_timeout_ms(), Some(T0 + 4 * HOUR));
+    assert_eq!(
+        i.act("system", Action::Tick, T0 + 3 * HOUR),
+        Ok(Outcome::AlreadyDone)
+    );
     assert_eq!(
         effects(i.act("system", Action::Tick, T0 + 4 * HOUR)),
         [Effect::Remind {
             userids: vec!["a".into()]
         }]
     );
-    assert!(
-        effects(i.act("system", Action::Tick, T0 + 5 * HOUR)).is_empty(),
+    assert_eq!(
+        i.act("system", Action::Tick, T0 + 5 * HOUR),
+        Ok(Outcome::AlreadyDone),
         "once"
     );
+    assert_eq!(i.next_timeout_ms(), Some(T0 + 8 * HOUR));
     assert_eq!(
         effects(i.act("system", Action::Tick, T0 + 8 * HOUR)),
         [Effect::EscalationDue { userid: "a".into() }]
@@ -496,6 +489,11 @@ fn timeouts_remind_then_escalate_to_the_leader() {
     ));
     assert_eq!(i.pending_approvers(), ["boss"]);
     assert_eq!(i.steps[0].seats[0].state, SeatState::Passed);
+    assert_eq!(
+        i.next_timeout_ms(),
+        Some(T0 + 12 * HOUR),
+        "the new seat's own clock"
+    );
     effects(i.act("boss", approve(), T0 + 9 * HOUR));
     assert_eq!(i.status, Status::Approved);
 }

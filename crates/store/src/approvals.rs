@@ -217,7 +217,8 @@ impl<'a> Approvals<'a> {
         let row = sqlx::query(
             "INSERT INTO approval_instances (template_code, template_version, title, initiator, \
                project_id, status, state, version, submitted_at_ms, updated_at_ms, \
-               finished_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9) RETURNING id",
+               finished_at_ms, next_timeout_at_ms) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, 1, $8, $8, $9, $10) RETURNING id",
         )
         .bind(i.template.as_str())
         .bind(new.template_version)
@@ -228,6 +229,7 @@ impl<'a> Approvals<'a> {
         .bind(to_json(i)?)
         .bind(now_ms)
         .bind(i.status.is_finished().then_some(now_ms))
+        .bind(i.next_timeout_ms())
         .fetch_one(&mut *conn)
         .await?;
         let id: i64 = row.try_get("id")?;
@@ -246,7 +248,8 @@ impl<'a> Approvals<'a> {
     ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE approval_instances SET status = $3, state = $4, version = version + 1, \
-               updated_at_ms = $5, finished_at_ms = $6 WHERE id = $1 AND version = $2",
+               updated_at_ms = $5, finished_at_ms = $6, next_timeout_at_ms = $7 \
+             WHERE id = $1 AND version = $2",
         )
         .bind(id)
         .bind(expected_version)
@@ -254,6 +257,7 @@ impl<'a> Approvals<'a> {
         .bind(to_json(instance)?)
         .bind(now_ms)
         .bind(instance.status.is_finished().then_some(now_ms))
+        .bind(instance.next_timeout_ms())
         .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 0 {
@@ -456,8 +460,26 @@ impl<'a> Approvals<'a> {
             .collect()
     }
 
-    /// Ids of instances waiting for approvers, after `after_id`, oldest first (the
-    /// timeout sweep pages through them).
+    /// Ids of instances whose next reminder or escalation is due at `now_ms`, after
+    /// `after_id`, oldest first (the timeout sweep pages through them).
+    pub async fn due_for_timeout(
+        &self,
+        now_ms: i64,
+        after_id: i64,
+        limit: u32,
+    ) -> Result<Vec<i64>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM approval_instances WHERE next_timeout_at_ms <= $1 AND id > $2 \
+             ORDER BY id LIMIT $3",
+        )
+        .bind(now_ms)
+        .bind(after_id)
+        .bind(i64::from(limit))
+        .fetch_all(self.store.pool())
+        .await?)
+    }
+
+    /// Ids of instances waiting for approvers, after `after_id`, oldest first.
     pub async fn pending_ids(&self, after_id: i64, limit: u32) -> Result<Vec<i64>, StoreError> {
         Ok(sqlx::query_scalar(
             "SELECT id FROM approval_instances WHERE status = $1 AND id > $2 \

@@ -350,6 +350,27 @@ pub struct PlannedStep {
     pub timeout: Option<Timeout>,
 }
 
+impl PlannedStep {
+    /// A step of `kind` for these members, with no delegation, fallback or timeout:
+    /// hand-built plans in tests and benchmarks.
+    pub fn of(node_id: &str, kind: StepKind, userids: &[&str]) -> Self {
+        Self {
+            node_id: node_id.to_owned(),
+            name: node_id.to_owned(),
+            kind,
+            people: userids
+                .iter()
+                .map(|u| Person {
+                    userid: (*u).to_owned(),
+                    on_behalf_of: None,
+                })
+                .collect(),
+            fallback: false,
+            timeout: None,
+        }
+    }
+}
+
 /// An approve or CC step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", content = "mode", rename_all = "snake_case")]

@@ -505,6 +505,28 @@ impl Instance {
         }
     }
 
+    /// When the next reminder or escalation falls due, if any: the timeout sweep reads
+    /// only instances whose time has come.
+    pub fn next_timeout_ms(&self) -> Option<i64> {
+        if self.status != Status::Pending {
+            return None;
+        }
+        let step = self.steps.get(self.current)?;
+        let timeout = step.timeout?;
+        let hours = |h: u32| i64::from(h) * 3_600_000;
+        step.pending()
+            .flat_map(|seat| {
+                let remind =
+                    (!seat.reminded).then(|| seat.since_ms + hours(timeout.remind_after_hours));
+                let escalate = timeout
+                    .escalate_after_hours
+                    .filter(|_| !seat.escalated)
+                    .map(|h| seat.since_ms + hours(h));
+                remind.into_iter().chain(escalate)
+            })
+            .min()
+    }
+
     /// Pending approvers of the current step.
     pub fn pending_approvers(&self) -> Vec<String> {
         if self.status != Status::Pending {
@@ -553,7 +575,15 @@ impl Instance {
                 Ok(Outcome::Applied(Vec::new()))
             }
             Action::Resubmit { form, steps } => self.resubmit(actor, form, steps, now_ms),
-            Action::Tick => Ok(Outcome::Applied(self.tick(now_ms))),
+            Action::Tick => {
+                let effects = self.tick(now_ms);
+                // Nothing due changes nothing: the caller need not save.
+                Ok(if effects.is_empty() {
+                    Outcome::AlreadyDone
+                } else {
+                    Outcome::Applied(effects)
+                })
+            }
             Action::Escalate { from, to } => self.escalate(actor, &from, &to, now_ms),
         }
     }
@@ -693,7 +723,7 @@ impl Instance {
             return Err(ActionError::NotPendingApprover);
         };
         self.check_newcomer(step, to)?;
-        self.pass_seat(step, seat, to, now_ms);
+        let effects = self.hand_over(seat, actor, to, now_ms);
         self.log(
             now_ms,
             actor,
@@ -701,19 +731,7 @@ impl Instance {
             EntryKind::Transferred { to: to.to_owned() },
             comment,
         );
-        Ok(Outcome::Applied(vec![
-            close(
-                step,
-                vec![actor.to_owned()],
-                CardNote::PassedTo {
-                    userid: to.to_owned(),
-                },
-            ),
-            Effect::AskApprovers {
-                step,
-                userids: vec![to.to_owned()],
-            },
-        ]))
+        Ok(Outcome::Applied(effects))
     }
 
     fn add_signer(
@@ -898,7 +916,7 @@ impl Instance {
             return Ok(Outcome::AlreadyDone);
         };
         self.check_newcomer(step, to)?;
-        self.pass_seat(step, seat, to, now_ms);
+        let effects = self.hand_over(seat, from, to, now_ms);
         self.log(
             now_ms,
             SYSTEM,
@@ -909,19 +927,7 @@ impl Instance {
             },
             None,
         );
-        Ok(Outcome::Applied(vec![
-            close(
-                step,
-                vec![from.to_owned()],
-                CardNote::PassedTo {
-                    userid: to.to_owned(),
-                },
-            ),
-            Effect::AskApprovers {
-                step,
-                userids: vec![to.to_owned()],
-            },
-        ]))
+        Ok(Outcome::Applied(effects))
     }
 
     /// The actor's pending seat in the current step; `None` when they already decided
@@ -963,12 +969,28 @@ impl Instance {
         Ok(())
     }
 
-    /// Hands `seat` to `to`, who takes its place (and its turn in a sequence).
-    fn pass_seat(&mut self, step: usize, seat: usize, to: &str, now_ms: i64) {
+    /// Hands `from`'s pending `seat` in the current step to `to`, who takes its place
+    /// (and its turn in a sequence); the effects close `from`'s card and ask `to`.
+    /// Transfer and escalation share it.
+    fn hand_over(&mut self, seat: usize, from: &str, to: &str, now_ms: i64) -> Vec<Effect> {
+        let step = self.current;
         self.set_seat(step, seat, SeatState::Passed, now_ms);
         self.steps[step]
             .seats
             .insert(seat + 1, new_seat(to, None, SeatState::Pending, now_ms));
+        vec![
+            close(
+                step,
+                vec![from.to_owned()],
+                CardNote::PassedTo {
+                    userid: to.to_owned(),
+                },
+            ),
+            Effect::AskApprovers {
+                step,
+                userids: vec![to.to_owned()],
+            },
+        ]
     }
 
     fn set_seat(&mut self, step: usize, seat: usize, state: SeatState, now_ms: i64) {

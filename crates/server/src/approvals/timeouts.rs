@@ -1,4 +1,5 @@
-//! The timeout sweep (housekeeping, one replica): every pending instance gets a tick;
+//! The timeout sweep (housekeeping, one replica): every instance with something due gets
+//! a tick;
 //! approvers past their node's reminder time are reminded once, and those past its
 //! escalation time have their seat handed to their own department leader.
 
@@ -14,18 +15,24 @@ const PAGE: u32 = 500;
 /// What one sweep did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct SweepReport {
-    /// Pending instances looked at.
+    /// Instances with something due.
     pub instances: usize,
     /// Seats handed to a leader.
     pub escalated: usize,
 }
 
-/// Ticks every pending instance once.
+/// Ticks every instance with a reminder or escalation due (indexed: a tick with
+/// nothing due reads nothing but the index).
 pub async fn sweep(state: &AppState) -> anyhow::Result<SweepReport> {
     let mut report = SweepReport::default();
     let mut after = 0;
+    let now = state.clock.now_ms();
     loop {
-        let ids = state.store.approvals().pending_ids(after, PAGE).await?;
+        let ids = state
+            .store
+            .approvals()
+            .due_for_timeout(now, after, PAGE)
+            .await?;
         let Some(&last) = ids.last() else {
             return Ok(report);
         };

@@ -3,28 +3,14 @@
 use std::collections::BTreeMap;
 
 use domain::approval::{
-    Action, Instance, Outcome, Person, PlannedStep, RejectDefault, SignMode, Status, StepKind,
-    builtin,
+    Action, Instance, Outcome, PlannedStep, RejectDefault, SignMode, Status, StepKind, builtin,
 };
 use store::{ApprovalList, Approvals, NewInstance, Store};
 
 use super::T0;
 
 fn step(node: &str, mode: SignMode, people: &[&str]) -> PlannedStep {
-    PlannedStep {
-        node_id: node.into(),
-        name: node.into(),
-        kind: StepKind::Approve(mode),
-        people: people
-            .iter()
-            .map(|u| Person {
-                userid: (*u).into(),
-                on_behalf_of: None,
-            })
-            .collect(),
-        fallback: false,
-        timeout: None,
-    }
+    PlannedStep::of(node, StepKind::Approve(mode), people)
 }
 
 pub async fn run(store: &Store) {
@@ -73,10 +59,7 @@ pub async fn run(store: &Store) {
         step("one", SignMode::Any, &["a", "b"]),
         step("two", SignMode::All, &["c"]),
     ];
-    steps.push(PlannedStep {
-        kind: StepKind::Cc,
-        ..step("cc", SignMode::Any, &["d"])
-    });
+    steps.push(PlannedStep::of("cc", StepKind::Cc, &["d"]));
     let (instance, _) = Instance::start(
         "purchase",
         "worker",
@@ -208,6 +191,44 @@ pub async fn run(store: &Store) {
         .unwrap()[1];
     assert_eq!((summary.id, summary.status), (id, Status::Approved));
     assert_eq!(approvals.pending_ids(0, 10).await.unwrap(), [other]);
+
+    // The timeout sweep reads only instances with a reminder or escalation due.
+    let timed = PlannedStep {
+        timeout: Some(domain::approval::Timeout {
+            remind_after_hours: 1,
+            escalate_after_hours: None,
+        }),
+        ..step("timed", SignMode::Any, &["e"])
+    };
+    let (slow, _) = Instance::start(
+        "purchase",
+        "worker",
+        BTreeMap::new(),
+        vec![timed],
+        RejectDefault::Initiator,
+        T0,
+    );
+    let mut tx = store.begin().await.unwrap();
+    let new = NewInstance {
+        instance: &slow,
+        ..new
+    };
+    let slow_id = Approvals::insert(&mut tx, new, T0).await.unwrap();
+    tx.commit().await.unwrap();
+    assert!(
+        approvals
+            .due_for_timeout(T0 + 3_599_999, 0, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        approvals
+            .due_for_timeout(T0 + 3_600_000, 0, 10)
+            .await
+            .unwrap(),
+        [slow_id]
+    );
 
     // Cards: found by task_id, closed once.
     let card = store::ApprovalCard {
