@@ -11,8 +11,8 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use domain::access::ProjectRole;
 use domain::project::Project;
-use store::{NewOutboxItem, NewReassignment};
-use wecom::client::{Message, MessageBody, Recipients};
+use store::NewReassignment;
+use wecom::client::MessageBody;
 
 use crate::state::AppState;
 use domain::approval::instance::SYSTEM;
@@ -80,20 +80,14 @@ async fn follow_up(state: &AppState, userid: &str, left_at_ms: i64) -> anyhow::R
             labels.join("、")
         );
         for to in recipients(state, &project, userid).await? {
-            let message = Message::new(
-                Recipients::users([to.clone()]),
+            let item = crate::push::to_member(
+                state,
+                format!("leaver:{userid}:{left_at_ms}:{project_id}:{to}"),
+                &to,
                 MessageBody::Text {
                     content: text.clone(),
                 },
-            );
-            let item = NewOutboxItem {
-                idempotency_key: format!("leaver:{userid}:{left_at_ms}:{project_id}:{to}"),
-                kind: "message".into(),
-                agent_id: state.settings.wecom.agent_id,
-                recipient: Some(to),
-                payload: serde_json::to_string(&message)?,
-                not_before_ms: 0,
-            };
+            )?;
             state.store.outbox().enqueue_now(&item, now).await?;
         }
     }
@@ -123,16 +117,8 @@ async fn approval_seats(
         .flatten()
         .next();
     for summary in waiting {
-        let flag = NewReassignment {
-            leaver: userid.to_owned(),
-            kind: "approval_step".into(),
-            item: summary.id.to_string(),
-            project_id: summary.project_id,
-            detail: summary.title.clone(),
-        };
-        if !state.store.reassignments().flag(&flag, now).await? {
-            continue;
-        }
+        // Handed over first, flagged after: a failure here leaves the leave unhandled
+        // and the next tick finds this approval still waiting on the leaver.
         let handed = match &leader {
             Some(to) => {
                 let escalate = domain::approval::Action::Escalate {
@@ -140,30 +126,34 @@ async fn approval_seats(
                     to: to.clone(),
                 };
                 let origin = crate::approvals::Origin::default();
-                matches!(
-                    crate::approvals::act(state, summary.id, SYSTEM, escalate, &origin).await,
-                    Ok(domain::approval::Outcome::Applied(_))
-                )
+                match crate::approvals::act(state, summary.id, SYSTEM, escalate, &origin).await {
+                    Ok(domain::approval::Outcome::Applied(_)) => true,
+                    Ok(domain::approval::Outcome::AlreadyDone)
+                    | Err(crate::approvals::ApprovalError::Action(_)) => false,
+                    Err(e) => return Err(e.into()),
+                }
             }
             None => false,
         };
-        if !handed {
+        let flag = NewReassignment {
+            leaver: userid.to_owned(),
+            kind: "approval_step".into(),
+            item: summary.id.to_string(),
+            project_id: summary.project_id,
+            detail: summary.title.clone(),
+        };
+        let new = state.store.reassignments().flag(&flag, now).await?;
+        if new && !handed {
             let text = format!(
                 "【人员离职】{name}（{userid}）已离开企业，「{}」正等待其审批，请在 Gantry 中转交或撤回。",
                 summary.title
             );
-            let message = Message::new(
-                Recipients::users([summary.initiator.clone()]),
+            let item = crate::push::to_member(
+                state,
+                format!("leaver:{userid}:approval:{}", summary.id),
+                &summary.initiator,
                 MessageBody::Text { content: text },
-            );
-            let item = NewOutboxItem {
-                idempotency_key: format!("leaver:{userid}:approval:{}", summary.id),
-                kind: "message".into(),
-                agent_id: state.settings.wecom.agent_id,
-                recipient: Some(summary.initiator.clone()),
-                payload: serde_json::to_string(&message)?,
-                not_before_ms: 0,
-            };
+            )?;
             state.store.outbox().enqueue_now(&item, now).await?;
         }
     }

@@ -11,6 +11,7 @@ pub mod intake;
 pub mod leavers;
 pub mod metrics;
 pub mod org_sync;
+pub mod push;
 pub mod routes;
 pub mod sealed;
 pub mod startup;

@@ -73,15 +73,11 @@ impl Application {
         let store = Store::connect_opts(settings.database.url.expose(), &options_db)
             .await
             .context("cannot open the database (database.url)")?;
-        migrate_or_wait(&store).await?;
+        migrate_or_wait(&store, options.clock.clone()).await?;
         let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace)
             .await
             .context("cannot reach the cache (cache.url)")?;
         let state = build_state(settings, store, cache, options.clock.clone())?;
-        if let Err(e) = crate::approvals::seed_templates(&state).await {
-            // Housekeeping seeds them once the database is reachable.
-            tracing::warn!(error = %e, "built-in approval templates not seeded yet");
-        }
         let workers = if options.run_workers {
             workers::spawn_all(&state)
         } else {
@@ -117,10 +113,10 @@ impl Application {
     }
 }
 
-/// Migrates now, or, when the database is down, keeps trying in the background so the
-/// process can already accept (and spool) callbacks.
-async fn migrate_or_wait(store: &Store) -> anyhow::Result<()> {
-    match store.migrate().await {
+/// Migrates and seeds built-in data now, or, when the database is down, keeps trying in
+/// the background so the process can already accept (and spool) callbacks.
+async fn migrate_or_wait(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+    match prepare(store, clock.as_ref()).await {
         Ok(()) => Ok(()),
         Err(e) if e.is_unavailable() => {
             tracing::error!(error = %e, "database unavailable at start; callbacks will be spooled until it is back");
@@ -128,7 +124,7 @@ async fn migrate_or_wait(store: &Store) -> anyhow::Result<()> {
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(Duration::from_secs(2)).await;
-                    match store.migrate().await {
+                    match prepare(&store, clock.as_ref()).await {
                         Ok(()) => return tracing::info!("database is back; migrations applied"),
                         Err(e) if e.is_unavailable() => continue,
                         Err(e) => return tracing::error!(error = %e, "database migration failed"),
@@ -139,6 +135,12 @@ async fn migrate_or_wait(store: &Store) -> anyhow::Result<()> {
         }
         Err(e) => Err(anyhow::Error::new(e).context("database migration failed")),
     }
+}
+
+/// The schema, then the built-in approval templates.
+async fn prepare(store: &Store, clock: &dyn Clock) -> Result<(), store::StoreError> {
+    store.migrate().await?;
+    crate::approvals::seed_templates(store, clock.now_ms()).await
 }
 
 /// The app's WeCom client with the shared token store; `serve`, `demo` and `sync-org`

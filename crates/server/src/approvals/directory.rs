@@ -151,11 +151,8 @@ impl Snapshot {
         candidates.extend(snap.fallback.iter().cloned());
         candidates.extend(ctx.chosen.values().flatten().cloned());
         candidates.extend(snap.delegates.values().cloned());
-        for userid in candidates {
-            if org.member(&userid).await?.is_some_and(|m| m.is_current()) {
-                snap.active.insert(userid);
-            }
-        }
+        let candidates: Vec<String> = candidates.into_iter().collect();
+        snap.active = org.current_among(&candidates).await?;
         Ok(snap)
     }
 }

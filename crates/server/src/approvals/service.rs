@@ -10,7 +10,7 @@ use domain::approval::{
     SubmitContext, Template, plan,
 };
 use store::{Approvals, NewInstance, NewOutboxItem, Outbox, StoredInstance};
-use wecom::client::{Message, MessageBody, Recipients, UpdateCard};
+use wecom::client::{MessageBody, UpdateCard};
 
 use super::cards;
 use super::directory::Snapshot;
@@ -57,14 +57,13 @@ pub struct Origin {
     pub card: Option<(String, String)>,
 }
 
-/// Puts the built-in templates in the store where they are missing.
-pub async fn seed_templates(state: &AppState) -> anyhow::Result<()> {
-    let approvals = state.store.approvals();
+/// Puts the built-in templates in the store where they are missing; runs right after
+/// the migrations, like them once per start.
+pub async fn seed_templates(store: &store::Store, now_ms: i64) -> Result<(), store::StoreError> {
+    let approvals = store.approvals();
     for template in domain::approval::builtin::all() {
         if approvals.template(&template.code).await?.is_none() {
-            approvals
-                .put_template(&template, "system", state.clock.now_ms())
-                .await?;
+            approvals.put_template(&template, "system", now_ms).await?;
         }
     }
     Ok(())
@@ -245,6 +244,9 @@ async fn queue_effects(
     effects: &[Effect],
     now: i64,
 ) -> anyhow::Result<()> {
+    if effects.is_empty() {
+        return Ok(());
+    }
     let id = ctx.id;
     let seq = ctx.instance.timeline.len();
     let url = cards::detail_url(&state.settings.server.public_url, id);
@@ -380,15 +382,7 @@ async fn enqueue(
     body: MessageBody,
     now: i64,
 ) -> anyhow::Result<()> {
-    let message = Message::new(Recipients::users([userid.to_owned()]), body);
-    let item = NewOutboxItem {
-        idempotency_key: key.to_owned(),
-        kind: "message".into(),
-        agent_id: state.settings.wecom.agent_id,
-        recipient: Some(userid.to_owned()),
-        payload: serde_json::to_string(&message)?,
-        not_before_ms: 0,
-    };
+    let item = crate::push::to_member(state, key.to_owned(), userid, body)?;
     Outbox::enqueue(tx, &item, now).await?;
     Ok(())
 }

@@ -119,21 +119,14 @@ async fn reply_to_text(
         "收到：{}\n可以发送「我的任务」查看待办，或打开工作台中的 Gantry。",
         content.chars().take(50).collect::<String>()
     );
-    let message = wecom::client::Message::new(
-        wecom::client::Recipients::users([inbound.from_user.clone()]),
+    let outbox_item = match crate::push::to_member(
+        state,
+        format!("reply:{}", item.dedupe_key),
+        &inbound.from_user,
         wecom::client::MessageBody::Text { content: text },
-    );
-    let payload = match serde_json::to_string(&message) {
-        Ok(payload) => payload,
+    ) {
+        Ok(outbox_item) => outbox_item,
         Err(e) => return Handled::Dead(format!("cannot encode reply: {e}")),
-    };
-    let outbox_item = store::NewOutboxItem {
-        idempotency_key: format!("reply:{}", item.dedupe_key),
-        kind: "message".into(),
-        agent_id: state.settings.wecom.agent_id,
-        recipient: Some(inbound.from_user.clone()),
-        payload,
-        not_before_ms: 0,
     };
     match state
         .store

@@ -78,9 +78,6 @@ pub async fn org_sync_if_due(state: &AppState) -> bool {
 /// Starts the daily org sync, follows up leavers, purges old finished queue rows and
 /// reports dead letters; later issues add overdue scans and digests here.
 async fn housekeeping(state: &AppState) {
-    if let Err(e) = crate::approvals::seed_templates(state).await {
-        tracing::warn!(error = %e, "seeding built-in approval templates failed");
-    }
     org_sync_if_due(state).await;
     match crate::approvals::timeouts::sweep(state).await {
         Ok(r) if r.escalated > 0 => {

@@ -178,6 +178,30 @@ impl Org<'_> {
         Ok(sqlx::query_scalar(sql).fetch_one(self.store.pool()).await?)
     }
 
+    /// Which of `userids` are current members ([`Member::is_current`]), one query per
+    /// few hundred ids.
+    pub async fn current_among(
+        &self,
+        userids: &[String],
+    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let mut current = std::collections::BTreeSet::new();
+        for chunk in userids.chunks(LIST_CHUNK) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!(
+                "SELECT userid FROM org_members \
+                 WHERE left_at_ms IS NULL AND status <> {} AND userid IN ({})",
+                MemberStatus::Left.code(),
+                placeholders.join(", ")
+            );
+            let mut query = sqlx::query_scalar::<_, String>(&sql);
+            for userid in chunk {
+                query = query.bind(userid.as_str());
+            }
+            current.extend(query.fetch_all(self.store.pool()).await?);
+        }
+        Ok(current)
+    }
+
     /// Userids of every current member, sorted; a full sync compares them with WeCom's
     /// list to find leavers it missed.
     pub async fn current_userids(&self) -> Result<Vec<String>, StoreError> {

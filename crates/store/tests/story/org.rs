@@ -124,6 +124,15 @@ pub async fn run(store: &Store) {
     assert_eq!(org.count_members(true).await.unwrap(), 2);
     assert_eq!(org.count_members(false).await.unwrap(), 1);
     assert_eq!(org.current_userids().await.unwrap(), ["alice"]);
+    let asked = ["bob".to_owned(), "alice".to_owned(), "nobody".to_owned()];
+    assert_eq!(
+        org.current_among(&asked)
+            .await
+            .unwrap()
+            .into_iter()
+            .collect::<Vec<_>>(),
+        ["alice"]
+    );
     assert_eq!(userids(&org.members(false).await.unwrap()), ["alice"]);
     let everyone = org.members(true).await.unwrap();
     assert_eq!(userids(&everyone), ["alice", "bob"]);
