@@ -19,68 +19,17 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context as _, bail, ensure};
+use anyhow::{Context as _, ensure};
 use domain::approval::{
     Action, ApproverRule, Field, FieldKind, FormSchema, Node, RejectDefault, SignMode, Template,
 };
 use server::approvals::{self, Origin};
-use server::config::Settings;
 use server::startup::{Application, Options};
 use server::state::AppState;
-use wecom::client::Secret;
 use wecom_sim::{CallbackTarget, OrgSpec, SimConfig, SimHandle, SimLimits};
 
 const TOKEN: &str = "BenchApprovals";
-const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
 const CALLERS: usize = 8;
-
-struct Args {
-    db: String,
-    instances: usize,
-    taps: usize,
-}
-
-fn args() -> anyhow::Result<Args> {
-    let mut args = Args {
-        db: "sqlite".into(),
-        instances: 10_000,
-        taps: 200,
-    };
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    for pair in raw.chunks(2) {
-        let value = pair.get(1).context("every flag takes a value")?;
-        match pair[0].as_str() {
-            "--db" => args.db = value.clone(),
-            "--instances" => args.instances = value.parse()?,
-            "--taps" => args.taps = value.parse()?,
-            other => bail!("unknown flag {other}"),
-        }
-    }
-    Ok(args)
-}
-
-fn settings(
-    sim: &SimHandle,
-    database_url: String,
-    dir: &std::path::Path,
-) -> anyhow::Result<Settings> {
-    let mut settings = Settings::load(None)?;
-    settings.server.bind = "127.0.0.1:0".into();
-    settings.server.workers = 2;
-    settings.server.data_dir = dir.to_owned();
-    settings.database.url = Secret::new(database_url);
-    settings.database.max_connections = 10;
-    let app = sim.app().context("the simulator has an app")?;
-    settings.wecom.corp_id = sim.corp_id().to_owned();
-    settings.wecom.agent_id = app.agent_id;
-    settings.wecom.secret = Secret::new(app.secret.clone());
-    settings.wecom.token = Secret::new(TOKEN);
-    settings.wecom.encoding_aes_key = Secret::new(AES_KEY);
-    settings.wecom.api_base = sim.base_url();
-    settings.wecom.oauth_base = sim.base_url();
-    settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
-    Ok(settings)
-}
 
 /// One approve node whose approver the initiator picks: every instance can go to a
 /// different member, so no member's WeCom message quota is the bottleneck.
@@ -187,7 +136,10 @@ async fn taps(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = args()?;
+    let flags = bench_support::Flags::parse(&["db", "instances", "taps"])?;
+    let db: String = flags.get("db", "sqlite".to_owned())?;
+    let instances: usize = flags.get("instances", 10_000)?;
+    let tap_count: usize = flags.get("taps", 200)?;
     let mut out = std::io::stdout();
     let sim = wecom_sim::spawn(SimConfig {
         org: OrgSpec {
@@ -206,9 +158,9 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let dir = tempfile::tempdir()?;
-    let url = bench_support::database_url(&args.db, dir.path()).await?;
+    let url = bench_support::database_url(&db, dir.path()).await?;
     let app = Application::build(
-        settings(&sim, url, dir.path())?,
+        bench_support::app_settings(&sim, url, dir.path(), TOKEN)?,
         Options {
             run_workers: false,
             ..Options::default()
@@ -234,14 +186,14 @@ async fn main() -> anyhow::Result<()> {
     let target = CallbackTarget {
         url: format!("http://127.0.0.1:{port}/wecom/callback"),
         token: TOKEN.into(),
-        encoding_aes_key: AES_KEY.into(),
+        encoding_aes_key: bench_support::AES_KEY.into(),
     };
 
-    let latencies = taps(&state, &sim, &target, &users, args.taps).await?;
+    let latencies = taps(&state, &sim, &target, &users, tap_count).await?;
     writeln!(
         out,
         "{}: tap → update_template_card sent, {} taps one at a time: p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
-        args.db,
+        db,
         latencies.len(),
         percentile(&latencies, 0.50),
         percentile(&latencies, 0.99),
@@ -249,8 +201,8 @@ async fn main() -> anyhow::Result<()> {
     )?;
 
     let started = Instant::now();
-    let mut ids = Vec::with_capacity(args.instances);
-    for i in 0..args.instances {
+    let mut ids = Vec::with_capacity(instances);
+    for i in 0..instances {
         let approver = &users[1 + i % (users.len() - 1)];
         ids.push((submit(&state, &users[0], approver).await?, approver.clone()));
     }
@@ -290,11 +242,11 @@ async fn main() -> anyhow::Result<()> {
         out,
         "{}: {} submissions in {submit_s:.2} s ({:.0}/s, one caller); {} approvals on {open} open \
          instances in {act_s:.2} s ({:.0}/s, {CALLERS} callers)",
-        args.db,
-        args.instances,
-        args.instances as f64 / submit_s,
-        args.instances,
-        args.instances as f64 / act_s,
+        db,
+        instances,
+        instances as f64 / submit_s,
+        instances,
+        instances as f64 / act_s,
     )?;
     Ok(())
 }

@@ -21,7 +21,7 @@ use wecom::client::Secret;
 
 const CORP: &str = "wwbe7c0ffee0000001";
 const TOKEN: &str = "BenchToken";
-const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+use bench_support::AES_KEY;
 
 struct Args {
     db: String,
@@ -31,24 +31,13 @@ struct Args {
 }
 
 fn args() -> anyhow::Result<Args> {
-    let mut args = Args {
-        db: "sqlite".into(),
-        seconds: 10,
-        connections: 64,
-        requests: 300_000,
-    };
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    for pair in raw.chunks(2) {
-        let value = pair.get(1).context("every flag takes a value")?;
-        match pair[0].as_str() {
-            "--db" => args.db = value.clone(),
-            "--seconds" => args.seconds = value.parse()?,
-            "--connections" => args.connections = value.parse()?,
-            "--requests" => args.requests = value.parse()?,
-            other => bail!("unknown flag {other}"),
-        }
-    }
-    Ok(args)
+    let flags = bench_support::Flags::parse(&["db", "seconds", "connections", "requests"])?;
+    Ok(Args {
+        db: flags.get("db", "sqlite".to_owned())?,
+        seconds: flags.get("seconds", 10)?,
+        connections: flags.get("connections", 64)?,
+        requests: flags.get("requests", 300_000)?,
+    })
 }
 
 /// One wrk request per line: `query<TAB>body`.

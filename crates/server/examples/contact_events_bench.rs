@@ -16,64 +16,12 @@ use std::io::Write as _;
 use std::sync::Arc;
 use std::time::Instant;
 
-use anyhow::{Context as _, bail, ensure};
-use server::config::Settings;
+use anyhow::ensure;
 use server::startup::{Application, Options};
 use server::workers::inbox;
-use wecom::client::Secret;
 use wecom_sim::{CallbackTarget, OrgSpec, SimConfig, SimHandle, SimLimits};
 
 const TOKEN: &str = "BenchContacts";
-const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
-
-struct Args {
-    db: String,
-    events: usize,
-    users: usize,
-}
-
-fn args() -> anyhow::Result<Args> {
-    let mut args = Args {
-        db: "sqlite".into(),
-        events: 10_000,
-        users: 100_000,
-    };
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    for pair in raw.chunks(2) {
-        let value = pair.get(1).context("every flag takes a value")?;
-        match pair[0].as_str() {
-            "--db" => args.db = value.clone(),
-            "--events" => args.events = value.parse()?,
-            "--users" => args.users = value.parse()?,
-            other => bail!("unknown flag {other}"),
-        }
-    }
-    Ok(args)
-}
-
-fn settings(
-    sim: &SimHandle,
-    database_url: String,
-    dir: &std::path::Path,
-) -> anyhow::Result<Settings> {
-    let mut settings = Settings::load(None)?;
-    settings.server.bind = "127.0.0.1:0".into();
-    settings.server.workers = 2;
-    settings.server.data_dir = dir.to_owned();
-    settings.database.url = Secret::new(database_url);
-    let app = sim.app().context("the simulator has an app")?;
-    settings.wecom.corp_id = sim.corp_id().to_owned();
-    settings.wecom.agent_id = app.agent_id;
-    settings.wecom.secret = Secret::new(app.secret.clone());
-    settings.wecom.token = Secret::new(TOKEN);
-    settings.wecom.encoding_aes_key = Secret::new(AES_KEY);
-    settings.wecom.contacts_token = Secret::new(TOKEN);
-    settings.wecom.contacts_encoding_aes_key = Secret::new(AES_KEY);
-    settings.wecom.api_base = sim.base_url();
-    settings.wecom.oauth_base = sim.base_url();
-    settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
-    Ok(settings)
-}
 
 /// `n` directory changes in the simulator, as the callback XML WeCom would send:
 /// 70 % new titles, 20 % moves, 5 % leavers, 5 % newcomers.
@@ -117,12 +65,15 @@ fn changes(sim: &SimHandle, n: usize) -> anyhow::Result<Vec<String>> {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args = args()?;
+    let flags = bench_support::Flags::parse(&["db", "events", "users"])?;
+    let db: String = flags.get("db", "sqlite".to_owned())?;
+    let events: usize = flags.get("events", 10_000)?;
+    let users: usize = flags.get("users", 100_000)?;
     let mut out = std::io::stdout();
     let sim = wecom_sim::spawn(SimConfig {
         org: OrgSpec {
-            users: args.users,
-            departments: (args.users / 20).max(1),
+            users,
+            departments: (users / 20).max(1),
             tags: 50,
             seed: 7,
         },
@@ -136,9 +87,9 @@ async fn main() -> anyhow::Result<()> {
     })
     .await?;
     let dir = tempfile::tempdir()?;
-    let database_url = bench_support::database_url(&args.db, dir.path()).await?;
+    let database_url = bench_support::database_url(&db, dir.path()).await?;
     let app = Application::build(
-        settings(&sim, database_url, dir.path())?,
+        bench_support::app_settings(&sim, database_url, dir.path(), TOKEN)?,
         Options {
             run_workers: false,
             ..Options::default()
@@ -154,16 +105,16 @@ async fn main() -> anyhow::Result<()> {
     writeln!(
         out,
         "{}: initial sync of {} members in {:.1} s",
-        args.db,
+        db,
         report.members,
         started.elapsed().as_secs_f64()
     )?;
 
-    let xmls = changes(&sim, args.events)?;
+    let xmls = changes(&sim, events)?;
     let target = CallbackTarget {
         url: format!("http://127.0.0.1:{port}/wecom/contacts/callback"),
         token: TOKEN.into(),
-        encoding_aes_key: AES_KEY.into(),
+        encoding_aes_key: bench_support::AES_KEY.into(),
     };
     let sim = Arc::new(sim);
     let started = Instant::now();
@@ -197,11 +148,7 @@ async fn main() -> anyhow::Result<()> {
     let calls = sim.calls().len() - calls_before;
     let stats = state.store.inbox().stats(state.clock.now_ms()).await?;
     ensure!(stats.dead == 0, "{} events were dead-lettered", stats.dead);
-    ensure!(
-        applied == args.events,
-        "applied {applied} of {} events",
-        args.events
-    );
+    ensure!(applied == events, "applied {applied} of {} events", events);
 
     // The mirror matches the simulator after the burst.
     let current = state.store.org().count_members(false).await?;
@@ -214,11 +161,11 @@ async fn main() -> anyhow::Result<()> {
         out,
         "{}: {} events delivered in {deliver_s:.2} s ({:.0}/s); applied in {apply_s:.2} s \
          ({:.0}/s, {:.2} ms each) with {calls} WeCom calls; mirror matches",
-        args.db,
-        args.events,
-        args.events as f64 / deliver_s,
-        args.events as f64 / apply_s,
-        apply_s * 1000.0 / args.events as f64,
+        db,
+        events,
+        events as f64 / deliver_s,
+        events as f64 / apply_s,
+        apply_s * 1000.0 / events as f64,
     )?;
     Ok(())
 }

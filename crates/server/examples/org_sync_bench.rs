@@ -29,24 +29,13 @@ struct Args {
 }
 
 fn args() -> anyhow::Result<Args> {
-    let mut args = Args {
-        db: "both".into(),
-        users: 100_000,
-        departments: 5_000,
-        tags: 200,
-    };
-    let raw: Vec<String> = std::env::args().skip(1).collect();
-    for pair in raw.chunks(2) {
-        let value = pair.get(1).context("every flag takes a value")?;
-        match pair[0].as_str() {
-            "--db" => args.db = value.clone(),
-            "--users" => args.users = value.parse()?,
-            "--departments" => args.departments = value.parse()?,
-            "--tags" => args.tags = value.parse()?,
-            other => bail!("unknown flag {other}"),
-        }
-    }
-    Ok(args)
+    let flags = bench_support::Flags::parse(&["db", "users", "departments", "tags"])?;
+    Ok(Args {
+        db: flags.get("db", "both".to_owned())?,
+        users: flags.get("users", 100_000)?,
+        departments: flags.get("departments", 5_000)?,
+        tags: flags.get("tags", 200)?,
+    })
 }
 
 fn line(report: &SyncReport) -> String {

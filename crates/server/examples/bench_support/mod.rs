@@ -34,3 +34,70 @@ pub fn peak_rss_mib() -> f64 {
 pub fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
+
+/// The EncodingAESKey every benchmark app uses.
+pub const AES_KEY: &str = "jWmYm7qr5nMoAUwZRjGtBxmz3KA1tkAj3ykkR6q2B2C";
+
+/// `--name value` command-line flags, each name one the benchmark knows.
+pub struct Flags(std::collections::BTreeMap<String, String>);
+
+impl Flags {
+    /// Reads the process arguments; an unknown flag or a missing value is an error.
+    pub fn parse(known: &[&str]) -> anyhow::Result<Self> {
+        let raw: Vec<String> = std::env::args().skip(1).collect();
+        let mut flags = std::collections::BTreeMap::new();
+        for pair in raw.chunks(2) {
+            let name = pair[0].strip_prefix("--").unwrap_or(&pair[0]);
+            if !known.contains(&name) {
+                bail!("unknown flag {}; known: {known:?}", pair[0]);
+            }
+            let Some(value) = pair.get(1) else {
+                bail!("{} takes a value", pair[0]);
+            };
+            flags.insert(name.to_owned(), value.clone());
+        }
+        Ok(Self(flags))
+    }
+
+    /// The value of `--name`, or `default` when absent.
+    pub fn get<T>(&self, name: &str, default: T) -> anyhow::Result<T>
+    where
+        T: std::str::FromStr,
+        T::Err: std::fmt::Display,
+    {
+        match self.0.get(name) {
+            Some(v) => v.parse().map_err(|e| anyhow::anyhow!("--{name} {v}: {e}")),
+            None => Ok(default),
+        }
+    }
+}
+
+/// Settings for a real app against `sim` on `database_url`, callbacks signed with
+/// `token` and [`AES_KEY`] on both callback URLs.
+pub fn app_settings(
+    sim: &wecom_sim::SimHandle,
+    database_url: String,
+    dir: &std::path::Path,
+    token: &str,
+) -> anyhow::Result<server::config::Settings> {
+    use anyhow::Context as _;
+    use wecom::client::Secret;
+    let mut settings = server::config::Settings::load(None)?;
+    settings.server.bind = "127.0.0.1:0".into();
+    settings.server.workers = 2;
+    settings.server.data_dir = dir.to_owned();
+    settings.database.url = Secret::new(database_url);
+    settings.database.max_connections = 10;
+    let app = sim.app().context("the simulator has an app")?;
+    settings.wecom.corp_id = sim.corp_id().to_owned();
+    settings.wecom.agent_id = app.agent_id;
+    settings.wecom.secret = Secret::new(app.secret.clone());
+    settings.wecom.token = Secret::new(token);
+    settings.wecom.encoding_aes_key = Secret::new(AES_KEY);
+    settings.wecom.contacts_token = Secret::new(token);
+    settings.wecom.contacts_encoding_aes_key = Secret::new(AES_KEY);
+    settings.wecom.api_base = sim.base_url();
+    settings.wecom.oauth_base = sim.base_url();
+    settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
+    Ok(settings)
+}
