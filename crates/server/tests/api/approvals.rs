@@ -130,7 +130,7 @@ fn replaced(app: &TestApp, userid: &str) -> Vec<String> {
         .collect()
 }
 
-async fn status(app: &TestApp, id: i64) -> Status {
+async fn instance(app: &TestApp, id: i64) -> domain::approval::Instance {
     app.state
         .store
         .approvals()
@@ -139,7 +139,24 @@ async fn status(app: &TestApp, id: i64) -> Status {
         .expect("read")
         .expect("instance")
         .instance
-        .status
+}
+
+/// The member's department leader (level 1) in the generated org.
+async fn leader_of(app: &TestApp, userid: &str) -> String {
+    app.state
+        .store
+        .org()
+        .leader_levels(userid, 1)
+        .await
+        .expect("leaders")
+        .into_iter()
+        .flatten()
+        .next()
+        .expect("the member has a department leader in the generated org")
+}
+
+async fn status(app: &TestApp, id: i64) -> Status {
+    instance(app, id).await.status
 }
 
 #[tokio::test]
@@ -204,15 +221,7 @@ async fn two_or_sign_approvers_tapping_at_once_make_one_decision() {
     tap(app, b, &card_b, "reject").await;
     drain_inbox(app).await;
     dispatch(app).await;
-    let instance = app
-        .state
-        .store
-        .approvals()
-        .get(id)
-        .await
-        .expect("read")
-        .expect("instance")
-        .instance;
+    let instance = instance(app, id).await;
     // Under 50,000 元 the PM node is the only approver: a's 同意 decided it.
     assert_eq!(instance.status, Status::Approved);
     let decisions = instance
@@ -269,26 +278,8 @@ async fn a_silent_approver_is_reminded_after_a_day_and_escalated_after_two() {
     app.clock.advance(24 * 3_600_000);
     let report = sweep().await.expect("sweep");
     dispatch(app).await;
-    let leader = app
-        .state
-        .store
-        .org()
-        .leader_levels(pm, 1)
-        .await
-        .expect("leaders")
-        .into_iter()
-        .flatten()
-        .next()
-        .expect("the PM has a department leader in the generated org");
-    let instance = app
-        .state
-        .store
-        .approvals()
-        .get(id)
-        .await
-        .expect("read")
-        .expect("instance")
-        .instance;
+    let leader = leader_of(app, pm).await;
+    let instance = instance(app, id).await;
     assert_eq!(report.escalated, 1);
     assert_eq!(instance.pending_approvers(), std::slice::from_ref(&leader));
     assert_eq!(
@@ -492,29 +483,11 @@ async fn an_approver_who_leaves_hands_the_seat_to_their_leader() {
     let app = &c.app;
     let id = submit_purchase(&c, 1_000).await;
     let pm = &c.pms[0];
-    let leader = app
-        .state
-        .store
-        .org()
-        .leader_levels(pm, 1)
-        .await
-        .expect("leaders")
-        .into_iter()
-        .flatten()
-        .next()
-        .expect("the PM has a leader");
+    let leader = leader_of(app, pm).await;
     let xml = app.sim.delete_user(pm).expect("deleted");
     crate::contacts::deliver(app, &[xml]).await;
     assert_eq!(server::leavers::sweep(&app.state).await.expect("sweep"), 1);
-    let instance = app
-        .state
-        .store
-        .approvals()
-        .get(id)
-        .await
-        .expect("read")
-        .expect("instance")
-        .instance;
+    let instance = instance(app, id).await;
     assert_eq!(instance.pending_approvers(), std::slice::from_ref(&leader));
     let flags = app
         .state

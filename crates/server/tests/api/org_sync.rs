@@ -51,6 +51,17 @@ async fn sync(app: &TestApp) -> SyncReport {
     .expect("sync")
 }
 
+/// Syncs once more and checks it wrote nothing: the store already matches WeCom.
+async fn sync_again_changes_nothing(app: &TestApp) -> SyncReport {
+    let again = sync(app).await;
+    assert_eq!(
+        (again.added, again.changed, again.left),
+        (0, 0, 0),
+        "{again:?}"
+    );
+    again
+}
+
 /// Every department, member and tag of the simulator is in the store, field by field.
 async fn assert_exact(app: &TestApp) {
     let org = app.sim.org();
@@ -147,12 +158,7 @@ async fn a_full_sync_is_exact_cheap_and_a_repeat_changes_nothing() {
     .expect("progress json");
     assert_eq!((progress.stage, progress.percent), (Stage::Done, 100));
 
-    let again = sync(&app).await;
-    assert_eq!(
-        (again.added, again.changed, again.left),
-        (0, 0, 0),
-        "{again:?}"
-    );
+    let again = sync_again_changes_nothing(&app).await;
     assert_eq!(again.unchanged, DEPARTMENTS + USERS + TAGS);
     assert_exact(&app).await;
 
@@ -186,12 +192,7 @@ async fn twenty_percent_random_faults_still_give_an_exact_copy() {
     assert!(report.errors.is_empty(), "{report:?}");
     assert!(report.wecom_calls > u64::try_from(DEPARTMENTS + TAGS + 2).expect("small"));
     assert_exact(&app).await;
-    let again = sync(&app).await;
-    assert_eq!(
-        (again.added, again.changed, again.left),
-        (0, 0, 0),
-        "{again:?}"
-    );
+    sync_again_changes_nothing(&app).await;
 }
 
 /// A refused list call is read the slow way (ids, then details) and the copy is still
@@ -325,12 +326,7 @@ async fn a_burst_of_change_events_during_a_full_sync_is_neither_lost_nor_overwri
     assert!(report.errors.is_empty(), "{report:?}");
     assert_exact(&app).await;
     // Nothing the sync skipped is stale: a later sync agrees with what is stored.
-    let again = sync(&app).await;
-    assert_eq!(
-        (again.added, again.changed, again.left),
-        (0, 0, 0),
-        "{again:?}"
-    );
+    sync_again_changes_nothing(&app).await;
 }
 
 /// The daily sync: started by housekeeping when due, never twice at once, and not
