@@ -26,27 +26,9 @@ pub(super) async fn departments(
         .into_iter()
         .map(|d| (d.id, d))
         .collect();
-    let mut write = Vec::new();
-    for d in fresh {
-        match stored.get(&d.id) {
-            None => report.added += 1,
-            Some(s) if s == d => report.unchanged += 1,
-            Some(_) => report.changed += 1,
-        }
-        if stored.get(&d.id) != Some(d) {
-            write.push(d.clone());
-        }
-    }
+    let (write, gone) = differences(&stored, fresh, |d| d.id, report);
     count(report, writer.upsert_departments(&write, now_ms).await?);
-    let seen: HashSet<i64> = fresh.iter().map(|d| d.id).collect();
-    let gone: Vec<i64> = stored
-        .keys()
-        .filter(|id| !seen.contains(id))
-        .copied()
-        .collect();
-    let deleted = writer.delete_departments(&gone).await?;
-    report.deleted += to_usize(deleted.written);
-    report.kept_newer += to_usize(deleted.kept_newer);
+    counted_deletes(report, writer.delete_departments(&gone).await?);
     Ok(())
 }
 
@@ -140,30 +122,47 @@ pub(super) async fn tags(
 ) -> anyhow::Result<()> {
     let org = store.org();
     let stored: HashMap<i64, Tag> = org.tags().await?.into_iter().map(|t| (t.id, t)).collect();
-    let mut write = Vec::new();
-    for t in fresh {
-        match stored.get(&t.id) {
-            None => report.added += 1,
-            Some(s) if s == t => report.unchanged += 1,
-            Some(_) => report.changed += 1,
-        }
-        if stored.get(&t.id) != Some(t) {
-            write.push(t.clone());
-        }
-    }
+    let (write, gone) = differences(&stored, fresh, |t| t.id, report);
     count(report, writer.upsert_tags(&write, now_ms).await?);
     if complete {
-        let seen: HashSet<i64> = fresh.iter().map(|t| t.id).collect();
-        let gone: Vec<i64> = stored
-            .keys()
-            .filter(|id| !seen.contains(id))
-            .copied()
-            .collect();
-        let deleted = writer.delete_tags(&gone).await?;
-        report.deleted += to_usize(deleted.written);
-        report.kept_newer += to_usize(deleted.kept_newer);
+        counted_deletes(report, writer.delete_tags(&gone).await?);
     }
     Ok(())
+}
+
+/// What to write (new or different from the store, each counted as added, changed or
+/// unchanged) and which stored ids WeCom no longer lists.
+fn differences<T: PartialEq + Clone>(
+    stored: &HashMap<i64, T>,
+    fresh: &[T],
+    id: impl Fn(&T) -> i64,
+    report: &mut SyncReport,
+) -> (Vec<T>, Vec<i64>) {
+    let mut write = Vec::new();
+    for item in fresh {
+        match stored.get(&id(item)) {
+            None => report.added += 1,
+            Some(s) if s == item => {
+                report.unchanged += 1;
+                continue;
+            }
+            Some(_) => report.changed += 1,
+        }
+        write.push(item.clone());
+    }
+    let seen: HashSet<i64> = fresh.iter().map(&id).collect();
+    let gone = stored
+        .keys()
+        .filter(|k| !seen.contains(k))
+        .copied()
+        .collect();
+    (write, gone)
+}
+
+/// Notes deletions and the rows a delete left alone because a live change was newer.
+fn counted_deletes(report: &mut SyncReport, deleted: Written) {
+    report.deleted += to_usize(deleted.written);
+    report.kept_newer += to_usize(deleted.kept_newer);
 }
 
 /// Notes the rows an upsert left alone because a live change was newer.
