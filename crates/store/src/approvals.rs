@@ -97,6 +97,15 @@ impl ApprovalList {
     }
 }
 
+/// Narrows a list; `None` leaves that side open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListFilter<'a> {
+    /// Only this template.
+    pub template: Option<&'a str>,
+    /// Only this status.
+    pub status: Option<Status>,
+}
+
 /// How many instances each list holds for one member.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ListCounts {
@@ -303,31 +312,44 @@ impl<'a> Approvals<'a> {
         before_id: Option<i64>,
         limit: u32,
     ) -> Result<Vec<InstanceSummary>, StoreError> {
+        self.list_filtered(userid, list, ListFilter::default(), before_id, limit)
+            .await
+    }
+
+    /// [`Approvals::list`] narrowed to one template and/or one status.
+    pub async fn list_filtered(
+        &self,
+        userid: &str,
+        list: ApprovalList,
+        filter: ListFilter<'_>,
+        before_id: Option<i64>,
+        limit: u32,
+    ) -> Result<Vec<InstanceSummary>, StoreError> {
         let before = before_id.unwrap_or(i64::MAX);
-        let rows = if list == ApprovalList::Mine {
-            sqlx::query(&format!(
+        let narrow = "AND ($3 IS NULL OR i.template_code = $3) AND ($4 IS NULL OR i.status = $4)";
+        let sql = if list == ApprovalList::Mine {
+            format!(
                 "SELECT {SUMMARY} FROM approval_instances i \
-                 WHERE i.initiator = $1 AND i.id < $2 ORDER BY i.id DESC LIMIT $3"
-            ))
-            .bind(userid)
-            .bind(before)
-            .bind(i64::from(limit))
-            .fetch_all(self.store.pool())
-            .await?
+                 WHERE i.initiator = $1 AND i.id < $2 {narrow} ORDER BY i.id DESC LIMIT $5"
+            )
         } else {
-            sqlx::query(&format!(
+            format!(
                 "SELECT {SUMMARY} FROM approval_people p \
                  JOIN approval_instances i ON i.id = p.instance_id \
-                 WHERE p.userid = $1 AND p.list = $2 AND p.instance_id < $3 \
-                 ORDER BY p.instance_id DESC LIMIT $4"
-            ))
-            .bind(userid)
-            .bind(list.code())
-            .bind(before)
-            .bind(i64::from(limit))
-            .fetch_all(self.store.pool())
-            .await?
+                 WHERE p.userid = $1 AND p.instance_id < $2 {narrow} AND p.list = $6 \
+                 ORDER BY p.instance_id DESC LIMIT $5"
+            )
         };
+        let mut query = sqlx::query(&sql)
+            .bind(userid)
+            .bind(before)
+            .bind(filter.template)
+            .bind(filter.status.map(Status::code))
+            .bind(i64::from(limit));
+        if list != ApprovalList::Mine {
+            query = query.bind(list.code());
+        }
+        let rows = query.fetch_all(self.store.pool()).await?;
         rows.iter().map(summary_from_row).collect()
     }
 

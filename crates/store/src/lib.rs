@@ -32,7 +32,7 @@ mod store;
 mod target;
 
 pub use approvals::{
-    ApprovalCard, ApprovalList, Approvals, InstanceSummary, ListCounts, NewInstance,
+    ApprovalCard, ApprovalList, Approvals, InstanceSummary, ListCounts, ListFilter, NewInstance,
     StoredInstance, StoredTemplate,
 };
 pub use audit::{

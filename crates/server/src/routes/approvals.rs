@@ -10,10 +10,11 @@ use api::{
 };
 use domain::access::{Action as Permission, ProjectScope, SystemRole};
 use domain::approval::{
-    Action, ActionError, FieldKind, Instance, RejectTo, StepKind, Template, instance::SYSTEM,
+    Action, ActionError, FieldKind, Instance, RejectTo, Status, StepKind, Template,
+    instance::SYSTEM,
 };
 use serde::Deserialize;
-use store::ApprovalList;
+use store::{ApprovalList, ListFilter};
 
 use crate::approvals::{self, ApprovalError, Origin};
 use crate::audit::{Target, record_request};
@@ -35,6 +36,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Deserialize)]
 struct ListQuery {
     list: Option<String>,
+    template: Option<String>,
+    status: Option<String>,
     before: Option<i64>,
     limit: Option<u32>,
 }
@@ -56,11 +59,24 @@ async fn list(
             ));
         }
     };
+    let status = match query.status.as_deref() {
+        None | Some("") => None,
+        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
+            ApiError::with_message(
+                ErrorCode::BadRequest,
+                "status 只能是 pending、returned、approved、rejected 或 withdrawn",
+            )
+        })?),
+    };
+    let filter = ListFilter {
+        template: query.template.as_deref().filter(|t| !t.is_empty()),
+        status,
+    };
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let rows = state
         .store
         .approvals()
-        .list(user.userid(), which, query.before, limit)
+        .list_filtered(user.userid(), which, filter, query.before, limit)
         .await
         .map_err(ApiError::internal)?;
     let next_before = (rows.len() == usize::try_from(limit).unwrap_or(usize::MAX))

@@ -464,6 +464,28 @@ async fn the_h5_api_submits_lists_shows_and_acts() {
         "a finished instance is immutable"
     );
 
+    // Lists filter by status and template.
+    let (_, approved) = call(
+        app,
+        &initiator,
+        Method::GET,
+        "approvals?list=mine&status=approved&template=purchase",
+        None,
+    )
+    .await;
+    assert_eq!(approved["items"][0]["id"], json!(id));
+    let (_, leave) = call(
+        app,
+        &initiator,
+        Method::GET,
+        "approvals?list=mine&template=leave",
+        None,
+    )
+    .await;
+    assert_eq!(leave["items"], json!([]));
+    let (status, _) = call(app, &initiator, Method::GET, "approvals?status=bogus", None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+
     // Templates are the admins' to change.
     let mut definition = templates[0]["definition"].clone();
     let code = definition["code"].as_str().expect("code").to_owned();

@@ -190,6 +190,30 @@ pub async fn run(store: &Store) {
         .await
         .unwrap()[1];
     assert_eq!((summary.id, summary.status), (id, Status::Approved));
+    // Filters by status and template, on both kinds of list.
+    let approved = store::ListFilter {
+        status: Some(Status::Approved),
+        ..store::ListFilter::default()
+    };
+    let mine = approvals
+        .list_filtered("worker", ApprovalList::Mine, approved, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(mine), [id]);
+    let done = approvals
+        .list_filtered("a", ApprovalList::Done, approved, None, 10)
+        .await
+        .unwrap();
+    assert_eq!(ids(done), [id]);
+    let other_template = store::ListFilter {
+        template: Some("leave"),
+        ..store::ListFilter::default()
+    };
+    let none = approvals
+        .list_filtered("worker", ApprovalList::Mine, other_template, None, 10)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
     assert_eq!(approvals.pending_ids(0, 10).await.unwrap(), [other]);
 
     // The timeout sweep reads only instances with a reminder or escalation due.
