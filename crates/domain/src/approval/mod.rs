@@ -4,16 +4,15 @@
 //! versions, so concurrent taps yield one decision) and carries out the effects.
 
 pub mod builtin;
+pub mod command;
 pub mod flow;
 pub mod form;
 pub mod instance;
 
+pub use command::{Action, ActionError, CardNote, Effect, Outcome, RejectTo};
 pub use flow::{
     ApproverRule, Arm, CmpOp, Condition, Directory, Node, Person, PlanError, PlannedStep,
     RejectDefault, SignMode, StepKind, SubmitContext, Template, TemplateError, Timeout, plan,
 };
 pub use form::{Field, FieldKind, FormError, FormSchema, FormValues, SchemaError};
-pub use instance::{
-    Action, ActionError, CardNote, Effect, Entry, EntryKind, Instance, Listed, Outcome, RejectTo,
-    Seat, SeatState, Status, Step,
-};
+pub use instance::{Entry, EntryKind, Instance, Listed, Seat, SeatState, Status, Step};
