@@ -1,8 +1,9 @@
-//! Outbox rows for WeCom messages to one member: the one shape replies, notices, cards
-//! and alerts share (the member named as recipient, so their message quota applies).
+//! Outbox rows for WeCom messages to one member (the one shape replies, notices, cards
+//! and alerts share; the member is named so their message quota applies), and for
+//! greying out a card with a response code in hand.
 
 use store::NewOutboxItem;
-use wecom::client::{Message, MessageBody, Recipients};
+use wecom::client::{Message, MessageBody, Recipients, UpdateCard};
 
 use crate::state::AppState;
 
@@ -20,6 +21,26 @@ pub fn to_member(
         agent_id: state.settings.wecom.agent_id,
         recipient: Some(userid.to_owned()),
         payload: serde_json::to_string(&message)?,
+        not_before_ms: 0,
+    })
+}
+
+/// A `card_update` row: `userid`'s card, answered with `response_code`, shows `text`
+/// instead of its buttons.
+pub fn card_update(
+    state: &AppState,
+    key: String,
+    userid: &str,
+    response_code: String,
+    text: String,
+) -> Result<NewOutboxItem, serde_json::Error> {
+    let update = UpdateCard::replace_button(vec![userid.to_owned()], response_code, text);
+    Ok(NewOutboxItem {
+        idempotency_key: key,
+        kind: "card_update".into(),
+        agent_id: state.settings.wecom.agent_id,
+        recipient: None,
+        payload: serde_json::to_string(&update)?,
         not_before_ms: 0,
     })
 }

@@ -10,7 +10,7 @@ use domain::approval::{
     SubmitContext, Template, plan,
 };
 use store::{Approvals, NewInstance, NewOutboxItem, Outbox, StoredInstance};
-use wecom::client::{MessageBody, UpdateCard};
+use wecom::client::MessageBody;
 
 use super::cards;
 use super::directory::Snapshot;
@@ -296,38 +296,7 @@ async fn queue_effects(
                 });
                 for userid in userids {
                     for card in Approvals::close_cards(tx, id, userid).await? {
-                        let tapped = ctx
-                            .origin
-                            .card
-                            .as_ref()
-                            .filter(|(task, _)| *task == card.task_id && userid == ctx.actor);
-                        let (kind, payload) = match tapped {
-                            // The tap's own fresh code updates the tapped card.
-                            Some((_, code)) => (
-                                "card_update",
-                                serde_json::to_string(&UpdateCard::replace_button(
-                                    vec![userid.clone()],
-                                    code.clone(),
-                                    text.clone(),
-                                ))?,
-                            ),
-                            None => (
-                                "card_close",
-                                serde_json::to_string(&CardClose {
-                                    card_key: card.outbox_key.clone(),
-                                    userid: userid.clone(),
-                                    text: text.clone(),
-                                })?,
-                            ),
-                        };
-                        let item = NewOutboxItem {
-                            idempotency_key: format!("apclose:{}:{seq}", card.task_id),
-                            kind: kind.into(),
-                            agent_id: state.settings.wecom.agent_id,
-                            recipient: None,
-                            payload,
-                            not_before_ms: 0,
-                        };
+                        let item = closing(state, ctx, &card, &text, seq)?;
                         Outbox::enqueue(tx, &item, now).await?;
                     }
                 }
@@ -360,6 +329,45 @@ async fn queue_effects(
         }
     }
     Ok(())
+}
+
+/// The row that greys out `card`: updated with the tap's own fresh response code when
+/// it is the card just tapped, else a `card_close` that uses the code its send returned.
+fn closing(
+    state: &AppState,
+    ctx: &EffectContext<'_>,
+    card: &store::ApprovalCard,
+    text: &str,
+    seq: usize,
+) -> anyhow::Result<NewOutboxItem> {
+    let key = format!("apclose:{}:{seq}", card.task_id);
+    let tapped = ctx
+        .origin
+        .card
+        .as_ref()
+        .filter(|(task, _)| *task == card.task_id && card.userid == ctx.actor);
+    if let Some((_, code)) = tapped {
+        return Ok(crate::push::card_update(
+            state,
+            key,
+            &card.userid,
+            code.clone(),
+            text.to_owned(),
+        )?);
+    }
+    let close = CardClose {
+        card_key: card.outbox_key.clone(),
+        userid: card.userid.clone(),
+        text: text.to_owned(),
+    };
+    Ok(NewOutboxItem {
+        idempotency_key: key,
+        kind: "card_close".into(),
+        agent_id: state.settings.wecom.agent_id,
+        recipient: None,
+        payload: serde_json::to_string(&close)?,
+        not_before_ms: 0,
+    })
 }
 
 /// Payload of a `card_close` outbox row: grey out a card sent earlier, with the

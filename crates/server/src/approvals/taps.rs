@@ -3,8 +3,6 @@
 //! response code — to the decision, or to why nothing happened.
 
 use domain::approval::{Action, ActionError};
-use store::{NewOutboxItem, Outbox};
-use wecom::client::UpdateCard;
 use wecom::event::TemplateCardEvent;
 
 use super::cards::{APPROVE_KEY, REJECT_KEY};
@@ -52,29 +50,23 @@ pub async fn handle(state: &AppState, userid: &str, tap: &TemplateCardEvent) -> 
     let Some(code) = tap.response_code.clone() else {
         return Handled::Done;
     };
-    let update = UpdateCard::replace_button(vec![userid.to_owned()], code.clone(), refused);
-    let payload = match serde_json::to_string(&update) {
-        Ok(p) => p,
+    let item = match crate::push::card_update(
+        state,
+        format!("aprefused:{}:{code}", tap.task_id),
+        userid,
+        code,
+        refused.to_owned(),
+    ) {
+        Ok(item) => item,
         Err(e) => return Handled::Dead(format!("cannot encode card update: {e}")),
     };
-    let item = NewOutboxItem {
-        idempotency_key: format!("aprefused:{}:{code}", tap.task_id),
-        kind: "card_update".into(),
-        agent_id: state.settings.wecom.agent_id,
-        recipient: None,
-        payload,
-        not_before_ms: 0,
-    };
-    let mut conn = match state.store.begin().await {
-        Ok(tx) => tx,
-        Err(e) => return Handled::Retry(format!("database: {e}")),
-    };
-    let now = state.clock.now_ms();
-    match Outbox::enqueue(&mut conn, &item, now).await {
-        Ok(_) => match conn.commit().await {
-            Ok(()) => Handled::Done,
-            Err(e) => Handled::Retry(format!("database: {e}")),
-        },
+    match state
+        .store
+        .outbox()
+        .enqueue_now(&item, state.clock.now_ms())
+        .await
+    {
+        Ok(_) => Handled::Done,
         Err(e) => Handled::Retry(format!("database: {e}")),
     }
 }

@@ -178,20 +178,9 @@ async fn act(
     visible(&state, &user, id).await?;
     let body = body.into_inner();
     let label = action_label(&body);
-    let outcome = match body {
-        ApprovalAction::Resubmit { form, chosen } => {
-            approvals::resubmit(&state, id, user.userid(), &form, chosen).await
-        }
-        other => {
-            approvals::act(
-                &state,
-                id,
-                user.userid(),
-                engine_action(other),
-                &Origin::default(),
-            )
-            .await
-        }
+    let outcome = match engine_action(body) {
+        Ok(action) => approvals::act(&state, id, user.userid(), action, &Origin::default()).await,
+        Err((form, chosen)) => approvals::resubmit(&state, id, user.userid(), &form, chosen).await,
     }
     .map_err(to_api)?;
     if matches!(outcome, domain::approval::Outcome::Applied(_)) {
@@ -472,8 +461,13 @@ fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<String> {
         .collect()
 }
 
-fn engine_action(a: ApprovalAction) -> Action {
-    match a {
+/// The engine's action for a request; a resubmission instead gives back its form and
+/// choices, which the service validates and plans before the engine sees them.
+type Resubmission = (FormMap, BTreeMap<String, Vec<String>>);
+type FormMap = BTreeMap<String, serde_json::Value>;
+
+fn engine_action(a: ApprovalAction) -> Result<Action, Resubmission> {
+    Ok(match a {
         ApprovalAction::Approve { comment } => Action::Approve { comment },
         ApprovalAction::Reject {
             reason,
@@ -500,9 +494,8 @@ fn engine_action(a: ApprovalAction) -> Action {
         ApprovalAction::Withdraw => Action::Withdraw,
         ApprovalAction::Remind => Action::Remind,
         ApprovalAction::Comment { text, attachments } => Action::Comment { text, attachments },
-        // Resubmission is planned by the service, never passed through as is.
-        ApprovalAction::Resubmit { .. } => Action::Tick,
-    }
+        ApprovalAction::Resubmit { form, chosen } => return Err((form, chosen)),
+    })
 }
 
 fn action_label(a: &ApprovalAction) -> &'static str {
