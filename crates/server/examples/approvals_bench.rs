@@ -24,9 +24,8 @@ use domain::approval::{
     Action, ApproverRule, Field, FieldKind, FormSchema, Node, RejectDefault, SignMode, Template,
 };
 use server::approvals::{self, Origin};
-use server::startup::{Application, Options};
 use server::state::AppState;
-use wecom_sim::{CallbackTarget, OrgSpec, SimConfig, SimHandle, SimLimits};
+use wecom_sim::{CallbackTarget, OrgSpec, SimHandle};
 
 const TOKEN: &str = "BenchApprovals";
 const CALLERS: usize = 8;
@@ -141,35 +140,15 @@ async fn main() -> anyhow::Result<()> {
     let instances: usize = flags.get("instances", 10_000)?;
     let tap_count: usize = flags.get("taps", 200)?;
     let mut out = std::io::stdout();
-    let sim = wecom_sim::spawn(SimConfig {
-        org: OrgSpec {
-            users: 2_000,
-            departments: 100,
-            tags: 10,
-            seed: 11,
-        },
-        limits: SimLimits {
-            api_per_minute: u32::MAX,
-            api_per_hour: u32::MAX,
-            ..SimLimits::default()
-        },
-        workers: 2,
-        ..SimConfig::default()
+    let sim = bench_support::simulator(OrgSpec {
+        users: 2_000,
+        departments: 100,
+        tags: 10,
+        seed: 11,
     })
     .await?;
     let dir = tempfile::tempdir()?;
-    let url = bench_support::database_url(&db, dir.path()).await?;
-    let app = Application::build(
-        bench_support::app_settings(&sim, url, dir.path(), TOKEN)?,
-        Options {
-            run_workers: false,
-            ..Options::default()
-        },
-    )
-    .await?;
-    let port = app.port();
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let (state, port) = bench_support::app(&sim, &db, dir.path(), TOKEN).await?;
     server::org_sync::sync(&state.wecom, &state.store, state.clock.now_ms()).await?;
     state
         .store

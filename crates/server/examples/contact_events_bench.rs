@@ -17,9 +17,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::ensure;
-use server::startup::{Application, Options};
 use server::workers::inbox;
-use wecom_sim::{CallbackTarget, OrgSpec, SimConfig, SimHandle, SimLimits};
+use wecom_sim::{CallbackTarget, OrgSpec, SimHandle};
 
 const TOKEN: &str = "BenchContacts";
 
@@ -70,35 +69,15 @@ async fn main() -> anyhow::Result<()> {
     let events: usize = flags.get("events", 10_000)?;
     let users: usize = flags.get("users", 100_000)?;
     let mut out = std::io::stdout();
-    let sim = wecom_sim::spawn(SimConfig {
-        org: OrgSpec {
-            users,
-            departments: (users / 20).max(1),
-            tags: 50,
-            seed: 7,
-        },
-        limits: SimLimits {
-            api_per_minute: u32::MAX,
-            api_per_hour: u32::MAX,
-            ..SimLimits::default()
-        },
-        workers: 2,
-        ..SimConfig::default()
+    let sim = bench_support::simulator(OrgSpec {
+        users,
+        departments: (users / 20).max(1),
+        tags: 50,
+        seed: 7,
     })
     .await?;
     let dir = tempfile::tempdir()?;
-    let database_url = bench_support::database_url(&db, dir.path()).await?;
-    let app = Application::build(
-        bench_support::app_settings(&sim, database_url, dir.path(), TOKEN)?,
-        Options {
-            run_workers: false,
-            ..Options::default()
-        },
-    )
-    .await?;
-    let port = app.port();
-    let state = app.state().clone();
-    tokio::spawn(app.run_until_stopped());
+    let (state, port) = bench_support::app(&sim, &db, dir.path(), TOKEN).await?;
 
     let started = Instant::now();
     let report = server::org_sync::sync(&state.wecom, &state.store, state.clock.now_ms()).await?;

@@ -19,7 +19,7 @@ use std::time::Instant;
 use anyhow::{Context as _, bail};
 use server::org_sync::{self, SyncOptions, SyncReport};
 use wecom::client::{Client, ClientConfig, MemoryTokenStore, Secret};
-use wecom_sim::{OrgSpec, SimConfig, SimLimits};
+use wecom_sim::OrgSpec;
 
 struct Args {
     db: String,
@@ -86,20 +86,11 @@ async fn main() -> anyhow::Result<()> {
     let args = args()?;
     let mut out = std::io::stdout();
     let started = Instant::now();
-    let sim = wecom_sim::spawn(SimConfig {
-        org: OrgSpec {
-            users: args.users,
-            departments: args.departments,
-            tags: args.tags,
-            seed: 42,
-        },
-        limits: SimLimits {
-            api_per_minute: u32::MAX,
-            api_per_hour: u32::MAX,
-            ..SimLimits::default()
-        },
-        workers: 2,
-        ..SimConfig::default()
+    let sim = bench_support::simulator(OrgSpec {
+        users: args.users,
+        departments: args.departments,
+        tags: args.tags,
+        seed: 42,
     })
     .await?;
     let app = sim.app().context("the simulator has an app")?.clone();

@@ -101,3 +101,42 @@ pub fn app_settings(
     settings.security.field_key = Secret::new("ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=");
     Ok(settings)
 }
+
+/// A simulator with `org` whose per-corp API limits are lifted (the benchmarks measure
+/// Gantry, not WeCom's quotas).
+pub async fn simulator(org: wecom_sim::OrgSpec) -> anyhow::Result<wecom_sim::SimHandle> {
+    Ok(wecom_sim::spawn(wecom_sim::SimConfig {
+        org,
+        limits: wecom_sim::SimLimits {
+            api_per_minute: u32::MAX,
+            api_per_hour: u32::MAX,
+            ..wecom_sim::SimLimits::default()
+        },
+        workers: 2,
+        ..wecom_sim::SimConfig::default()
+    })
+    .await?)
+}
+
+/// A real app against `sim` on a fresh `db` database in `dir`, serving, workers off
+/// (a benchmark drives them); its state and port.
+pub async fn app(
+    sim: &wecom_sim::SimHandle,
+    db: &str,
+    dir: &std::path::Path,
+    token: &str,
+) -> anyhow::Result<(server::state::AppState, u16)> {
+    let url = database_url(db, dir).await?;
+    let app = server::startup::Application::build(
+        app_settings(sim, url, dir, token)?,
+        server::startup::Options {
+            run_workers: false,
+            ..server::startup::Options::default()
+        },
+    )
+    .await?;
+    let port = app.port();
+    let state = app.state().clone();
+    tokio::spawn(app.run_until_stopped());
+    Ok((state, port))
+}
