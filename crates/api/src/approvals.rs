@@ -230,3 +230,14 @@ pub struct TemplateView {
     /// The whole definition (form and flow), as the engine reads it.
     pub definition: Value,
 }
+
+/// Out of office: while away, new approval seats go to `delegate`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delegation {
+    /// Who approves instead (a current member, not oneself).
+    pub delegate: String,
+    /// From, unix ms.
+    pub from_ms: i64,
+    /// Until (exclusive), unix ms.
+    pub until_ms: i64,
+}

@@ -13,7 +13,7 @@ mod me;
 pub use admin::{ConfigSummary, DeadLetter, QueueStatus, Queues, RoleGrant};
 pub use approvals::{
     ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
-    FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
+    Delegation, FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
 };
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
     ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
-    ErrorCode, FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
+    Delegation, ErrorCode, FieldValue, SeatView, StepView, SubmitApproval, TemplateView,
+    TimelineEntry,
 };
 use domain::access::{Action as Permission, ProjectScope, SystemRole};
 use domain::approval::{
@@ -29,6 +30,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/approvals/counts", web::get().to(counts))
         .route("/approvals/{id}", web::get().to(detail))
         .route("/approvals/{id}/actions", web::post().to(act))
+        .route("/approval-delegation", web::put().to(set_delegation))
+        .route("/approval-delegation", web::delete().to(clear_delegation))
         .route("/approval-templates", web::get().to(templates))
         .route("/approval-templates/{code}", web::put().to(put_template));
 }
@@ -197,6 +200,81 @@ async fn act(
     }
     let (stored, template) = visible(&state, &user, id).await?;
     Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))
+}
+
+/// Out of office: the caller's new approval seats go to a delegate for a while.
+async fn set_delegation(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Json<Delegation>,
+) -> Result<HttpResponse, ApiError> {
+    let d = body.into_inner();
+    let bad = |m: &str| ApiError::with_message(ErrorCode::BadRequest, m);
+    if d.delegate == user.userid() {
+        return Err(bad("不能委托给自己"));
+    }
+    if d.from_ms >= d.until_ms {
+        return Err(bad("结束时间须晚于开始时间"));
+    }
+    let current = state
+        .store
+        .org()
+        .current_among(std::slice::from_ref(&d.delegate))
+        .await
+        .map_err(ApiError::internal)?;
+    if current.is_empty() {
+        return Err(bad("被委托人不是在职成员"));
+    }
+    state
+        .store
+        .approvals()
+        .set_delegation(
+            user.userid(),
+            &d.delegate,
+            d.from_ms,
+            d.until_ms,
+            state.clock.now_ms(),
+        )
+        .await
+        .map_err(ApiError::internal)?;
+    record_request(
+        &req,
+        &state,
+        &user,
+        "approval.delegate",
+        Target::new("member", user.userid()),
+        None::<&str>,
+        Some(&d),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn clear_delegation(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let cleared = state
+        .store
+        .approvals()
+        .clear_delegations(user.userid())
+        .await
+        .map_err(ApiError::internal)?;
+    if cleared > 0 {
+        record_request(
+            &req,
+            &state,
+            &user,
+            "approval.delegate_end",
+            Target::new("member", user.userid()),
+            None::<&str>,
+            None::<&str>,
+        )
+        .await?;
+    }
+    Ok(HttpResponse::NoContent().finish())
 }
 
 async fn templates(

@@ -527,3 +527,62 @@ async fn an_approver_who_leaves_hands_the_seat_to_their_leader() {
     dispatch(app).await;
     card_of(app, &leader);
 }
+
+#[tokio::test]
+async fn an_approver_out_of_office_has_new_seats_go_to_their_delegate() {
+    use reqwest::{Method, StatusCode};
+    let c = company(1).await;
+    let app = &c.app;
+    let pm = &c.pms[0];
+    let deputy = app.active_user(41);
+    let me = sign_in(app, pm).await;
+    let now = app.clock.now_ms();
+    let away = |delegate: &str, from_ms: i64, until_ms: i64| {
+        Some(json!({ "delegate": delegate, "from_ms": from_ms, "until_ms": until_ms }))
+    };
+    let (status, _) = call(
+        app,
+        &me,
+        Method::PUT,
+        "approval-delegation",
+        away(pm, now, now + 1),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "not to oneself");
+    let (status, _) = call(
+        app,
+        &me,
+        Method::PUT,
+        "approval-delegation",
+        away(&deputy, now, now),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "an empty window");
+    let day = 86_400_000;
+    let (status, _) = call(
+        app,
+        &me,
+        Method::PUT,
+        "approval-delegation",
+        away(&deputy, now - 1, now + day),
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+
+    let id = submit_purchase(&c, 1_000).await;
+    let held = instance(app, id).await;
+    assert_eq!(held.pending_approvers(), std::slice::from_ref(&deputy));
+    assert_eq!(
+        held.steps[0].seats[0].on_behalf_of.as_deref(),
+        Some(pm.as_str())
+    );
+
+    // Back in the office: new seats are the PM's again.
+    let (status, _) = call(app, &me, Method::DELETE, "approval-delegation", None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let again = submit_purchase(&c, 1_000).await;
+    assert_eq!(
+        instance(app, again).await.pending_approvers(),
+        std::slice::from_ref(pm)
+    );
+}
