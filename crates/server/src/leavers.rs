@@ -142,17 +142,45 @@ async fn approval_seats(
             project_id: summary.project_id,
             detail: summary.title.clone(),
         };
-        let new = state.store.reassignments().flag(&flag, now).await?;
-        if new && !handed {
-            let text = format!(
-                "【人员离职】{name}（{userid}）已离开企业，「{}」正等待其审批，请在 Gantry 中转交或撤回。",
-                summary.title
-            );
+        if !state.store.reassignments().flag(&flag, now).await? {
+            continue;
+        }
+        // The initiator must act when nobody took the seat; the project's PM hears
+        // either way (as for every piece of a leaver's project work).
+        let mut told: Vec<String> = Vec::new();
+        if !handed {
+            told.push(summary.initiator.clone());
+        }
+        if let Some(project) = match summary.project_id {
+            Some(p) => state.store.projects().get(p).await?,
+            None => None,
+        } {
+            told.extend(recipients(state, &project, userid).await?);
+        }
+        told.sort();
+        told.dedup();
+        let what = match (&leader, handed) {
+            (Some(to), true) => {
+                let leader_name = state.store.org().member(to).await?.map(|m| m.name);
+                format!(
+                    "已自动转交给其上级 {}",
+                    leader_name.as_deref().unwrap_or(to)
+                )
+            }
+            _ => "请在 Gantry 中转交或撤回".to_owned(),
+        };
+        let text = format!(
+            "【人员离职】{name}（{userid}）已离开企业，「{}」正等待其审批，{what}。",
+            summary.title
+        );
+        for to in told {
             let item = crate::push::to_member(
                 state,
-                format!("leaver:{userid}:approval:{}", summary.id),
-                &summary.initiator,
-                MessageBody::Text { content: text },
+                format!("leaver:{userid}:approval:{}:{to}", summary.id),
+                &to,
+                MessageBody::Text {
+                    content: text.clone(),
+                },
             )?;
             state.store.outbox().enqueue_now(&item, now).await?;
         }

@@ -526,6 +526,23 @@ async fn an_approver_who_leaves_hands_the_seat_to_their_leader() {
     );
     dispatch(app).await;
     card_of(app, &leader);
+    // The project (of department 1, its PM gone) is its department's leaders' to hear of.
+    let department = app
+        .state
+        .store
+        .org()
+        .department(1)
+        .await
+        .expect("read")
+        .expect("root department");
+    let heard = department.leaders.iter().any(|l| {
+        app.sim.messages_for(l).iter().any(|m| {
+            m.body["text"]["content"]
+                .as_str()
+                .is_some_and(|t| t.contains("已自动转交"))
+        })
+    });
+    assert!(heard, "leaders {:?} were not told", department.leaders);
 }
 
 #[tokio::test]
