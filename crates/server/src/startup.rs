@@ -211,6 +211,7 @@ fn build_state(
         metrics,
         cipher,
         wake,
+        approval_templates: Arc::default(),
     })
 }
 

@@ -36,4 +36,6 @@ pub struct AppState {
     pub cipher: crate::sealed::FieldCipher,
     /// Wakes idle workers when work arrives in this process.
     pub wake: Arc<crate::workers::wake::Wake>,
+    /// Approval templates for the action path.
+    pub approval_templates: Arc<crate::approvals::templates::TemplateCache>,
 }

@@ -2,11 +2,13 @@
 //! JSON) under an optimistic version; the lists (待我审批, 我已处理, 抄送我的, 我发起的)
 //! come from columns and `approval_people`, rewritten on every save.
 
-use domain::approval::{Instance, Status, Template};
+use std::collections::BTreeSet;
+
+use domain::approval::{Instance, Listed, Status, Template};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
-use crate::sql::{from_json, to_json, values_list};
+use crate::sql::{from_json, in_list, to_json, values_list};
 use crate::{Store, StoreError};
 
 /// A template as stored.
@@ -242,16 +244,20 @@ impl<'a> Approvals<'a> {
         .fetch_one(&mut *conn)
         .await?;
         let id: i64 = row.try_get("id")?;
-        write_people(conn, id, i).await?;
+        let listed = i.listed();
+        let rows: Vec<_> = people_rows(&listed).into_iter().collect();
+        insert_people(conn, id, &rows).await?;
         Ok(id)
     }
 
     /// Saves `instance` if the stored version is still `expected_version`; `false` when
-    /// someone saved in between (reload, re-apply the command, try again).
+    /// someone saved in between (reload, re-apply the command, try again). `previous`
+    /// is who the loaded state listed: only the list rows that changed are written.
     pub async fn save(
         conn: &mut AnyConnection,
         id: i64,
         expected_version: i64,
+        previous: &Listed,
         instance: &Instance,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
@@ -272,11 +278,24 @@ impl<'a> Approvals<'a> {
         if done.rows_affected() == 0 {
             return Ok(false);
         }
-        sqlx::query("DELETE FROM approval_people WHERE instance_id = $1")
-            .bind(id)
-            .execute(&mut *conn)
-            .await?;
-        write_people(conn, id, instance).await?;
+        let before = people_rows(previous);
+        let listed = instance.listed();
+        let after = people_rows(&listed);
+        let gone: Vec<_> = before.difference(&after).copied().collect();
+        let new: Vec<_> = after.difference(&before).copied().collect();
+        for chunk in gone.chunks(200) {
+            let pairs = (0..chunk.len())
+                .map(|k| format!("(userid = ${} AND list = ${})", 2 * k + 2, 2 * k + 3))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let sql = format!("DELETE FROM approval_people WHERE instance_id = $1 AND ({pairs})");
+            let mut query = sqlx::query(&sql).bind(id);
+            for (userid, list) in chunk {
+                query = query.bind(*userid).bind(*list);
+            }
+            query.execute(&mut *conn).await?;
+        }
+        insert_people(conn, id, &new).await?;
         Ok(true)
     }
 
@@ -380,30 +399,38 @@ impl<'a> Approvals<'a> {
         Ok(counts)
     }
 
-    /// Records a card queued on the caller's connection (with its outbox row).
-    pub async fn add_card(
+    /// Records cards queued on the caller's connection (with their outbox rows).
+    pub async fn add_cards(
         conn: &mut AnyConnection,
-        card: &ApprovalCard,
+        cards: &[ApprovalCard],
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO approval_cards (task_id, instance_id, userid, step, outbox_key,                created_at_ms) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (task_id) DO NOTHING",
-        )
-        .bind(card.task_id.as_str())
-        .bind(card.instance_id)
-        .bind(card.userid.as_str())
-        .bind(card.step)
-        .bind(card.outbox_key.as_str())
-        .bind(now_ms)
-        .execute(&mut *conn)
-        .await?;
+        for chunk in cards.chunks(100) {
+            let sql = format!(
+                "INSERT INTO approval_cards (task_id, instance_id, userid, step, outbox_key, \
+                   created_at_ms) VALUES {} ON CONFLICT (task_id) DO NOTHING",
+                values_list(chunk.len(), 6)
+            );
+            let mut query = sqlx::query(&sql);
+            for card in chunk {
+                query = query
+                    .bind(card.task_id.as_str())
+                    .bind(card.instance_id)
+                    .bind(card.userid.as_str())
+                    .bind(card.step)
+                    .bind(card.outbox_key.as_str())
+                    .bind(now_ms);
+            }
+            query.execute(&mut *conn).await?;
+        }
         Ok(())
     }
 
     /// The card with `task_id`.
     pub async fn card(&self, task_id: &str) -> Result<Option<ApprovalCard>, StoreError> {
         sqlx::query(
-            "SELECT task_id, instance_id, userid, step, outbox_key FROM approval_cards              WHERE task_id = $1",
+            "SELECT task_id, instance_id, userid, step, outbox_key FROM approval_cards \
+             WHERE task_id = $1",
         )
         .bind(task_id)
         .fetch_optional(self.store.pool())
@@ -413,26 +440,32 @@ impl<'a> Approvals<'a> {
         .transpose()
     }
 
-    /// Marks `userid`'s open cards of an instance closed and returns them, on the
-    /// caller's connection.
+    /// Marks the open cards of an instance held by any of `userids` closed and returns
+    /// them, oldest first, on the caller's connection.
     pub async fn close_cards(
         conn: &mut AnyConnection,
         instance_id: i64,
-        userid: &str,
+        userids: &[&str],
     ) -> Result<Vec<ApprovalCard>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT task_id, instance_id, userid, step, outbox_key FROM approval_cards              WHERE instance_id = $1 AND userid = $2 AND closed = 0 ORDER BY created_at_ms",
-        )
-        .bind(instance_id)
-        .bind(userid)
-        .fetch_all(&mut *conn)
-        .await?;
-        sqlx::query("UPDATE approval_cards SET closed = 1 WHERE instance_id = $1 AND userid = $2")
-            .bind(instance_id)
-            .bind(userid)
-            .execute(&mut *conn)
-            .await?;
-        rows.iter().map(card_from_row).collect()
+        let mut closed = Vec::new();
+        for chunk in userids.chunks(200) {
+            let sql = format!(
+                "UPDATE approval_cards SET closed = 1 \
+                 WHERE instance_id = $1 AND closed = 0 AND userid IN ({}) \
+                 RETURNING task_id, instance_id, userid, step, outbox_key, created_at_ms",
+                in_list(2, chunk.len())
+            );
+            let mut query = sqlx::query(&sql).bind(instance_id);
+            for userid in chunk {
+                query = query.bind(*userid);
+            }
+            for row in query.fetch_all(&mut *conn).await? {
+                let created: i64 = row.try_get("created_at_ms")?;
+                closed.push((created, card_from_row(&row)?));
+            }
+        }
+        closed.sort_by(|a, b| (a.0, &a.1.task_id).cmp(&(b.0, &b.1.task_id)));
+        Ok(closed.into_iter().map(|(_, card)| card).collect())
     }
 
     /// Sends `userid`'s new approval seats to `delegate` from `from_ms` until `until_ms`.
@@ -515,19 +548,23 @@ impl<'a> Approvals<'a> {
     }
 }
 
-async fn write_people(
+/// The `(userid, list)` rows of `approval_people` that `listed` stands for.
+fn people_rows(listed: &Listed) -> BTreeSet<(&str, &'static str)> {
+    [
+        (&listed.pending, "pending"),
+        (&listed.done, "done"),
+        (&listed.cc, "cc"),
+    ]
+    .into_iter()
+    .flat_map(|(set, list)| set.iter().map(move |u| (u.as_str(), list)))
+    .collect()
+}
+
+async fn insert_people(
     conn: &mut AnyConnection,
     id: i64,
-    instance: &Instance,
+    rows: &[(&str, &str)],
 ) -> Result<(), StoreError> {
-    let listed = instance.listed();
-    let rows: Vec<(&str, &str)> = listed
-        .pending
-        .iter()
-        .map(|u| (u.as_str(), "pending"))
-        .chain(listed.done.iter().map(|u| (u.as_str(), "done")))
-        .chain(listed.cc.iter().map(|u| (u.as_str(), "cc")))
-        .collect();
     for chunk in rows.chunks(200) {
         let sql = format!(
             "INSERT INTO approval_people (instance_id, userid, list) VALUES {} \

@@ -8,6 +8,7 @@ use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
 use crate::queue::{QueueTable, status_of};
+use crate::sql::values_list;
 use crate::{ItemStatus, QueueStats, Store, StoreError};
 
 const TABLE: QueueTable = QueueTable {
@@ -104,6 +105,37 @@ impl<'a> Outbox<'a> {
         .execute(conn)
         .await?;
         Ok(done.rows_affected() > 0)
+    }
+
+    /// [`Outbox::enqueue`] for many rows in one statement per hundred (one command's
+    /// cards and notices); returns how many were new.
+    pub async fn enqueue_many(
+        conn: &mut AnyConnection,
+        items: &[NewOutboxItem],
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
+        let mut inserted = 0;
+        for chunk in items.chunks(100) {
+            let sql = format!(
+                "INSERT INTO outbox (idempotency_key, kind, agent_id, recipient, payload, \
+                   created_at_ms, next_attempt_at_ms) VALUES {} \
+                 ON CONFLICT (idempotency_key) DO NOTHING",
+                values_list(chunk.len(), 7)
+            );
+            let mut query = sqlx::query(&sql);
+            for item in chunk {
+                query = query
+                    .bind(item.idempotency_key.as_str())
+                    .bind(item.kind.as_str())
+                    .bind(item.agent_id)
+                    .bind(item.recipient.as_deref())
+                    .bind(item.payload.as_str())
+                    .bind(now_ms)
+                    .bind(item.not_before_ms);
+            }
+            inserted += query.execute(&mut *conn).await?.rows_affected();
+        }
+        Ok(inserted)
     }
 
     /// [`Outbox::enqueue`] in a transaction of its own, for sends with no business change.

@@ -20,6 +20,14 @@ pub(crate) fn values_list(rows: usize, cols: usize) -> String {
     sql
 }
 
+/// `$first, $first+1, …` for `n` values: the inside of an `IN (…)`.
+pub(crate) fn in_list(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// JSON text for a TEXT column.
 pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("encoding JSON: {e}")))
@@ -41,6 +49,7 @@ mod tests {
     fn values_list_numbers_row_major() {
         assert_eq!(values_list(1, 1), "($1)");
         assert_eq!(values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(in_list(3, 2), "$3, $4");
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod cards;
 pub mod directory;
 pub mod service;
 pub mod taps;
+pub mod templates;
 pub mod timeouts;
 
 pub use service::{ApprovalError, CardClose, Origin, act, resubmit, seed_templates, submit};

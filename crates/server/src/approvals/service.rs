@@ -2,7 +2,8 @@
 //! version, and queue every card, card update and notice in the same transaction, so a
 //! decision and its messages are stored together or not at all.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use domain::approval::{
@@ -10,7 +11,6 @@ use domain::approval::{
     SubmitContext, Template, plan,
 };
 use store::{Approvals, NewInstance, NewOutboxItem, Outbox, StoredInstance};
-use wecom::client::MessageBody;
 
 use super::cards;
 use super::directory::Snapshot;
@@ -85,7 +85,8 @@ pub async fn submit(
         .await?
         .filter(|t| t.enabled)
         .ok_or(ApprovalError::UnknownTemplate)?;
-    let template = stored.template;
+    let template_version = stored.version;
+    let template = state.approval_templates.remember(stored);
     let form = template.form.validate(form)?;
     let project = project.or_else(|| form.get("project").and_then(serde_json::Value::as_i64));
     let ctx = SubmitContext {
@@ -104,13 +105,13 @@ pub async fn submit(
         template.on_reject,
         now,
     );
-    let name = display_name(state, initiator).await;
-    let title = format!("{name}的{}", template.name);
+    let names = names_for(state, &instance, &effects).await;
+    let title = format!("{}的{}", name_in(&names, initiator), template.name);
     let mut tx = state.store.begin().await?;
     let id = Approvals::insert(
         &mut tx,
         NewInstance {
-            template_version: stored.version,
+            template_version,
             title: &title,
             project_id: project,
             instance: &instance,
@@ -124,6 +125,7 @@ pub async fn submit(
         instance: &instance,
         origin: &Origin::default(),
         actor: initiator,
+        names: &names,
     };
     queue_effects(state, &mut tx, &ctx, &effects, now).await?;
     tx.commit().await.context("committing the submission")?;
@@ -146,7 +148,7 @@ pub async fn resubmit(
         .get(id)
         .await?
         .ok_or(ApprovalError::UnknownInstance)?;
-    let template = template_of(state, &stored.instance.template).await?;
+    let template = template_of(state, &stored.instance.template, stored.template_version).await?;
     let form = template.form.validate(form)?;
     let ctx = SubmitContext {
         initiator: stored.instance.initiator.clone(),
@@ -180,7 +182,7 @@ pub async fn act(
         let StoredInstance {
             version,
             mut instance,
-            template_version: _,
+            template_version,
             ..
         } = state
             .store
@@ -189,13 +191,15 @@ pub async fn act(
             .await?
             .ok_or(ApprovalError::UnknownInstance)?;
         let now = state.clock.now_ms();
+        let listed = instance.listed();
         let outcome = instance.act(actor, action.clone(), now)?;
         let Outcome::Applied(effects) = &outcome else {
             return Ok(outcome);
         };
-        let template = template_of(state, &instance.template).await?;
+        let template = template_of(state, &instance.template, template_version).await?;
+        let names = names_for(state, &instance, effects).await;
         let mut tx = state.store.begin().await?;
-        if !Approvals::save(&mut tx, id, version, &instance, now).await? {
+        if !Approvals::save(&mut tx, id, version, &listed, &instance, now).await? {
             // Someone else's action landed first: re-apply on their result.
             drop(tx);
             continue;
@@ -206,6 +210,7 @@ pub async fn act(
             instance: &instance,
             origin,
             actor,
+            names: &names,
         };
         queue_effects(state, &mut tx, &ctx, effects, now).await?;
         tx.commit().await.context("committing the action")?;
@@ -217,14 +222,17 @@ pub async fn act(
     )))
 }
 
-pub(crate) async fn template_of(state: &AppState, code: &str) -> Result<Template, ApprovalError> {
-    Ok(state
-        .store
-        .approvals()
-        .template(code)
+/// The template `code`, at least at `min_version` (the one the instance was planned with).
+pub(crate) async fn template_of(
+    state: &AppState,
+    code: &str,
+    min_version: i64,
+) -> Result<Arc<Template>, ApprovalError> {
+    state
+        .approval_templates
+        .get(&state.store, code, min_version)
         .await?
-        .ok_or(ApprovalError::UnknownTemplate)?
-        .template)
+        .ok_or(ApprovalError::UnknownTemplate)
 }
 
 struct EffectContext<'a> {
@@ -233,6 +241,35 @@ struct EffectContext<'a> {
     instance: &'a Instance,
     origin: &'a Origin,
     actor: &'a str,
+    /// Display names of the initiator and of everyone a card note names.
+    names: &'a HashMap<String, String>,
+}
+
+/// The names the cards and notices of `effects` show, in one read.
+async fn names_for(
+    state: &AppState,
+    instance: &Instance,
+    effects: &[Effect],
+) -> HashMap<String, String> {
+    let mut userids = vec![instance.initiator.as_str()];
+    for effect in effects {
+        if let Effect::CloseCards {
+            note: CardNote::DecidedBy { userid, .. } | CardNote::PassedTo { userid },
+            ..
+        } = effect
+        {
+            userids.push(userid);
+        }
+    }
+    state.store.org().names(&userids).await.unwrap_or_else(|e| {
+        // Names only word the messages; a userid in their place loses nothing.
+        tracing::warn!(error = %e, "reading display names for approval messages");
+        HashMap::new()
+    })
+}
+
+fn name_in<'a>(names: &'a HashMap<String, String>, userid: &'a str) -> &'a str {
+    names.get(userid).map_or(userid, String::as_str)
 }
 
 /// Turns effects into outbox rows on `tx`. Keys derive from the instance and its
@@ -244,13 +281,12 @@ async fn queue_effects(
     effects: &[Effect],
     now: i64,
 ) -> anyhow::Result<()> {
-    if effects.is_empty() {
-        return Ok(());
-    }
     let id = ctx.id;
     let seq = ctx.instance.timeline.len();
     let url = cards::detail_url(&state.settings.server.public_url, id);
-    let initiator_name = display_name(state, &ctx.instance.initiator).await;
+    let initiator_name = name_in(ctx.names, &ctx.instance.initiator);
+    let mut items = Vec::new();
+    let mut new_cards = Vec::new();
     for (n, effect) in effects.iter().enumerate() {
         match effect {
             Effect::AskApprovers { step, userids } => {
@@ -266,39 +302,25 @@ async fn queue_effects(
                         &task_id,
                         ctx.template,
                         ctx.instance,
-                        &initiator_name,
+                        initiator_name,
                         step_name,
                         &url,
                     );
-                    enqueue(state, tx, &key, userid, body, now).await?;
-                    let card = store::ApprovalCard {
+                    items.push(crate::push::to_member(state, key.clone(), userid, body)?);
+                    new_cards.push(store::ApprovalCard {
                         task_id,
                         instance_id: id,
                         userid: userid.clone(),
                         step: i64::try_from(*step).unwrap_or(i64::MAX),
                         outbox_key: key,
-                    };
-                    Approvals::add_card(tx, &card, now).await?;
+                    });
                 }
             }
             Effect::CloseCards { userids, note, .. } => {
-                let named = match note {
-                    CardNote::DecidedBy { userid, .. } | CardNote::PassedTo { userid } => {
-                        Some((userid.clone(), display_name(state, userid).await))
-                    }
-                    _ => None,
-                };
-                let text = cards::closed_text(note, |u| {
-                    named
-                        .as_ref()
-                        .filter(|(id, _)| id == u)
-                        .map_or_else(|| u.to_owned(), |(_, name)| name.clone())
-                });
-                for userid in userids {
-                    for card in Approvals::close_cards(tx, id, userid).await? {
-                        let item = closing(state, ctx, &card, &text, seq)?;
-                        Outbox::enqueue(tx, &item, now).await?;
-                    }
+                let text = cards::closed_text(note, |u| name_in(ctx.names, u).to_owned());
+                let holders: Vec<&str> = userids.iter().map(String::as_str).collect();
+                for card in Approvals::close_cards(tx, id, &holders).await? {
+                    items.push(closing(state, ctx, &card, &text, seq)?);
                 }
             }
             Effect::Copy { userids } => {
@@ -306,21 +328,22 @@ async fn queue_effects(
                 for userid in userids {
                     let body = cards::notice(&title, "抄送给你，点击查看", &url);
                     let key = format!("apcc:{id}:{seq}:{n}:{userid}");
-                    enqueue(state, tx, &key, userid, body, now).await?;
+                    items.push(crate::push::to_member(state, key, userid, body)?);
                 }
             }
             Effect::TellInitiator { status } => {
                 let title = format!("你的{}{}", ctx.template.name, cards::outcome_text(*status));
                 let body = cards::notice(&title, "点击查看审批记录", &url);
                 let key = format!("apoutcome:{id}:{seq}:{n}");
-                enqueue(state, tx, &key, &ctx.instance.initiator, body, now).await?;
+                let initiator = &ctx.instance.initiator;
+                items.push(crate::push::to_member(state, key, initiator, body)?);
             }
             Effect::Remind { userids } => {
                 let title = format!("催办：{initiator_name}的{}待你审批", ctx.template.name);
                 for userid in userids {
                     let body = cards::notice(&title, "请尽快处理", &url);
                     let key = format!("apremind:{id}:{seq}:{n}:{userid}");
-                    enqueue(state, tx, &key, userid, body, now).await?;
+                    items.push(crate::push::to_member(state, key, userid, body)?);
                 }
             }
             Effect::EscalationDue { userid } => {
@@ -328,6 +351,8 @@ async fn queue_effects(
             }
         }
     }
+    Outbox::enqueue_many(tx, &items, now).await?;
+    Approvals::add_cards(tx, &new_cards, now).await?;
     Ok(())
 }
 
@@ -380,24 +405,4 @@ pub struct CardClose {
     pub userid: String,
     /// The grey text.
     pub text: String,
-}
-
-async fn enqueue(
-    state: &AppState,
-    tx: &mut store::Tx,
-    key: &str,
-    userid: &str,
-    body: MessageBody,
-    now: i64,
-) -> anyhow::Result<()> {
-    let item = crate::push::to_member(state, key.to_owned(), userid, body)?;
-    Outbox::enqueue(tx, &item, now).await?;
-    Ok(())
-}
-
-async fn display_name(state: &AppState, userid: &str) -> String {
-    match state.store.org().member(userid).await {
-        Ok(Some(m)) => m.name,
-        _ => userid.to_owned(),
-    }
 }

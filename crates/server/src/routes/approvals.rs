@@ -338,6 +338,7 @@ async fn put_template(
         .put_template(&template, user.userid(), state.clock.now_ms())
         .await
         .map_err(ApiError::internal)?;
+    state.approval_templates.forget(&code);
     record_request(
         &req,
         &state,
@@ -357,7 +358,7 @@ async fn visible(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
-) -> Result<(store::StoredInstance, Template), ApiError> {
+) -> Result<(store::StoredInstance, std::sync::Arc<Template>), ApiError> {
     let stored = state
         .store
         .approvals()
@@ -379,7 +380,7 @@ async fn visible(
             return Err(ApiError::new(ErrorCode::NotFound));
         }
     }
-    let template = approvals::service::template_of(state, &i.template)
+    let template = approvals::service::template_of(state, &i.template, stored.template_version)
         .await
         .map_err(to_api)?;
     Ok((stored, template))
@@ -393,7 +394,6 @@ async fn view(
     template: &Template,
 ) -> ApprovalDetail {
     let i = &stored.instance;
-    let mut names: BTreeMap<String, String> = BTreeMap::new();
     let mut people: Vec<&str> = vec![i.initiator.as_str()];
     people.extend(
         i.steps
@@ -402,17 +402,17 @@ async fn view(
             .map(|s| s.userid.as_str()),
     );
     people.extend(i.timeline.iter().map(|e| e.actor.as_str()));
-    for userid in people {
-        if !names.contains_key(userid) {
-            let name = match state.store.org().member(userid).await {
-                Ok(Some(m)) => m.name,
-                _ if userid == SYSTEM => "系统".to_owned(),
-                _ => userid.to_owned(),
-            };
-            names.insert(userid.to_owned(), name);
-        }
-    }
-    let name = |u: &str| names.get(u).cloned().unwrap_or_else(|| u.to_owned());
+    people.sort_unstable();
+    people.dedup();
+    let names = state.store.org().names(&people).await.unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "reading display names for an approval");
+        std::collections::HashMap::new()
+    });
+    let name = |u: &str| match names.get(u) {
+        Some(name) => name.clone(),
+        None if u == SYSTEM => "系统".to_owned(),
+        None => u.to_owned(),
+    };
     let fields = template
         .form
         .fields

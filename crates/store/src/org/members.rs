@@ -10,7 +10,7 @@ use super::leaders::{follow_member, forget_direct_reports, leading};
 use super::touches::{Entity, touch};
 use super::{LIST_CHUNK, Org};
 use crate::StoreError;
-use crate::sql::{from_json, to_json, values_list};
+use crate::sql::{from_json, in_list, to_json, values_list};
 
 const COLUMNS: &str = "m.userid, m.name, m.main_department, m.position, m.mobile, m.email, \
     m.biz_mail, m.gender, m.status, m.avatar, m.alias, m.telephone, m.address, \
@@ -186,12 +186,11 @@ impl Org<'_> {
     ) -> Result<std::collections::BTreeSet<String>, StoreError> {
         let mut current = std::collections::BTreeSet::new();
         for chunk in userids.chunks(LIST_CHUNK) {
-            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
             let sql = format!(
                 "SELECT userid FROM org_members \
                  WHERE left_at_ms IS NULL AND status <> {} AND userid IN ({})",
                 MemberStatus::Left.code(),
-                placeholders.join(", ")
+                in_list(1, chunk.len())
             );
             let mut query = sqlx::query_scalar::<_, String>(&sql);
             for userid in chunk {
@@ -200,6 +199,24 @@ impl Org<'_> {
             current.extend(query.fetch_all(self.store.pool()).await?);
         }
         Ok(current)
+    }
+
+    /// Display names of those of `userids` Gantry knows, leavers included (a timeline
+    /// still names them).
+    pub async fn names(&self, userids: &[&str]) -> Result<HashMap<String, String>, StoreError> {
+        let mut names = HashMap::with_capacity(userids.len());
+        for chunk in userids.chunks(LIST_CHUNK) {
+            let sql = format!(
+                "SELECT userid, name FROM org_members WHERE userid IN ({})",
+                in_list(1, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (String, String)>(&sql);
+            for userid in chunk {
+                query = query.bind(*userid);
+            }
+            names.extend(query.fetch_all(self.store.pool()).await?);
+        }
+        Ok(names)
     }
 
     /// Userids of every current member, sorted; a full sync compares them with WeCom's

@@ -116,14 +116,15 @@ pub async fn run(store: &Store) {
         second.act("b", Action::Approve { comment: None }, T0 + 5),
         Ok(Outcome::Applied(_))
     ));
+    let listed = loaded.instance.listed();
     let mut tx = store.begin().await.unwrap();
     assert!(
-        Approvals::save(&mut tx, id, 1, &first, T0 + 5)
+        Approvals::save(&mut tx, id, 1, &listed, &first, T0 + 5)
             .await
             .unwrap()
     );
     assert!(
-        !Approvals::save(&mut tx, id, 1, &second, T0 + 5)
+        !Approvals::save(&mut tx, id, 1, &listed, &second, T0 + 5)
             .await
             .unwrap()
     );
@@ -160,13 +161,14 @@ pub async fn run(store: &Store) {
     );
 
     // c approves: finished, d copied, nobody pending.
+    let listed = reloaded.instance.listed();
     let mut done = reloaded.instance;
     done.act("c", Action::Approve { comment: None }, T0 + 6)
         .unwrap();
     assert_eq!(done.status, Status::Approved);
     let mut tx = store.begin().await.unwrap();
     assert!(
-        Approvals::save(&mut tx, id, 2, &done, T0 + 6)
+        Approvals::save(&mut tx, id, 2, &listed, &done, T0 + 6)
             .await
             .unwrap()
     );
@@ -263,8 +265,12 @@ pub async fn run(store: &Store) {
         outbox_key: format!("apcard:{id}:1:0"),
     };
     let mut tx = store.begin().await.unwrap();
-    Approvals::add_card(&mut tx, &card, T0).await.unwrap();
-    Approvals::add_card(&mut tx, &card, T0).await.unwrap();
+    Approvals::add_cards(&mut tx, std::slice::from_ref(&card), T0)
+        .await
+        .unwrap();
+    Approvals::add_cards(&mut tx, std::slice::from_ref(&card), T0)
+        .await
+        .unwrap();
     tx.commit().await.unwrap();
     assert_eq!(
         approvals.card(&card.task_id).await.unwrap(),
@@ -272,11 +278,13 @@ pub async fn run(store: &Store) {
     );
     let mut tx = store.begin().await.unwrap();
     assert_eq!(
-        Approvals::close_cards(&mut tx, id, "c").await.unwrap(),
+        Approvals::close_cards(&mut tx, id, &["c", "nobody"])
+            .await
+            .unwrap(),
         [card]
     );
     assert!(
-        Approvals::close_cards(&mut tx, id, "c")
+        Approvals::close_cards(&mut tx, id, &["c", "nobody"])
             .await
             .unwrap()
             .is_empty()
