@@ -10,7 +10,7 @@
 //!    optimistic save, cards queued in the same transaction), workers stopped so only the
 //!    actions are timed.
 //!
-//! Usage: approvals_bench [--db sqlite|postgres] [--instances N] [--taps N]
+//! Usage: approvals_bench [--db sqlite|postgres] [--instances N] [--taps N] [--callers N]
 
 mod bench_support;
 
@@ -28,7 +28,6 @@ use server::state::AppState;
 use wecom_sim::{CallbackTarget, OrgSpec, SimHandle};
 
 const TOKEN: &str = "BenchApprovals";
-const CALLERS: usize = 8;
 
 /// One approve node whose approver the initiator picks: every instance can go to a
 /// different member, so no member's WeCom message quota is the bottleneck.
@@ -135,10 +134,11 @@ async fn taps(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let flags = bench_support::Flags::parse(&["db", "instances", "taps"])?;
+    let flags = bench_support::Flags::parse(&["db", "instances", "taps", "callers"])?;
     let db: String = flags.get("db", "sqlite".to_owned())?;
     let instances: usize = flags.get("instances", 10_000)?;
     let tap_count: usize = flags.get("taps", 200)?;
+    let callers: usize = flags.get("callers", 8)?;
     let mut out = std::io::stdout();
     let sim = bench_support::simulator(OrgSpec {
         users: 2_000,
@@ -196,7 +196,7 @@ async fn main() -> anyhow::Result<()> {
     let state = Arc::new(state);
     let started = Instant::now();
     let mut set = tokio::task::JoinSet::new();
-    for chunk in ids.chunks(ids.len().div_ceil(CALLERS).max(1)) {
+    for chunk in ids.chunks(ids.len().div_ceil(callers).max(1)) {
         let (state, chunk) = (state.clone(), chunk.to_vec());
         set.spawn(async move {
             for (id, approver) in chunk {
@@ -220,7 +220,7 @@ async fn main() -> anyhow::Result<()> {
     writeln!(
         out,
         "{}: {} submissions in {submit_s:.2} s ({:.0}/s, one caller); {} approvals on {open} open \
-         instances in {act_s:.2} s ({:.0}/s, {CALLERS} callers)",
+         instances in {act_s:.2} s ({:.0}/s, {callers} callers)",
         db,
         instances,
         instances as f64 / submit_s,

@@ -52,6 +52,9 @@ pub struct StoredInstance {
     pub submitted_at_ms: i64,
     /// The state.
     pub instance: Instance,
+    /// The initiator's display name, when the org mirror has them (read along, as
+    /// every card and notice of the instance shows it).
+    pub initiator_name: Option<String>,
 }
 
 /// A list line.
@@ -281,8 +284,35 @@ impl<'a> Approvals<'a> {
         let before = people_rows(previous);
         let listed = instance.listed();
         let after = people_rows(&listed);
-        let gone: Vec<_> = before.difference(&after).copied().collect();
-        let new: Vec<_> = after.difference(&before).copied().collect();
+        let mut gone: Vec<_> = before.difference(&after).copied().collect();
+        let mut new: Vec<_> = after.difference(&before).copied().collect();
+        // A member whose one row changes list (the usual approve: pending → done) is
+        // one UPDATE rather than a DELETE and an INSERT.
+        let moved: Vec<_> = gone
+            .iter()
+            .filter_map(|&(userid, from)| {
+                let mut to = new.iter().filter(|(u, _)| *u == userid);
+                match (to.next(), to.next()) {
+                    (Some(&(_, to)), None) => Some((userid, from, to)),
+                    _ => None,
+                }
+            })
+            .filter(|(userid, ..)| gone.iter().filter(|(u, _)| u == userid).count() == 1)
+            .collect();
+        gone.retain(|(u, _)| !moved.iter().any(|(m, ..)| m == u));
+        new.retain(|(u, _)| !moved.iter().any(|(m, ..)| m == u));
+        for (userid, from, to) in &moved {
+            sqlx::query(
+                "UPDATE approval_people SET list = $4 \
+                 WHERE instance_id = $1 AND userid = $2 AND list = $3",
+            )
+            .bind(id)
+            .bind(*userid)
+            .bind(*from)
+            .bind(*to)
+            .execute(&mut *conn)
+            .await?;
+        }
         for chunk in gone.chunks(200) {
             let pairs = (0..chunk.len())
                 .map(|k| format!("(userid = ${} AND list = ${})", 2 * k + 2, 2 * k + 3))
@@ -302,8 +332,10 @@ impl<'a> Approvals<'a> {
     /// One instance.
     pub async fn get(&self, id: i64) -> Result<Option<StoredInstance>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, template_version, title, project_id, version, submitted_at_ms, state \
-             FROM approval_instances WHERE id = $1",
+            "SELECT i.id, i.template_version, i.title, i.project_id, i.version, \
+               i.submitted_at_ms, i.state, m.name AS initiator_name \
+             FROM approval_instances i LEFT JOIN org_members m ON m.userid = i.initiator \
+             WHERE i.id = $1",
         )
         .bind(id)
         .fetch_optional(self.store.pool())
@@ -320,6 +352,7 @@ impl<'a> Approvals<'a> {
             version: row.try_get("version")?,
             submitted_at_ms: row.try_get("submitted_at_ms")?,
             instance: from_json("approval state", &state)?,
+            initiator_name: row.try_get("initiator_name")?,
         }))
     }
 

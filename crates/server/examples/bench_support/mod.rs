@@ -87,7 +87,7 @@ pub fn app_settings(
     settings.server.workers = 2;
     settings.server.data_dir = dir.to_owned();
     settings.database.url = Secret::new(database_url);
-    settings.database.max_connections = 10;
+    settings.database.max_connections = 20;
     let app = sim.app().context("the simulator has an app")?;
     settings.wecom.corp_id = sim.corp_id().to_owned();
     settings.wecom.agent_id = app.agent_id;

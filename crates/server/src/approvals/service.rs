@@ -105,7 +105,7 @@ pub async fn submit(
         template.on_reject,
         now,
     );
-    let names = names_for(state, &instance, &effects).await;
+    let names = names_for(state, &instance, None, &effects).await;
     let title = format!("{}的{}", name_in(&names, initiator), template.name);
     let mut tx = state.store.begin().await?;
     let id = Approvals::insert(
@@ -183,6 +183,7 @@ pub async fn act(
             version,
             mut instance,
             template_version,
+            initiator_name,
             ..
         } = state
             .store
@@ -197,7 +198,7 @@ pub async fn act(
             return Ok(outcome);
         };
         let template = template_of(state, &instance.template, template_version).await?;
-        let names = names_for(state, &instance, effects).await;
+        let names = names_for(state, &instance, initiator_name, effects).await;
         let mut tx = state.store.begin().await?;
         if !Approvals::save(&mut tx, id, version, &listed, &instance, now).await? {
             // Someone else's action landed first: re-apply on their result.
@@ -245,13 +246,22 @@ struct EffectContext<'a> {
     names: &'a HashMap<String, String>,
 }
 
-/// The names the cards and notices of `effects` show, in one read.
+/// The names the cards and notices of `effects` show, in one read (none when the
+/// initiator's is already known and no note names anyone else).
 async fn names_for(
     state: &AppState,
     instance: &Instance,
+    initiator_name: Option<String>,
     effects: &[Effect],
 ) -> HashMap<String, String> {
-    let mut userids = vec![instance.initiator.as_str()];
+    let mut names = HashMap::new();
+    let mut userids = Vec::new();
+    match initiator_name {
+        Some(name) => {
+            names.insert(instance.initiator.clone(), name);
+        }
+        None => userids.push(instance.initiator.as_str()),
+    }
     for effect in effects {
         if let Effect::CloseCards {
             note: CardNote::DecidedBy { userid, .. } | CardNote::PassedTo { userid },
@@ -261,11 +271,15 @@ async fn names_for(
             userids.push(userid);
         }
     }
-    state.store.org().names(&userids).await.unwrap_or_else(|e| {
+    if userids.is_empty() {
+        return names;
+    }
+    match state.store.org().names(&userids).await {
+        Ok(found) => names.extend(found),
         // Names only word the messages; a userid in their place loses nothing.
-        tracing::warn!(error = %e, "reading display names for approval messages");
-        HashMap::new()
-    })
+        Err(e) => tracing::warn!(error = %e, "reading display names for approval messages"),
+    }
+    names
 }
 
 fn name_in<'a>(names: &'a HashMap<String, String>, userid: &'a str) -> &'a str {

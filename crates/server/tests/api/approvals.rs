@@ -15,15 +15,15 @@ use store::NewProject;
 
 use crate::helpers::{TestApp, spawn_app};
 
-struct Company {
-    app: TestApp,
-    initiator: String,
-    pms: Vec<String>,
-    finance: String,
-    project: i64,
+pub(crate) struct Company {
+    pub(crate) app: TestApp,
+    pub(crate) initiator: String,
+    pub(crate) pms: Vec<String>,
+    pub(crate) finance: String,
+    pub(crate) project: i64,
 }
 
-async fn company(pms: usize) -> Company {
+pub(crate) async fn company(pms: usize) -> Company {
     let app = spawn_app().await;
     let now = app.clock.now_ms();
     server::org_sync::sync(&app.state.wecom, &app.state.store, now)
@@ -88,17 +88,17 @@ async fn submit_purchase(c: &Company, yuan: i64) -> i64 {
     .expect("submitted")
 }
 
-async fn dispatch(app: &TestApp) {
+pub(crate) async fn dispatch(app: &TestApp) {
     let dispatcher = Dispatcher::new(&app.state);
     while dispatcher.step(&app.state).await.expect("dispatch").claimed > 0 {}
 }
 
-async fn drain_inbox(app: &TestApp) {
+pub(crate) async fn drain_inbox(app: &TestApp) {
     while inbox::step(&app.state).await.expect("inbox").claimed > 0 {}
 }
 
 /// The task_id of the newest decision card `userid` received.
-fn card_of(app: &TestApp, userid: &str) -> String {
+pub(crate) fn card_of(app: &TestApp, userid: &str) -> String {
     app.sim
         .messages_for(userid)
         .iter()
@@ -112,7 +112,7 @@ fn card_of(app: &TestApp, userid: &str) -> String {
         .unwrap_or_else(|| panic!("{userid} has no card"))
 }
 
-async fn tap(app: &TestApp, userid: &str, task_id: &str, key: &str) {
+pub(crate) async fn tap(app: &TestApp, userid: &str, task_id: &str, key: &str) {
     let delivery = app
         .sim
         .click_card(&app.target, userid, task_id, key)
@@ -121,7 +121,7 @@ async fn tap(app: &TestApp, userid: &str, task_id: &str, key: &str) {
     assert!(delivery.delivered);
 }
 
-fn replaced(app: &TestApp, userid: &str) -> Vec<String> {
+pub(crate) fn replaced(app: &TestApp, userid: &str) -> Vec<String> {
     app.sim
         .card_updates()
         .iter()
@@ -130,7 +130,7 @@ fn replaced(app: &TestApp, userid: &str) -> Vec<String> {
         .collect()
 }
 
-async fn instance(app: &TestApp, id: i64) -> domain::approval::Instance {
+pub(crate) async fn instance(app: &TestApp, id: i64) -> domain::approval::Instance {
     app.state
         .store
         .approvals()
@@ -155,7 +155,7 @@ async fn leader_of(app: &TestApp, userid: &str) -> String {
         .expect("the member has a department leader in the generated org")
 }
 
-async fn status(app: &TestApp, id: i64) -> Status {
+pub(crate) async fn status(app: &TestApp, id: i64) -> Status {
     instance(app, id).await.status
 }
 
@@ -289,7 +289,7 @@ async fn a_silent_approver_is_reminded_after_a_day_and_escalated_after_two() {
     card_of(app, &leader);
 }
 
-async fn name(app: &TestApp, userid: &str) -> String {
+pub(crate) async fn name(app: &TestApp, userid: &str) -> String {
     app.state
         .store
         .org()
@@ -300,12 +300,12 @@ async fn name(app: &TestApp, userid: &str) -> String {
 }
 
 /// A signed-in member calling the JSON API.
-struct Member {
+pub(crate) struct Member {
     cookie: String,
     csrf: String,
 }
 
-async fn sign_in(app: &TestApp, userid: &str) -> Member {
+pub(crate) async fn sign_in(app: &TestApp, userid: &str) -> Member {
     let (cookie, _) = crate::auth::login(app, userid, "/").await;
     let me: serde_json::Value = crate::auth::me(app, &cookie)
         .await
@@ -318,7 +318,7 @@ async fn sign_in(app: &TestApp, userid: &str) -> Member {
     }
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     who: &Member,
     method: reqwest::Method,

@@ -2,6 +2,7 @@
 //! All files link into one test binary (one compile, shared helpers).
 
 mod admin;
+mod approval_flows;
 mod approvals;
 mod auth;
 mod callbacks;
