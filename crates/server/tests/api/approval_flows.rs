@@ -184,7 +184,7 @@ async fn a_transferred_seat_moves_the_card_and_the_old_card_refuses_a_late_tap()
     assert!(pm_card.contains(&passed), "{pm_card:?}");
     assert_eq!(
         instance(app, id).await.pending_approvers(),
-        [deputy.clone()]
+        std::slice::from_ref(&deputy)
     );
 
     // The deputy approves and adds a signer after themself (加签 after): their card
@@ -198,7 +198,7 @@ async fn a_transferred_seat_moves_the_card_and_the_old_card_refuses_a_late_tap()
     assert_eq!(status(app, id).await, Status::Pending);
     assert_eq!(
         instance(app, id).await.pending_approvers(),
-        [signer.clone()]
+        std::slice::from_ref(&signer)
     );
     tap_newest(app, &signer, "approve").await;
     assert_eq!(status(app, id).await, Status::Approved);
