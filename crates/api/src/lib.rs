@@ -9,6 +9,7 @@ mod approvals;
 mod error;
 mod health;
 mod me;
+mod tasks;
 
 pub use admin::{ConfigSummary, DeadLetter, QueueStatus, Queues, RoleGrant};
 pub use approvals::{
@@ -18,3 +19,7 @@ pub use approvals::{
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};
+pub use tasks::{
+    CheckinRequest, CheckinView, DailyReport, Gantt, GanttBar, LinkView, NewTaskRequest,
+    TaskChanged, TaskUpdate, TaskView,
+};

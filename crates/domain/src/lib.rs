@@ -9,9 +9,17 @@
 //! - [`access`]: who may do what.
 //! - [`project`]: projects and project roles.
 //! - [`approval`]: approval templates, plans and the instance state machine.
+//! - [`calendar`]: calendar days in China Standard Time.
+//! - [`schedule`]: critical path, forecast and lag of a project's tasks.
+//! - [`task`]: tasks of a project's schedule.
+//! - [`reminders`]: who is reminded of which task, and what goes to the PM.
 
 pub mod access;
 pub mod approval;
+pub mod calendar;
 pub mod clock;
 pub mod org;
 pub mod project;
+pub mod reminders;
+pub mod schedule;
+pub mod task;

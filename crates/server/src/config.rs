@@ -27,6 +27,53 @@ pub struct Settings {
     pub auth: AuthSettings,
     /// Encryption of sensitive fields at rest.
     pub security: SecuritySettings,
+    /// Overdue and deadline reminders.
+    pub reminders: ReminderSettings,
+}
+
+/// `[reminders]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReminderSettings {
+    /// Minutes between overdue scans.
+    pub scan_interval_minutes: u32,
+    /// Tasks finishing within this many days are "due soon".
+    pub due_soon_days: i32,
+    /// Quiet hours start, "HH:MM" China time.
+    pub quiet_from: String,
+    /// Quiet hours end, "HH:MM" China time.
+    pub quiet_until: String,
+    /// Overdue this many days → the project manager hears of it.
+    pub escalate_after_days: i32,
+    /// A project this many days behind → its PM and department leader hear of it.
+    pub lag_alert_days: i32,
+}
+
+impl ReminderSettings {
+    /// The reminder policy these settings describe.
+    pub fn policy(&self) -> Result<domain::reminders::Policy, ConfigError> {
+        let minutes = |key: &str, v: &str| {
+            v.split_once(':')
+                .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
+                .filter(|(h, m)| *h < 24 && *m < 60)
+                .map(|(h, m)| h * 60 + m)
+                .ok_or_else(|| {
+                    ConfigError::Invalid(format!("reminders.{key} {v:?} is not a time like 22:00"))
+                })
+        };
+        if self.due_soon_days < 0 || self.escalate_after_days < 1 || self.lag_alert_days < 1 {
+            return Err(ConfigError::Invalid(
+                "reminders: due_soon_days must be ≥ 0, escalate_after_days and lag_alert_days ≥ 1"
+                    .into(),
+            ));
+        }
+        Ok(domain::reminders::Policy {
+            due_soon_days: self.due_soon_days,
+            quiet_from_min: minutes("quiet_from", &self.quiet_from)?,
+            quiet_until_min: minutes("quiet_until", &self.quiet_until)?,
+            escalate_after_days: self.escalate_after_days,
+            lag_alert_days: self.lag_alert_days,
+        })
+    }
 }
 
 /// `[security]`.
@@ -236,6 +283,7 @@ impl Settings {
             return invalid("cache.url must be \"memory\" or redis://HOST:PORT".into());
         }
         crate::sealed::decode_key(self.security.field_key.expose())?;
+        self.reminders.policy()?;
         Ok(())
     }
 }

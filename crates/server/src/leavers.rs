@@ -188,9 +188,10 @@ async fn approval_seats(
     Ok(())
 }
 
-/// Who hears about it: the project's PMs; without one, the owning department's
-/// leaders; without those, the system admins from the configuration.
-async fn recipients(
+/// Who hears about a project's trouble: its PMs; without one, the owning department's
+/// leaders; without those, the system admins from the configuration. `leaver` (the
+/// subject of the news) is never among them.
+pub(crate) async fn recipients(
     state: &AppState,
     project: &Project,
     leaver: &str,

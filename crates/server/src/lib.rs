@@ -16,5 +16,6 @@ pub mod routes;
 pub mod sealed;
 pub mod startup;
 pub mod state;
+pub mod tasks;
 pub mod telemetry;
 pub mod workers;

@@ -30,6 +30,7 @@ mod settings;
 mod sql;
 mod store;
 mod target;
+mod tasks;
 
 pub use approvals::{
     ApprovalCard, ApprovalList, Approvals, InstanceSummary, ListCounts, ListFilter, NewInstance,
@@ -42,7 +43,7 @@ pub use error::StoreError;
 pub use inbox::{Inbox, InboxItem, NewInboxItem};
 pub use org::{Org, SyncWriter, Written};
 pub use outbox::{NewOutboxItem, Outbox, OutboxItem};
-pub use projects::{NewProject, Projects};
+pub use projects::{NewProject, Projects, ScheduleSettings};
 pub use queue::{ItemStatus, QueueStats};
 pub use reassignments::{NewReassignment, Reassignment, Reassignments};
 pub use roles::{RoleGrant, Roles};
@@ -50,6 +51,7 @@ pub use sessions::{NewSession, Session, Sessions};
 pub use settings::Settings;
 pub use store::{Store, StoreOptions, Tx};
 pub use target::Backend;
+pub use tasks::{Checkin, DueTask, NewTask, Tasks};
 
 /// The sqlx version this crate speaks, so callers can name `sqlx::AnyConnection` and
 /// friends without a dependency of their own that could drift.

@@ -20,6 +20,19 @@ pub struct NewProject {
     pub status: ProjectStatus,
 }
 
+/// How a project's schedule behaves; the thresholds `None` when the deployment's apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ScheduleSettings {
+    /// Moving a task moves its successors.
+    pub shift_successors: bool,
+    /// Lag that alerts the PM and department leader.
+    pub lag_alert_days: Option<i32>,
+    /// Overdue days that escalate a task to the PM.
+    pub escalate_after_days: Option<i32>,
+    /// The last day a lag alert went out.
+    pub alerted_day: Option<domain::calendar::Day>,
+}
+
 /// The projects repository; get one from [`Store::projects`].
 #[derive(Debug, Clone, Copy)]
 pub struct Projects<'a> {
@@ -47,6 +60,25 @@ impl<'a> Projects<'a> {
         .fetch_one(self.store.pool())
         .await?;
         Ok(row.try_get("id")?)
+    }
+
+    /// A project's schedule settings.
+    pub async fn schedule_settings(&self, id: i64) -> Result<Option<ScheduleSettings>, StoreError> {
+        type Row = (i64, Option<i64>, Option<i64>, Option<i64>);
+        let row: Option<Row> = sqlx::query_as(
+            "SELECT shift_successors, lag_alert_days, escalate_after_days, alerted_day \
+             FROM projects WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.store.pool())
+        .await?;
+        let narrow = |n: Option<i64>| n.and_then(|n| i32::try_from(n).ok());
+        Ok(row.map(|(shift, lag, escalate, alerted)| ScheduleSettings {
+            shift_successors: shift != 0,
+            lag_alert_days: narrow(lag),
+            escalate_after_days: narrow(escalate),
+            alerted_day: narrow(alerted).map(domain::calendar::Day),
+        }))
     }
 
     /// One project.

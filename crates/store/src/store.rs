@@ -267,6 +267,11 @@ impl Store {
         crate::Projects::new(self)
     }
 
+    /// Tasks, links, baselines, check-ins and daily reports.
+    pub fn tasks(&self) -> crate::Tasks<'_> {
+        crate::Tasks::new(self)
+    }
+
     /// Leavers' work flagged for handing over.
     pub fn reassignments(&self) -> crate::Reassignments<'_> {
         crate::Reassignments::new(self)

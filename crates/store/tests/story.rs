@@ -25,6 +25,7 @@ both_backends! {
     store_level => store_level_story,
     projects => projects_story::run,
     approvals => approvals_story::run,
+    tasks => tasks_story::run,
 }
 
 #[path = "story/approvals.rs"]
@@ -37,6 +38,8 @@ mod org_story;
 mod outbox_story;
 #[path = "story/projects.rs"]
 mod projects_story;
+#[path = "story/tasks.rs"]
+mod tasks_story;
 
 /// The keys of `items`, to compare claim results at a glance.
 fn keys<T>(items: &[T], key: impl Fn(&T) -> &str) -> Vec<String> {

@@ -1,0 +1,214 @@
+//! Tasks, the Gantt payload, check-ins and daily reports. Days are `"YYYY-MM-DD"`; a
+//! `finish` is the last working day (inclusive), as people read a schedule.
+
+use serde::{Deserialize, Serialize};
+
+/// A task as lists and details show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskView {
+    /// Id.
+    pub id: i64,
+    /// Project.
+    pub project_id: i64,
+    /// Parent (phase or task).
+    pub parent_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Planned start.
+    pub start: String,
+    /// Planned last day.
+    pub finish: String,
+    /// Duration in days.
+    pub days: i32,
+    /// Percent done.
+    pub progress: u8,
+    /// `todo`, `doing`, `done`, `paused`.
+    pub status: String,
+    /// Owner.
+    pub owner: Option<String>,
+    /// Helpers.
+    pub helpers: Vec<String>,
+    /// A milestone.
+    pub milestone: bool,
+    /// A phase (dates rolled up from its children).
+    pub summary: bool,
+    /// Days past its last day (0 when not overdue).
+    pub overdue_days: i32,
+}
+
+/// Creating a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewTaskRequest {
+    /// Parent.
+    #[serde(default)]
+    pub parent_id: Option<i64>,
+    /// Title.
+    pub title: String,
+    /// Planned start.
+    pub start: String,
+    /// Duration in days (ignored for a milestone).
+    #[serde(default)]
+    pub days: i32,
+    /// A milestone.
+    #[serde(default)]
+    pub milestone: bool,
+    /// Owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Helpers.
+    #[serde(default)]
+    pub helpers: Vec<String>,
+}
+
+/// Changing a task; absent fields stay.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskUpdate {
+    /// Title.
+    #[serde(default)]
+    pub title: Option<String>,
+    /// Planned start (successors move with it when the project says so).
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Duration.
+    #[serde(default)]
+    pub days: Option<i32>,
+    /// Percent done.
+    #[serde(default)]
+    pub progress: Option<u8>,
+    /// Status.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Owner.
+    #[serde(default)]
+    pub owner: Option<String>,
+    /// Helpers.
+    #[serde(default)]
+    pub helpers: Option<Vec<String>>,
+}
+
+/// What a task change did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TaskChanged {
+    /// The task now.
+    pub task: TaskView,
+    /// Successors moved with it: (id, new start).
+    pub moved: Vec<(i64, String)>,
+}
+
+/// A dependency.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkView {
+    /// Predecessor.
+    pub from: i64,
+    /// Successor.
+    pub to: i64,
+    /// `FS`, `SS`, `FF`, `SF`.
+    pub kind: String,
+    /// Lag in days (negative: lead).
+    #[serde(default)]
+    pub lag: i32,
+}
+
+/// One bar of the Gantt, compact: short keys, days as offsets from [`Gantt::origin`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GanttBar {
+    /// Task id.
+    pub id: i64,
+    /// Parent id.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub p: Option<i64>,
+    /// Title.
+    pub t: String,
+    /// Start offset (days from origin).
+    pub s: i32,
+    /// Duration in days.
+    pub d: i32,
+    /// Percent done.
+    pub pr: u8,
+    /// Status code.
+    pub st: String,
+    /// Flags: 1 critical, 2 milestone, 4 summary, 8 overdue.
+    pub f: u8,
+    /// Total float in days.
+    pub fl: i32,
+    /// Baseline start offset and duration, when a baseline exists.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub b: Option<(i32, i32)>,
+    /// Owner.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub o: Option<String>,
+}
+
+/// Everything a Gantt draws, in one answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Gantt {
+    /// Project id.
+    pub project_id: i64,
+    /// The day offsets count from.
+    pub origin: String,
+    /// Today's offset.
+    pub today: i32,
+    /// Bars, parents before children.
+    pub bars: Vec<GanttBar>,
+    /// Links as (from, to, kind, lag).
+    pub links: Vec<(i64, i64, String, i32)>,
+    /// Planned finish (last day), if any tasks.
+    pub finish: Option<String>,
+    /// Forecast finish from progress so far.
+    pub forecast_finish: Option<String>,
+    /// 进度滞后天数.
+    pub lag_days: i32,
+}
+
+/// A site check-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckinRequest {
+    /// Latitude, longitude.
+    #[serde(default)]
+    pub location: Option<(f64, f64)>,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Note.
+    #[serde(default)]
+    pub note: String,
+    /// WeCom media ids of photos taken with the JS-SDK.
+    #[serde(default)]
+    pub media_ids: Vec<String>,
+    /// Progress to record.
+    #[serde(default)]
+    pub progress: Option<u8>,
+}
+
+/// A stored check-in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckinView {
+    /// Id.
+    pub id: i64,
+    /// Who.
+    pub userid: String,
+    /// When (unix ms).
+    pub at_ms: i64,
+    /// Where.
+    pub location: Option<(f64, f64)>,
+    /// Address.
+    pub address: String,
+    /// Note.
+    pub note: String,
+    /// Photo keys.
+    pub photos: Vec<String>,
+    /// Progress recorded.
+    pub progress: Option<u8>,
+}
+
+/// A daily report (日报).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DailyReport {
+    /// Who.
+    #[serde(default)]
+    pub userid: String,
+    /// Which day.
+    pub day: String,
+    /// Text.
+    pub content: String,
+}

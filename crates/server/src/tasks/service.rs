@@ -1,0 +1,230 @@
+//! Creating and changing tasks and links: validation, successors that move with a task,
+//! cycles refused before they are stored.
+
+use anyhow::Context as _;
+use api::{NewTaskRequest, TaskUpdate};
+use domain::calendar::Day;
+use domain::schedule::{Activity, Link, ScheduleError, critical_path, shift_successors};
+use domain::task::{Task, TaskStatus};
+use store::{NewTask, Tasks};
+
+use crate::state::AppState;
+
+/// Longest task a plan may hold (ten years).
+const MAX_DAYS: i32 = 3_650;
+/// Longest title.
+const MAX_TITLE: usize = 200;
+
+/// Why a task change was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum TaskError {
+    /// No such project.
+    #[error("项目不存在")]
+    UnknownProject,
+    /// No such task (in this project).
+    #[error("任务不存在")]
+    UnknownTask,
+    /// A field is wrong; the message says which.
+    #[error("{0}")]
+    Invalid(String),
+    /// The links would not form a schedule.
+    #[error(transparent)]
+    Schedule(#[from] ScheduleError),
+    /// Storage failed.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<store::StoreError> for TaskError {
+    fn from(e: store::StoreError) -> Self {
+        Self::Internal(e.into())
+    }
+}
+
+fn invalid<T>(message: &str) -> Result<T, TaskError> {
+    Err(TaskError::Invalid(message.to_owned()))
+}
+
+fn check_title(title: &str) -> Result<String, TaskError> {
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > MAX_TITLE {
+        return invalid("任务名称不能为空，且不超过 200 字");
+    }
+    Ok(title.to_owned())
+}
+
+fn check_days(days: i32) -> Result<i32, TaskError> {
+    if !(0..=MAX_DAYS).contains(&days) {
+        return invalid("工期应在 0 到 3650 天之间");
+    }
+    Ok(days)
+}
+
+fn parse_day(s: &str) -> Result<Day, TaskError> {
+    Day::parse(s).ok_or_else(|| TaskError::Invalid(format!("日期 {s:?} 应为 YYYY-MM-DD")))
+}
+
+/// Creates a task in `project_id`.
+pub async fn create(
+    state: &AppState,
+    project_id: i64,
+    req: &NewTaskRequest,
+    by: &str,
+) -> Result<Task, TaskError> {
+    state
+        .store
+        .projects()
+        .get(project_id)
+        .await?
+        .ok_or(TaskError::UnknownProject)?;
+    if let Some(parent) = req.parent_id {
+        let parent = state.store.tasks().get(parent).await?;
+        if parent.is_none_or(|p| p.project_id != project_id) {
+            return invalid("上级任务不属于该项目");
+        }
+    }
+    let new = NewTask {
+        project_id,
+        parent_id: req.parent_id,
+        title: check_title(&req.title)?,
+        milestone: req.milestone,
+        start: parse_day(&req.start)?,
+        days: if req.milestone {
+            0
+        } else {
+            check_days(req.days)?
+        },
+        owner: req.owner.clone().filter(|o| !o.is_empty()),
+        helpers: req.helpers.clone(),
+    };
+    let now = state.clock.now_ms();
+    let id = state.store.tasks().create(&new, by, now).await?;
+    state
+        .store
+        .tasks()
+        .get(id)
+        .await?
+        .ok_or(TaskError::UnknownTask)
+}
+
+/// Applies `update` to task `id`; returns the task and the successors that moved.
+pub async fn update(
+    state: &AppState,
+    id: i64,
+    update: &TaskUpdate,
+) -> Result<(Task, Vec<(i64, Day)>), TaskError> {
+    let tasks = state.store.tasks();
+    let before = tasks.get(id).await?.ok_or(TaskError::UnknownTask)?;
+    let mut task = before.clone();
+    let today = Day::of_ms(state.clock.now_ms());
+    if let Some(title) = &update.title {
+        task.title = check_title(title)?;
+    }
+    if let Some(start) = &update.start {
+        task.start = parse_day(start)?;
+    }
+    if let Some(days) = update.days {
+        task.days = if task.milestone { 0 } else { check_days(days)? };
+    }
+    if let Some(owner) = &update.owner {
+        task.owner = Some(owner.clone()).filter(|o| !o.is_empty());
+    }
+    if let Some(helpers) = &update.helpers {
+        task.helpers.clone_from(helpers);
+    }
+    if let Some(progress) = update.progress {
+        if progress > 100 {
+            return invalid("进度应在 0 到 100 之间");
+        }
+        task.progress = progress;
+        task.status = match progress {
+            100 => TaskStatus::Done,
+            0 if task.status == TaskStatus::Done => TaskStatus::Todo,
+            0 => task.status,
+            _ => TaskStatus::Doing,
+        };
+    }
+    if let Some(status) = &update.status {
+        task.status =
+            TaskStatus::from_code(status).ok_or_else(|| TaskError::Invalid("状态无效".into()))?;
+        if task.status == TaskStatus::Done {
+            task.progress = 100;
+        }
+    }
+    task.finished_on = match (before.status, task.status) {
+        (_, TaskStatus::Done) => before.finished_on.or(Some(today)),
+        _ => None,
+    };
+    if task.summary && (task.start != before.start || task.days != before.days) {
+        return invalid("阶段的日期由其下任务汇总，请修改下级任务");
+    }
+    let moved = if task.start != before.start || task.days != before.days {
+        successors_to_move(state, &task).await?
+    } else {
+        Vec::new()
+    };
+    let now = state.clock.now_ms();
+    let mut tx = state.store.begin().await?;
+    Tasks::save_on(&mut tx, &task, now).await?;
+    Tasks::move_starts(&mut tx, &moved, now).await?;
+    tx.commit().await.context("committing a task change")?;
+    Ok((task, moved))
+}
+
+/// The successors a new plan for `task` pushes, when its project moves them.
+async fn successors_to_move(state: &AppState, task: &Task) -> Result<Vec<(i64, Day)>, TaskError> {
+    let shift = state
+        .store
+        .projects()
+        .schedule_settings(task.project_id)
+        .await?
+        .is_some_and(|s| s.shift_successors);
+    if !shift {
+        return Ok(Vec::new());
+    }
+    let (mut activities, links) = network(state, task.project_id).await?;
+    for a in &mut activities {
+        if a.id == task.id {
+            a.days = task.days;
+        }
+    }
+    Ok(shift_successors(&activities, &links, task.id, task.start)?)
+}
+
+/// The project's leaf tasks as activities, and its links.
+pub(crate) async fn network(
+    state: &AppState,
+    project_id: i64,
+) -> Result<(Vec<Activity>, Vec<Link>), TaskError> {
+    let tasks = state.store.tasks().of_project(project_id).await?;
+    let activities = tasks
+        .iter()
+        .filter(|t| !t.summary)
+        .map(|t| Activity {
+            id: t.id,
+            start: t.start,
+            days: t.days,
+        })
+        .collect();
+    let links = state.store.tasks().links(project_id).await?;
+    Ok((activities, links))
+}
+
+/// Adds or changes a link between two leaf tasks of the project; a link that would close
+/// a cycle is refused and nothing is stored.
+pub async fn link(state: &AppState, project_id: i64, link: Link) -> Result<(), TaskError> {
+    let (activities, mut links) = network(state, project_id).await?;
+    for end in [link.from, link.to] {
+        if !activities.iter().any(|a| a.id == end) {
+            return invalid("依赖只能连接本项目的具体任务（不能连接阶段）");
+        }
+    }
+    if !(-MAX_DAYS..=MAX_DAYS).contains(&link.lag) {
+        return invalid("搭接天数过大");
+    }
+    links.retain(|l| (l.from, l.to) != (link.from, link.to));
+    links.push(link);
+    critical_path(&activities, &links)?;
+    state.store.tasks().link(project_id, &link).await?;
+    Ok(())
+}
