@@ -230,6 +230,16 @@ impl<'a> Tasks<'a> {
 
     /// Adds or replaces the link between two tasks of a project.
     pub async fn link(&self, project_id: i64, link: &Link) -> Result<(), StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::link_on(&mut conn, project_id, link).await
+    }
+
+    /// [`Tasks::link`] on the caller's connection.
+    pub async fn link_on(
+        conn: &mut AnyConnection,
+        project_id: i64,
+        link: &Link,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO task_links (project_id, from_id, to_id, kind, lag) \
              VALUES ($1, $2, $3, $4, $5) \
@@ -240,7 +250,7 @@ impl<'a> Tasks<'a> {
         .bind(link.to)
         .bind(link.kind.code())
         .bind(link.lag)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(())
     }

@@ -16,6 +16,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/jssdk/signature", web::get().to(jssdk_signature))
             .configure(super::admin::configure)
             .configure(super::approvals::configure)
+            .configure(super::tasks::configure)
             .default_service(web::to(not_found)),
     );
 }

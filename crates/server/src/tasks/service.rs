@@ -211,13 +211,19 @@ pub(crate) async fn network(
 }
 
 /// Adds or changes a link between two leaf tasks of the project; a link that would close
-/// a cycle is refused and nothing is stored.
-pub async fn link(state: &AppState, project_id: i64, link: Link) -> Result<(), TaskError> {
+/// a cycle is refused and nothing is stored. When the project moves successors, the new
+/// successor (and what follows it) moves to where the link puts it; returns those moves.
+pub async fn link(
+    state: &AppState,
+    project_id: i64,
+    link: Link,
+) -> Result<Vec<(i64, Day)>, TaskError> {
     let (activities, mut links) = network(state, project_id).await?;
-    for end in [link.from, link.to] {
-        if !activities.iter().any(|a| a.id == end) {
-            return invalid("依赖只能连接本项目的具体任务（不能连接阶段）");
-        }
+    let Some(from) = activities.iter().find(|a| a.id == link.from).copied() else {
+        return invalid("依赖只能连接本项目的具体任务（不能连接阶段）");
+    };
+    if !activities.iter().any(|a| a.id == link.to) {
+        return invalid("依赖只能连接本项目的具体任务（不能连接阶段）");
     }
     if !(-MAX_DAYS..=MAX_DAYS).contains(&link.lag) {
         return invalid("搭接天数过大");
@@ -225,6 +231,20 @@ pub async fn link(state: &AppState, project_id: i64, link: Link) -> Result<(), T
     links.retain(|l| (l.from, l.to) != (link.from, link.to));
     links.push(link);
     critical_path(&activities, &links)?;
-    state.store.tasks().link(project_id, &link).await?;
-    Ok(())
+    let shift = state
+        .store
+        .projects()
+        .schedule_settings(project_id)
+        .await?
+        .is_some_and(|s| s.shift_successors);
+    let moved = if shift {
+        shift_successors(&activities, &links, from.id, from.start)?
+    } else {
+        Vec::new()
+    };
+    let mut tx = state.store.begin().await?;
+    Tasks::link_on(&mut tx, project_id, &link).await?;
+    Tasks::move_starts(&mut tx, &moved, state.clock.now_ms()).await?;
+    tx.commit().await.context("committing a link")?;
+    Ok(moved)
 }

@@ -39,6 +39,31 @@ pub async fn run(state: AppState, mut stopped: watch::Receiver<bool>) {
     }
 }
 
+/// Runs the overdue-task scan when the configured interval has passed since the last one
+/// (by any replica: the mark lives in the shared cache).
+async fn task_reminders_if_due(state: &AppState) {
+    let minutes = u64::from(state.settings.reminders.scan_interval_minutes.max(1));
+    let every = Duration::from_secs(minutes * 60);
+    match state.cache.set_nx("reminders:last_scan", "1", every).await {
+        Ok(true) => {}
+        Ok(false) => return,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot tell whether the overdue scan is due");
+            return;
+        }
+    }
+    match crate::tasks::reminders::scan(state).await {
+        Ok(r) if r.digests + r.escalations + r.project_alerts > 0 => tracing::info!(
+            digests = r.digests,
+            escalations = r.escalations,
+            project_alerts = r.project_alerts,
+            "task reminders queued"
+        ),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "overdue scan failed; the next interval retries"),
+    }
+}
+
 /// Finished queue rows are kept this long for support questions, then purged.
 const KEEP_DONE_MS: i64 = 7 * 24 * 3600 * 1000;
 
@@ -75,8 +100,8 @@ pub async fn org_sync_if_due(state: &AppState) -> bool {
     true
 }
 
-/// Starts the daily org sync, follows up leavers, purges old finished queue rows and
-/// reports dead letters; later issues add overdue scans and digests here.
+/// Starts the daily org sync, sweeps approval timeouts, runs the overdue-task scan, follows
+/// up leavers, purges old finished queue rows and reports dead letters.
 async fn housekeeping(state: &AppState) {
     org_sync_if_due(state).await;
     match crate::approvals::timeouts::sweep(state).await {
@@ -89,6 +114,7 @@ async fn housekeeping(state: &AppState) {
         Ok(_) => {}
         Err(e) => tracing::warn!(error = %e, "approval timeout sweep failed; next tick retries"),
     }
+    task_reminders_if_due(state).await;
     match crate::leavers::sweep(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(leaves = n, "followed up members who left"),

@@ -16,3 +16,4 @@ mod proxy;
 mod replicas;
 mod resilience;
 mod secrets;
+mod tasks;

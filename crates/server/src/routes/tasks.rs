@@ -1,0 +1,454 @@
+//! `/api/v1/projects/{id}/…` schedules and `/api/v1/tasks/…`: the Gantt in one call,
+//! tasks, links, baselines, my tasks, site check-ins and daily reports. Every change is
+//! audited.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api::{
+    CheckinRequest, CheckinView, DailyReport, ErrorCode, LinkView, NewTaskRequest, TaskChanged,
+    TaskUpdate,
+};
+use domain::access::{Action as Permission, ProjectScope};
+use domain::calendar::Day;
+use domain::schedule::{Link, LinkKind};
+use serde::Deserialize;
+
+use crate::audit::{Target, record_request};
+use crate::auth::{CurrentUser, require};
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tasks::{TaskError, gantt, service};
+
+/// Registers the routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/projects/{id}/gantt", web::get().to(project_gantt))
+        .route("/projects/{id}/tasks", web::get().to(project_tasks))
+        .route("/projects/{id}/tasks", web::post().to(create_task))
+        .route("/projects/{id}/links", web::put().to(put_link))
+        .route(
+            "/projects/{id}/links/{from}/{to}",
+            web::delete().to(delete_link),
+        )
+        .route("/projects/{id}/baseline", web::post().to(take_baseline))
+        .route("/projects/{id}/daily-reports", web::get().to(daily_reports))
+        .route(
+            "/projects/{id}/daily-reports",
+            web::put().to(put_daily_report),
+        )
+        .route("/tasks/mine", web::get().to(my_tasks))
+        .route("/tasks/{id}", web::patch().to(update_task))
+        .route("/tasks/{id}/checkins", web::get().to(checkins))
+        .route("/tasks/{id}/checkins", web::post().to(check_in));
+}
+
+fn to_api(e: TaskError) -> ApiError {
+    match e {
+        TaskError::UnknownProject | TaskError::UnknownTask => ApiError::new(ErrorCode::NotFound),
+        TaskError::Invalid(m) => ApiError::with_message(ErrorCode::BadRequest, m),
+        TaskError::Schedule(e) => ApiError::with_message(ErrorCode::Conflict, e.to_string()),
+        TaskError::Internal(e) => ApiError::internal(e),
+    }
+}
+
+fn today(state: &AppState) -> Day {
+    Day::of_ms(state.clock.now_ms())
+}
+
+/// Checks `action` on project `id` (404 when the project is unknown or not visible).
+async fn allowed(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    action: Permission,
+) -> Result<(), ApiError> {
+    let project = state
+        .store
+        .projects()
+        .get(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let scope = ProjectScope {
+        project_id: id,
+        department_id: project.department_id,
+    };
+    require(state, user, action, Some(scope)).await?;
+    Ok(())
+}
+
+async fn project_gantt(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::ViewProject).await?;
+    let gantt = gantt::gantt(&state, id, today(&state))
+        .await
+        .map_err(to_api)?;
+    Ok(HttpResponse::Ok().json(gantt))
+}
+
+async fn project_tasks(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::ViewProject).await?;
+    let mut tasks = state
+        .store
+        .tasks()
+        .of_project(id)
+        .await
+        .map_err(ApiError::internal)?;
+    domain::task::roll_up(&mut tasks);
+    let today = today(&state);
+    let views: Vec<_> = gantt::wbs_order(tasks)
+        .iter()
+        .map(|t| gantt::view(t, today))
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+async fn create_task(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<NewTaskRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::EditTasks).await?;
+    let task = service::create(&state, id, &body, user.userid())
+        .await
+        .map_err(to_api)?;
+    let view = gantt::view(&task, today(&state));
+    let key = task.id.to_string();
+    let target = Target::new("task", &key);
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.create",
+        target,
+        None::<&str>,
+        Some(&view),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+async fn update_task(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<TaskUpdate>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let before = state
+        .store
+        .tasks()
+        .get(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    // Progress and status are the site's to report; the plan is the PM's to change.
+    let progress_only = TaskUpdate {
+        progress: body.progress,
+        status: body.status.clone(),
+        ..TaskUpdate::default()
+    } == *body;
+    let needed = if progress_only {
+        Permission::ReportProgress
+    } else {
+        Permission::EditTasks
+    };
+    allowed(&state, &user, before.project_id, needed).await?;
+    let (task, moved) = service::update(&state, id, &body).await.map_err(to_api)?;
+    let today = today(&state);
+    let changed = TaskChanged {
+        task: gantt::view(&task, today),
+        moved: moved.iter().map(|(id, d)| (*id, d.to_string())).collect(),
+    };
+    let key = id.to_string();
+    let target = Target::new("task", &key);
+    let before = gantt::view(&before, today);
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.update",
+        target,
+        Some(&before),
+        Some(&changed),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(changed))
+}
+
+async fn put_link(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<LinkView>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::EditTasks).await?;
+    let kind = LinkKind::from_code(&body.kind).ok_or_else(|| {
+        ApiError::with_message(ErrorCode::BadRequest, "依赖类型应为 FS、SS、FF 或 SF")
+    })?;
+    let link = Link {
+        from: body.from,
+        to: body.to,
+        kind,
+        lag: body.lag,
+    };
+    let moved = service::link(&state, id, link).await.map_err(to_api)?;
+    let key = id.to_string();
+    let target = Target::new("project", &key);
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.link",
+        target,
+        None::<&str>,
+        Some(&*body),
+    )
+    .await?;
+    let moved: Vec<(i64, String)> = moved.iter().map(|(id, d)| (*id, d.to_string())).collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "moved": moved })))
+}
+
+async fn delete_link(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, i64, i64)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, from, to) = path.into_inner();
+    allowed(&state, &user, id, Permission::EditTasks).await?;
+    let links = state
+        .store
+        .tasks()
+        .links(id)
+        .await
+        .map_err(ApiError::internal)?;
+    if !links.iter().any(|l| (l.from, l.to) == (from, to)) {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    state
+        .store
+        .tasks()
+        .unlink(from, to)
+        .await
+        .map_err(ApiError::internal)?;
+    let key = id.to_string();
+    let target = Target::new("project", &key);
+    let what = format!("{from}->{to}");
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.unlink",
+        target,
+        Some(&what),
+        None::<&str>,
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn take_baseline(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::EditTasks).await?;
+    let tasks = state
+        .store
+        .tasks()
+        .take_baseline(id, state.clock.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    let key = id.to_string();
+    let target = Target::new("project", &key);
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.baseline",
+        target,
+        None::<&str>,
+        Some(&tasks),
+    )
+    .await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "tasks": tasks })))
+}
+
+async fn my_tasks(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let tasks = state
+        .store
+        .tasks()
+        .open_of(user.userid(), 500)
+        .await
+        .map_err(ApiError::internal)?;
+    let today = today(&state);
+    let views: Vec<_> = tasks.iter().map(|t| gantt::view(t, today)).collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+/// The task's project, after checking `action` on it.
+async fn task_project(
+    state: &AppState,
+    user: &CurrentUser,
+    task_id: i64,
+    action: Permission,
+) -> Result<i64, ApiError> {
+    let task = state
+        .store
+        .tasks()
+        .get(task_id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    allowed(state, user, task.project_id, action).await?;
+    Ok(task.project_id)
+}
+
+async fn checkins(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    task_project(&state, &user, id, Permission::ViewProject).await?;
+    let list = state
+        .store
+        .tasks()
+        .checkins(id)
+        .await
+        .map_err(ApiError::internal)?;
+    let views: Vec<CheckinView> = list
+        .into_iter()
+        .map(|c| CheckinView {
+            id: c.id,
+            userid: c.userid,
+            at_ms: c.at_ms,
+            location: c.location,
+            address: c.address,
+            note: c.note,
+            photos: c.photos,
+            progress: c.progress,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+async fn check_in(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<CheckinRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    task_project(&state, &user, id, Permission::ReportProgress).await?;
+    let checkin = crate::tasks::checkin::record(&state, id, user.userid(), &body)
+        .await
+        .map_err(to_api)?;
+    let key = id.to_string();
+    let target = Target::new("task", &key);
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.checkin",
+        target,
+        None::<&str>,
+        Some(&checkin.id),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({
+        "id": checkin.id,
+        "photos": checkin.photos,
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+struct DayQuery {
+    day: Option<String>,
+}
+
+async fn daily_reports(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: web::Query<DayQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::EditTasks).await?;
+    let day = match &query.day {
+        Some(d) => Day::parse(d)
+            .ok_or_else(|| ApiError::with_message(ErrorCode::BadRequest, "day 应为 YYYY-MM-DD"))?,
+        None => today(&state),
+    };
+    let reports = state
+        .store
+        .tasks()
+        .reports(id, day)
+        .await
+        .map_err(ApiError::internal)?;
+    let views: Vec<DailyReport> = reports
+        .into_iter()
+        .map(|(userid, content)| DailyReport {
+            userid,
+            day: day.to_string(),
+            content,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+async fn put_daily_report(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<DailyReport>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    allowed(&state, &user, id, Permission::ReportProgress).await?;
+    let day = Day::parse(&body.day)
+        .ok_or_else(|| ApiError::with_message(ErrorCode::BadRequest, "day 应为 YYYY-MM-DD"))?;
+    let content = body.content.trim();
+    if content.is_empty() || content.chars().count() > 5_000 {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "日报内容不能为空，且不超过 5000 字",
+        ));
+    }
+    state
+        .store
+        .tasks()
+        .put_report(id, user.userid(), day, content, state.clock.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    let key = id.to_string();
+    let target = Target::new("project", &key);
+    record_request(
+        &req,
+        &state,
+        &user,
+        "daily_report.put",
+        target,
+        None::<&str>,
+        Some(&body.day),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
