@@ -57,10 +57,32 @@ async fn follow_up(state: &AppState, userid: &str, left_at_ms: i64) -> anyhow::R
             .or_default()
             .push(held.role);
     }
+    let mut tasks_by_project: BTreeMap<i64, Vec<domain::task::Task>> = BTreeMap::new();
+    for task in state.store.tasks().open_of(userid, 10_000).await? {
+        by_project.entry(task.project_id).or_default();
+        tasks_by_project
+            .entry(task.project_id)
+            .or_default()
+            .push(task);
+    }
     for (project_id, roles) in by_project {
         let Some(project) = state.store.projects().get(project_id).await? else {
             continue;
         };
+        let tasks = tasks_by_project.remove(&project_id).unwrap_or_default();
+        for task in &tasks {
+            let flag = NewReassignment {
+                leaver: userid.to_owned(),
+                kind: "task".into(),
+                item: task.id.to_string(),
+                project_id: Some(project_id),
+                detail: format!(
+                    "{}（{}）的任务「{}」",
+                    project.name, project.code, task.title
+                ),
+            };
+            state.store.reassignments().flag(&flag, now).await?;
+        }
         let labels: Vec<&str> = roles.iter().map(|r| r.label()).collect();
         for role in &roles {
             let flag = NewReassignment {
@@ -72,12 +94,19 @@ async fn follow_up(state: &AppState, userid: &str, left_at_ms: i64) -> anyhow::R
             };
             state.store.reassignments().flag(&flag, now).await?;
         }
+        let mut held = Vec::new();
+        if !labels.is_empty() {
+            held.push(format!("担任{}", labels.join("、")));
+        }
+        if !tasks.is_empty() {
+            held.push(format!("负责 {} 项未完成任务", tasks.len()));
+        }
         let text = format!(
-            "【人员离职】{name}（{userid}）已离开企业，其在项目「{}」（{}）担任：{}。\
+            "【人员离职】{name}（{userid}）已离开企业，其在项目「{}」（{}）{}。\
              请在 Gantry 中重新指定人员。",
             project.name,
             project.code,
-            labels.join("、")
+            held.join("，")
         );
         for to in recipients(state, &project, userid).await? {
             let item = crate::push::to_member(

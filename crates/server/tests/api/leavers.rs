@@ -1,5 +1,5 @@
 //! A member who leaves, noticed by a contact event or by a full sync: their project
-//! roles are flagged for handing over and the PM is told, once per leave.
+//! roles and open tasks are flagged for handing over and the PM is told, once per leave.
 
 use domain::access::ProjectRole;
 use domain::clock::Clock as _;
@@ -78,6 +78,23 @@ async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     let orphan = project(&app, "SZ-02", orphan_dept.id).await;
     give(&app, orphan, &engineer, ProjectRole::Foreman).await;
 
+    let task = server::tasks::service::create(
+        &app.state,
+        site,
+        &api::NewTaskRequest {
+            parent_id: None,
+            title: "二层钢筋绑扎".into(),
+            start: "2026-12-01".into(),
+            days: 3,
+            milestone: false,
+            owner: Some(engineer.clone()),
+            helpers: Vec::new(),
+        },
+        &pm,
+    )
+    .await
+    .expect("task");
+
     // The engineer leaves: a contact event marks it; housekeeping follows up.
     let xml = app.sim.delete_user(&engineer).expect("deleted");
     crate::contacts::deliver(&app, &[xml]).await;
@@ -89,17 +106,25 @@ async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     );
     let flags = app.state.store.reassignments();
     let open = flags.open(Some(site)).await.expect("flags");
-    let items: Vec<&str> = open.iter().map(|f| f.item.as_str()).collect();
+    let items = |kind: &str| -> Vec<String> {
+        open.iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.item.clone())
+            .collect()
+    };
     assert_eq!(
-        items,
+        items("project_role"),
         [format!("{site}:engineer"), format!("{site}:safety")]
     );
+    assert_eq!(items("task"), [task.id.to_string()], "their open task too");
     assert_eq!(flags.open(Some(orphan)).await.expect("flags").len(), 1);
     dispatch(&app).await;
     let told = texts_for(&app, &pm);
     assert_eq!(told.len(), 1, "{told:?}");
     assert!(
-        told[0].contains("SZ-01") && told[0].contains("工程师、安全员"),
+        told[0].contains("SZ-01")
+            && told[0].contains("工程师、安全员")
+            && told[0].contains("负责 1 项未完成任务"),
         "{told:?}"
     );
     for leader in &orphan_dept.department_leader {
