@@ -9,6 +9,7 @@
 //! - [`access`]: who may do what.
 //! - [`project`]: projects and project roles.
 //! - [`approval`]: approval templates, plans and the instance state machine.
+//! - [`chat`]: commands members text to the app.
 //! - [`calendar`]: calendar days in China Standard Time.
 //! - [`schedule`]: critical path, forecast and lag of a project's tasks.
 //! - [`task`]: tasks of a project's schedule.
@@ -17,6 +18,7 @@
 pub mod access;
 pub mod approval;
 pub mod calendar;
+pub mod chat;
 pub mod clock;
 pub mod org;
 pub mod project;

@@ -81,6 +81,27 @@ impl<'a> Projects<'a> {
         }))
     }
 
+    /// Projects whose code is `term` or whose name contains it, code matches first.
+    pub async fn find(&self, term: &str, limit: u32) -> Result<Vec<Project>, StoreError> {
+        let pattern = format!(
+            "%{}%",
+            term.replace('\\', "\\\\")
+                .replace('%', "\\%")
+                .replace('_', "\\_")
+        );
+        let rows = sqlx::query(
+            "SELECT id, code, name, department_id, status FROM projects \
+             WHERE code = $1 OR name LIKE $2 ESCAPE '\\' \
+             ORDER BY CASE WHEN code = $1 THEN 0 ELSE 1 END, id LIMIT $3",
+        )
+        .bind(term)
+        .bind(pattern)
+        .bind(i64::from(limit))
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter().map(project_from_row).collect()
+    }
+
     /// One project.
     pub async fn get(&self, id: i64) -> Result<Option<Project>, StoreError> {
         sqlx::query("SELECT id, code, name, department_id, status FROM projects WHERE id = $1")

@@ -1,6 +1,7 @@
 //! Projects' schedules in the server: task and link changes, the Gantt payload, and the
 //! overdue scan that reminds members and escalates to project managers.
 
+pub mod chat;
 pub mod checkin;
 pub mod gantt;
 pub mod reminders;

@@ -108,17 +108,18 @@ async fn handle(state: &AppState, item: &InboxItem) -> Handled {
     }
 }
 
-/// Texts to the app get a short guide back, through the outbox like every push.
+/// Texts to the app are commands (我的任务, 新建任务, 进度) or get the guide; the answer goes
+/// through the outbox like every push, keyed by the callback so a retry answers once.
 async fn reply_to_text(
     state: &AppState,
     item: &InboxItem,
     inbound: &Inbound,
     content: &str,
 ) -> Handled {
-    let text = format!(
-        "收到：{}\n可以发送「我的任务」查看待办，或打开工作台中的 Gantry。",
-        content.chars().take(50).collect::<String>()
-    );
+    let text = match crate::tasks::chat::reply(state, &inbound.from_user, content).await {
+        Ok(text) => text,
+        Err(e) => return Handled::Retry(format!("answering a command: {e}")),
+    };
     let outbox_item = match crate::push::to_member(
         state,
         format!("reply:{}", item.dedupe_key),

@@ -420,3 +420,62 @@ async fn the_gantt_api_plans_links_moves_and_takes_check_ins() {
     .await;
     assert_eq!(read[0]["content"], json!("一层模板完成，明日浇筑"));
 }
+
+/// The app's text replies to `userid`, oldest first.
+fn replies(app: &TestApp, userid: &str) -> Vec<String> {
+    app.sim
+        .messages_for(userid)
+        .iter()
+        .filter_map(|m| m.body["text"]["content"].as_str().map(str::to_owned))
+        .collect()
+}
+
+async fn text(app: &TestApp, userid: &str, content: &str) -> String {
+    app.sim
+        .send_text(&app.target, userid, content)
+        .await
+        .expect("sent");
+    while server::workers::inbox::step(&app.state)
+        .await
+        .expect("inbox")
+        .claimed
+        > 0
+    {}
+    dispatch(app).await;
+    replies(app, userid).pop().expect("a reply")
+}
+
+#[tokio::test]
+async fn members_text_commands_for_tasks_and_progress() {
+    let s = site(2).await;
+    let app = &s.app;
+    let (eng, other) = (&s.engineers[0], &s.engineers[1]);
+    let other_name = crate::approvals::name(app, other).await;
+    assert!(
+        text(app, eng, "我的任务")
+            .await
+            .contains("没有未完成的任务")
+    );
+
+    let created = text(
+        app,
+        eng,
+        &format!("新建任务 二层顶板验收 @{other_name} 明天"),
+    )
+    .await;
+    assert!(
+        created.starts_with("已新建任务「二层顶板验收」"),
+        "{created}"
+    );
+    let listed = text(app, other, "我的任务").await;
+    assert!(listed.contains("1. 二层顶板验收"), "{listed}");
+    let nobody = text(app, eng, "新建任务 浇筑 @查无此人 明天").await;
+    assert!(nobody.contains("找不到成员"), "{nobody}");
+
+    let progress = text(app, eng, "进度 SZ-08").await;
+    assert!(
+        progress.starts_with("深圳前海综合体（SZ-08）：完成 0%"),
+        "{progress}"
+    );
+    assert!(text(app, eng, "hello").await.starts_with("可以发送"));
+}

@@ -219,6 +219,17 @@ impl Org<'_> {
         Ok(names)
     }
 
+    /// Userids of the current members called exactly `name` (names are not unique).
+    pub async fn userids_named(&self, name: &str) -> Result<Vec<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT userid FROM org_members WHERE name = $1 AND left_at_ms IS NULL \
+             ORDER BY userid LIMIT 20",
+        )
+        .bind(name)
+        .fetch_all(self.store.pool())
+        .await?)
+    }
+
     /// Userids of every current member, sorted; a full sync compares them with WeCom's
     /// list to find leavers it missed.
     pub async fn current_userids(&self) -> Result<Vec<String>, StoreError> {
