@@ -15,6 +15,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wanted == Some("approvals") {
         return approvals();
     }
+    if wanted == Some("tasks") {
+        return tasks();
+    }
     let mut ran = false;
     for (name, package, bench) in BENCHES {
         if wanted.is_some_and(|w| w != *name) {
@@ -68,6 +71,16 @@ fn org_sync() -> Result<(), String> {
 fn approvals() -> Result<(), String> {
     for db in ["sqlite", "postgres"] {
         server_example("approvals", "approvals_bench", db)?;
+    }
+    Ok(())
+}
+
+/// The overdue scan over 10,000 projects / 1,000,000 tasks, the digests' WeCom calls,
+/// the Gantt of a 2,000-task project and CPM on 10,000 tasks, on SQLite and then
+/// PostgreSQL.
+fn tasks() -> Result<(), String> {
+    for db in ["sqlite", "postgres"] {
+        server_example("tasks", "tasks_bench", db)?;
     }
     Ok(())
 }

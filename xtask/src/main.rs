@@ -14,7 +14,7 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo            run Gantry with SQLite, the WeCom simulator and seeded data
   test            cargo fmt --check, clippy -D warnings, then every test
-  bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals); figures go to docs/benchmarks.md
+  bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals, tasks); figures go to docs/benchmarks.md
   fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
 
 fn main() -> ExitCode {

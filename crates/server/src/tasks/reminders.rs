@@ -240,8 +240,8 @@ async fn send_escalations(
     Ok(sent)
 }
 
-/// Computes the project's lag; when it crosses the threshold (or a milestone was missed)
-/// tells the PMs and the department's leaders, once a day.
+/// Works out the project's lag, once a day; when it crosses the threshold (or a
+/// milestone was missed) tells the PMs and the department's leaders.
 async fn alert_project(
     state: &AppState,
     policy: &Policy,
@@ -269,9 +269,7 @@ async fn alert_project(
     if let Some(days) = settings.and_then(|s| s.lag_alert_days) {
         threshold.lag_alert_days = days;
     }
-    if !reminders::project_alert(&threshold, gantt.lag_days, missed.len()) {
-        return Ok(false);
-    }
+    let alert = reminders::project_alert(&threshold, gantt.lag_days, missed.len());
     let mut text = format!("【进度预警】{}", project.name);
     if gantt.lag_days > 0 {
         text.push_str(&format!("：预计滞后 {} 天", gantt.lag_days));
@@ -282,8 +280,12 @@ async fn alert_project(
     if !missed.is_empty() {
         text.push_str(&format!("；里程碑未按期完成：{}", missed.join("、")));
     }
-    let mut to = crate::leavers::recipients(state, &project, "").await?;
-    if let Some(department) = state.store.org().department(project.department_id).await? {
+    let mut to = if alert {
+        crate::leavers::recipients(state, &project, "").await?
+    } else {
+        Vec::new()
+    };
+    if alert && let Some(department) = state.store.org().department(project.department_id).await? {
         to.extend(department.leaders);
     }
     to.sort();
@@ -297,11 +299,13 @@ async fn alert_project(
         };
         items.push(crate::push::to_member(state, key, userid, body)?);
     }
+    // The day is marked whether or not it alerted: a project's lag is worked out at most
+    // once a day, not on every scan.
     let mut tx = state.store.begin().await?;
     if !Tasks::mark_project_alerted(&mut tx, project_id, today).await? {
         return Ok(false);
     }
     Outbox::enqueue_many(&mut tx, &items, now).await?;
     tx.commit().await.context("committing a lag alert")?;
-    Ok(true)
+    Ok(alert)
 }
