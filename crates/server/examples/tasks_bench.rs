@@ -205,7 +205,7 @@ async fn main() -> anyhow::Result<()> {
     cpm(&mut out)?;
 
     let sim = bench_support::simulator(OrgSpec {
-        users: 2_100,
+        users: 2_400,
         departments: 50,
         tags: 5,
         seed: 5,
