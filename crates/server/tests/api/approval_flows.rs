@@ -11,7 +11,7 @@ use server::approvals;
 
 use crate::approvals::{
     Company, Member, call, card_of, company, dispatch, drain_inbox, instance, name, replaced,
-    sign_in, status, tap,
+    sign_in, status, submit_purchase, tap,
 };
 use crate::helpers::TestApp;
 
@@ -148,23 +148,7 @@ async fn a_transferred_seat_moves_the_card_and_the_old_card_refuses_a_late_tap()
     let app = &c.app;
     let pm = &c.pms[0];
     let (deputy, signer) = (app.active_user(32), app.active_user(33));
-    let form = [
-        ("project".to_owned(), json!(c.project)),
-        ("items".to_owned(), json!("HRB400 钢筋 30 吨")),
-        ("materials".to_owned(), json!(1_200_000)),
-        ("arrival".to_owned(), json!("2026-12-01")),
-    ]
-    .into();
-    let id = approvals::submit(
-        &app.state,
-        &c.initiator,
-        "purchase",
-        &form,
-        None,
-        BTreeMap::new(),
-    )
-    .await
-    .expect("submitted");
+    let id = submit_purchase(&c, 12_000).await;
     dispatch(app).await;
     let old_card = card_of(app, pm);
 
@@ -209,23 +193,7 @@ async fn a_transferred_seat_moves_the_card_and_the_old_card_refuses_a_late_tap()
 async fn a_withdrawal_greys_out_the_approvers_card() {
     let c = company(2).await;
     let app = &c.app;
-    let form = [
-        ("project".to_owned(), json!(c.project)),
-        ("items".to_owned(), json!("脚手架扣件 5000 套")),
-        ("materials".to_owned(), json!(3_000_000)),
-        ("arrival".to_owned(), json!("2026-12-05")),
-    ]
-    .into();
-    let id = approvals::submit(
-        &app.state,
-        &c.initiator,
-        "purchase",
-        &form,
-        None,
-        BTreeMap::new(),
-    )
-    .await
-    .expect("submitted");
+    let id = submit_purchase(&c, 30_000).await;
     dispatch(app).await;
     let cards: Vec<String> = c.pms.iter().map(|pm| card_of(app, pm)).collect();
 

@@ -68,7 +68,7 @@ pub(crate) async fn company(pms: usize) -> Company {
     }
 }
 
-async fn submit_purchase(c: &Company, yuan: i64) -> i64 {
+pub(crate) async fn submit_purchase(c: &Company, yuan: i64) -> i64 {
     let form = [
         ("project".to_owned(), json!(c.project)),
         ("items".to_owned(), json!("C30 商品混凝土 200 方")),
