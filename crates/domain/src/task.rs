@@ -94,12 +94,14 @@ impl Task {
 
     /// The last working day (inclusive): what "due" means to a member.
     pub fn due(&self) -> Day {
-        if self.days == 0 {
-            self.start
-        } else {
-            self.start.plus(self.days - 1)
-        }
+        last_day(self.finish(), self.days)
     }
+}
+
+/// The last working day of a task finishing (exclusive) on `finish` after `days` days;
+/// a milestone's is its own day.
+pub fn last_day(finish: Day, days: i32) -> Day {
+    if days == 0 { finish } else { finish.plus(-1) }
 }
 
 /// The parents' dates rolled up from their children: each summary spans from its

@@ -89,22 +89,7 @@ impl<'a> Outbox<'a> {
         item: &NewOutboxItem,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO outbox (idempotency_key, kind, agent_id, recipient, payload, \
-               created_at_ms, next_attempt_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) \
-             ON CONFLICT (idempotency_key) DO NOTHING",
-        )
-        .bind(item.idempotency_key.as_str())
-        .bind(item.kind.as_str())
-        .bind(item.agent_id)
-        .bind(item.recipient.as_deref())
-        .bind(item.payload.as_str())
-        .bind(now_ms)
-        .bind(item.not_before_ms)
-        .execute(conn)
-        .await?;
-        Ok(done.rows_affected() > 0)
+        Ok(Self::enqueue_many(conn, std::slice::from_ref(item), now_ms).await? > 0)
     }
 
     /// [`Outbox::enqueue`] for many rows in one statement per hundred (one command's

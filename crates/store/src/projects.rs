@@ -1,10 +1,13 @@
 //! Projects and their members' roles.
 
+use std::collections::HashMap;
+
 use domain::access::ProjectRole;
 use domain::project::{Project, ProjectMember, ProjectStatus};
 use sqlx::Row as _;
 use sqlx::any::AnyRow;
 
+use crate::sql::in_list;
 use crate::{Store, StoreError};
 
 /// What creating a project needs.
@@ -64,21 +67,38 @@ impl<'a> Projects<'a> {
 
     /// A project's schedule settings.
     pub async fn schedule_settings(&self, id: i64) -> Result<Option<ScheduleSettings>, StoreError> {
-        type Row = (i64, Option<i64>, Option<i64>, Option<i64>);
-        let row: Option<Row> = sqlx::query_as(
-            "SELECT shift_successors, lag_alert_days, escalate_after_days, alerted_day \
-             FROM projects WHERE id = $1",
-        )
-        .bind(id)
-        .fetch_optional(self.store.pool())
-        .await?;
+        Ok(self.schedule_settings_of(&[id]).await?.remove(&id))
+    }
+
+    /// The schedule settings of each of `ids` that exists, a few hundred per query.
+    pub async fn schedule_settings_of(
+        &self,
+        ids: &[i64],
+    ) -> Result<HashMap<i64, ScheduleSettings>, StoreError> {
+        type Row = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
         let narrow = |n: Option<i64>| n.and_then(|n| i32::try_from(n).ok());
-        Ok(row.map(|(shift, lag, escalate, alerted)| ScheduleSettings {
-            shift_successors: shift != 0,
-            lag_alert_days: narrow(lag),
-            escalate_after_days: narrow(escalate),
-            alerted_day: narrow(alerted).map(domain::calendar::Day),
-        }))
+        let mut settings = HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, shift_successors, lag_alert_days, escalate_after_days, alerted_day \
+                 FROM projects WHERE id IN ({})",
+                in_list(1, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, Row>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            for (id, shift, lag, escalate, alerted) in query.fetch_all(self.store.pool()).await? {
+                let found = ScheduleSettings {
+                    shift_successors: shift != 0,
+                    lag_alert_days: narrow(lag),
+                    escalate_after_days: narrow(escalate),
+                    alerted_day: narrow(alerted).map(domain::calendar::Day),
+                };
+                settings.insert(id, found);
+            }
+        }
+        Ok(settings)
     }
 
     /// Projects whose code is `term` or whose name contains it, code matches first.

@@ -171,7 +171,11 @@ async fn progress(
         return Ok(format!("没有找到你参与的项目「{term}」。"));
     };
     let g = gantt::gantt(state, project.id, today).await?;
-    let leaves: Vec<_> = g.bars.iter().filter(|b| b.f & 4 == 0).collect();
+    let leaves: Vec<_> = g
+        .bars
+        .iter()
+        .filter(|b| b.f & gantt::SUMMARY == 0)
+        .collect();
     if leaves.is_empty() {
         return Ok(format!(
             "{}（{}）还没有进度计划。",
@@ -183,7 +187,7 @@ async fn progress(
         .iter()
         .map(|b| i64::from(b.d.max(1)) * i64::from(b.pr))
         .sum();
-    let overdue = leaves.iter().filter(|b| b.f & 8 != 0).count();
+    let overdue = leaves.iter().filter(|b| b.f & gantt::OVERDUE != 0).count();
     let mut text = format!(
         "{}（{}）：完成 {}%，逾期任务 {overdue} 项",
         project.name,

@@ -11,10 +11,14 @@ use domain::task::{Task, TaskStatus, roll_up};
 use super::service::TaskError;
 use crate::state::AppState;
 
-const CRITICAL: u8 = 1;
-const MILESTONE: u8 = 2;
-const SUMMARY: u8 = 4;
-const OVERDUE: u8 = 8;
+/// [`GanttBar::f`] bit: on the critical path.
+pub const CRITICAL: u8 = 1;
+/// [`GanttBar::f`] bit: a milestone.
+pub const MILESTONE: u8 = 2;
+/// [`GanttBar::f`] bit: a phase whose dates roll up from its children.
+pub const SUMMARY: u8 = 4;
+/// [`GanttBar::f`] bit: open and past its last day.
+pub const OVERDUE: u8 = 8;
 
 /// Days `task` is past its last day on `today` (0 when done, paused or not late).
 pub fn overdue_days(task: &Task, today: Day) -> i32 {

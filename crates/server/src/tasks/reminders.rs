@@ -4,7 +4,7 @@
 //! queued in the same transaction that marks what it covered, so a crash or a second
 //! run the same day neither loses nor repeats one.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use anyhow::Context as _;
 use domain::calendar::Day;
@@ -57,18 +57,14 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
     };
     let mut digests: BTreeMap<String, Vec<Line>> = BTreeMap::new();
     let mut escalations = Vec::new();
-    let mut projects: HashMap<i64, Option<store::ScheduleSettings>> = HashMap::new();
     let mut by_project: BTreeMap<i64, Vec<OpenTask>> = BTreeMap::new();
     for task in due {
         by_project.entry(task.project_id).or_default().push(task);
     }
+    let ids: Vec<i64> = by_project.keys().copied().collect();
+    let projects = state.store.projects().schedule_settings_of(&ids).await?;
     for (project_id, tasks) in &by_project {
-        let settings = state
-            .store
-            .projects()
-            .schedule_settings(*project_id)
-            .await?;
-        projects.insert(*project_id, settings);
+        let settings = projects.get(project_id).copied();
         let mut project_policy = policy;
         if let Some(days) = settings.and_then(|s| s.escalate_after_days) {
             project_policy.escalate_after_days = days;
@@ -82,7 +78,7 @@ pub async fn scan(state: &AppState) -> anyhow::Result<ScanReport> {
     report.digests = send_digests(state, digests, today).await?;
     report.escalations = send_escalations(state, escalations, today).await?;
     for (project_id, tasks) in &by_project {
-        let settings = projects.get(project_id).copied().flatten();
+        let settings = projects.get(project_id).copied();
         if settings.is_some_and(|s| s.alerted_day.is_some_and(|d| d >= today)) {
             continue;
         }
@@ -106,11 +102,7 @@ async fn open_tasks(state: &AppState, finish_by: Day) -> anyhow::Result<Vec<Open
         after = last.id;
         let full = page.len() == PAGE as usize;
         open.extend(page.into_iter().map(|t| {
-            let due = if t.days == 0 {
-                t.finish
-            } else {
-                t.finish.plus(-1)
-            };
+            let due = domain::task::last_day(t.finish, t.days);
             OpenTask {
                 id: t.id,
                 project_id: t.project_id,
@@ -262,7 +254,7 @@ async fn alert_project(
     let missed: Vec<&str> = gantt
         .bars
         .iter()
-        .filter(|b| b.f & 2 != 0 && b.f & 8 != 0)
+        .filter(|b| b.f & super::gantt::MILESTONE != 0 && b.f & super::gantt::OVERDUE != 0)
         .map(|b| b.t.as_str())
         .collect();
     let mut threshold = *policy;

@@ -173,13 +173,7 @@ pub async fn update(
 
 /// The successors a new plan for `task` pushes, when its project moves them.
 async fn successors_to_move(state: &AppState, task: &Task) -> Result<Vec<(i64, Day)>, TaskError> {
-    let shift = state
-        .store
-        .projects()
-        .schedule_settings(task.project_id)
-        .await?
-        .is_some_and(|s| s.shift_successors);
-    if !shift {
+    if !shifts_successors(state, task.project_id).await? {
         return Ok(Vec::new());
     }
     let (mut activities, links) = network(state, task.project_id).await?;
@@ -189,6 +183,16 @@ async fn successors_to_move(state: &AppState, task: &Task) -> Result<Vec<(i64, D
         }
     }
     Ok(shift_successors(&activities, &links, task.id, task.start)?)
+}
+
+/// Whether moving a task in the project moves its successors.
+async fn shifts_successors(state: &AppState, project_id: i64) -> Result<bool, TaskError> {
+    Ok(state
+        .store
+        .projects()
+        .schedule_settings(project_id)
+        .await?
+        .is_some_and(|s| s.shift_successors))
 }
 
 /// The project's leaf tasks as activities, and its links.
@@ -231,13 +235,7 @@ pub async fn link(
     links.retain(|l| (l.from, l.to) != (link.from, link.to));
     links.push(link);
     critical_path(&activities, &links)?;
-    let shift = state
-        .store
-        .projects()
-        .schedule_settings(project_id)
-        .await?
-        .is_some_and(|s| s.shift_successors);
-    let moved = if shift {
+    let moved = if shifts_successors(state, project_id).await? {
         shift_successors(&activities, &links, from.id, from.start)?
     } else {
         Vec::new()

@@ -171,7 +171,8 @@ impl SyncWriter<'_> {
     }
 }
 
-async fn write_members(
+/// Inserts or replaces `members` in one statement (a sync's batch, or one live change).
+pub(super) async fn write_members(
     conn: &mut AnyConnection,
     members: &[&Member],
     now_ms: i64,

@@ -6,11 +6,12 @@ use domain::org::{Member, MemberStatus, Membership};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
 
+use super::bulk::write_members;
 use super::leaders::{follow_member, forget_direct_reports, leading};
 use super::touches::{Entity, touch};
 use super::{LIST_CHUNK, Org};
 use crate::StoreError;
-use crate::sql::{from_json, in_list, to_json, values_list};
+use crate::sql::{from_json, in_list, values_list};
 
 const COLUMNS: &str = "m.userid, m.name, m.main_department, m.position, m.mobile, m.email, \
     m.biz_mail, m.gender, m.status, m.avatar, m.alias, m.telephone, m.address, \
@@ -23,39 +24,7 @@ impl Org<'_> {
     pub async fn upsert_member(&self, member: &Member, now_ms: i64) -> Result<(), StoreError> {
         let mut tx = self.store.begin().await?;
         touch(&mut tx, Entity::Member, &member.userid, now_ms).await?;
-        sqlx::query(
-            "INSERT INTO org_members (userid, name, main_department, position, mobile, email, \
-               biz_mail, gender, status, avatar, alias, telephone, address, direct_leaders, \
-               extra, left_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \
-             ON CONFLICT (userid) DO UPDATE SET name = excluded.name, \
-               main_department = excluded.main_department, position = excluded.position, \
-               mobile = excluded.mobile, email = excluded.email, biz_mail = excluded.biz_mail, \
-               gender = excluded.gender, status = excluded.status, avatar = excluded.avatar, \
-               alias = excluded.alias, telephone = excluded.telephone, \
-               address = excluded.address, direct_leaders = excluded.direct_leaders, \
-               extra = excluded.extra, left_at_ms = excluded.left_at_ms, \
-               updated_at_ms = excluded.updated_at_ms",
-        )
-        .bind(member.userid.as_str())
-        .bind(member.name.as_str())
-        .bind(member.main_department)
-        .bind(member.position.as_deref())
-        .bind(member.mobile.as_deref())
-        .bind(member.email.as_deref())
-        .bind(member.biz_mail.as_deref())
-        .bind(member.gender)
-        .bind(member.status)
-        .bind(member.avatar.as_deref())
-        .bind(member.alias.as_deref())
-        .bind(member.telephone.as_deref())
-        .bind(member.address.as_deref())
-        .bind(to_json(&member.direct_leaders)?)
-        .bind(to_json(&member.extra)?)
-        .bind(member.left_at_ms)
-        .bind(now_ms)
-        .execute(&mut *tx)
-        .await?;
+        write_members(&mut tx, &[member], now_ms).await?;
         let was_leading = leading(&mut tx, &member.userid).await?;
         replace_memberships(&mut tx, &member.userid, &member.departments).await?;
         let leads: Vec<i64> = if member.left_at_ms.is_none() {

@@ -119,6 +119,19 @@ pub async fn run(store: &Store) {
         "once a day"
     );
     tx.commit().await.unwrap();
+    let settings = store
+        .projects()
+        .schedule_settings_of(&[project, project + 1_000])
+        .await
+        .unwrap();
+    assert_eq!(settings.len(), 1, "only projects that exist");
+    assert_eq!(
+        (
+            settings[&project].shift_successors,
+            settings[&project].alerted_day
+        ),
+        (true, Some(Day(D + 6)))
+    );
     let marked = &tasks.due_by(Day(D + 5), 0, 100).await.unwrap()[0];
     assert_eq!(
         (marked.reminded_on, marked.escalated),
