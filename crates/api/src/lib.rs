@@ -9,6 +9,7 @@ mod approvals;
 mod error;
 mod health;
 mod me;
+mod projects;
 mod tasks;
 
 pub use admin::{ConfigSummary, DeadLetter, QueueStatus, Queues, RoleGrant};
@@ -19,6 +20,10 @@ pub use approvals::{
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};
+pub use projects::{
+    ImportProblem, ImportReport, MemberRoleRequest, PersonRef, ProjectInput, ProjectMemberView,
+    ProjectPage, ProjectView, ReassignmentView, ScheduleSettingsView,
+};
 pub use tasks::{
     CheckinRequest, CheckinView, DailyReport, Gantt, GanttBar, LinkView, NewTaskRequest,
     TaskChanged, TaskUpdate, TaskView,

@@ -8,6 +8,7 @@
 //! - [`org`]: the WeCom directory mirror (departments, members, tags).
 //! - [`access`]: who may do what.
 //! - [`project`]: projects and project roles.
+//! - [`ledger`]: the project ledger (项目台账) and its rules.
 //! - [`approval`]: approval templates, plans and the instance state machine.
 //! - [`chat`]: commands members text to the app.
 //! - [`calendar`]: calendar days in China Standard Time.
@@ -20,6 +21,7 @@ pub mod approval;
 pub mod calendar;
 pub mod chat;
 pub mod clock;
+pub mod ledger;
 pub mod org;
 pub mod project;
 pub mod reminders;

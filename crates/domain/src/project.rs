@@ -56,6 +56,13 @@ impl ProjectStatus {
             Self::Archived => "归档",
         }
     }
+
+    /// The status whose code or Chinese label is `text`.
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code() == text || s.label() == text)
+    }
 }
 
 /// A project.

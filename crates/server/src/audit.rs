@@ -123,6 +123,13 @@ pub async fn verify(store: &Store) -> Result<VerifyReport, StoreError> {
     Ok(report)
 }
 
+/// The address a request came from, as audit records keep it.
+pub fn client_ip(req: &actix_web::HttpRequest) -> Option<String> {
+    req.connection_info()
+        .realip_remote_addr()
+        .map(str::to_owned)
+}
+
 /// [`record`] for an API request: the signed-in member and their address; a failure
 /// to write is the request's failure (no change without its audit row).
 pub async fn record_request<B, A>(
@@ -138,10 +145,7 @@ where
     B: Serialize + ?Sized,
     A: Serialize + ?Sized,
 {
-    let ip = req
-        .connection_info()
-        .realip_remote_addr()
-        .map(str::to_owned);
+    let ip = client_ip(req);
     record(
         state,
         user.userid(),

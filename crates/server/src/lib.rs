@@ -11,6 +11,7 @@ pub mod intake;
 pub mod leavers;
 pub mod metrics;
 pub mod org_sync;
+pub mod projects;
 pub mod push;
 pub mod routes;
 pub mod sealed;

@@ -43,7 +43,10 @@ pub use error::StoreError;
 pub use inbox::{Inbox, InboxItem, NewInboxItem};
 pub use org::{Org, SyncWriter, Written};
 pub use outbox::{NewOutboxItem, Outbox, OutboxItem};
-pub use projects::{NewProject, Projects, ScheduleSettings};
+pub use projects::{
+    LedgerRecord, NewProject, ProjectPage, ProjectQuery, ProjectSort, Projects, ScheduleSettings,
+    Visibility,
+};
 pub use queue::{ItemStatus, QueueStats};
 pub use reassignments::{NewReassignment, Reassignment, Reassignments};
 pub use roles::{RoleGrant, Roles};

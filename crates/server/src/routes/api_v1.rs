@@ -16,6 +16,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/jssdk/signature", web::get().to(jssdk_signature))
             .configure(super::admin::configure)
             .configure(super::approvals::configure)
+            .configure(super::projects::configure)
+            .configure(super::reassignments::configure)
             .configure(super::tasks::configure)
             .default_service(web::to(not_found)),
     );

@@ -6,6 +6,8 @@ pub mod approvals;
 pub mod auth;
 pub mod health;
 pub mod home;
+pub mod projects;
+pub mod reassignments;
 pub mod tasks;
 pub mod verify_file;
 pub mod wecom_callback;

@@ -47,6 +47,26 @@ impl Org<'_> {
             .transpose()
     }
 
+    /// Names of those of `ids` that exist.
+    pub async fn department_names(
+        &self,
+        ids: &[i64],
+    ) -> Result<std::collections::HashMap<i64, String>, StoreError> {
+        let mut names = std::collections::HashMap::with_capacity(ids.len());
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT id, name FROM org_departments WHERE id IN ({})",
+                crate::sql::in_list(1, chunk.len())
+            );
+            let mut query = sqlx::query_as::<_, (i64, String)>(&sql);
+            for id in chunk {
+                query = query.bind(*id);
+            }
+            names.extend(query.fetch_all(self.store.pool()).await?);
+        }
+        Ok(names)
+    }
+
     /// Every department, grouped by parent and in WeCom's display order (larger
     /// `order` first).
     pub async fn departments(&self) -> Result<Vec<Department>, StoreError> {

@@ -1,4 +1,8 @@
-//! Projects and their members' roles.
+//! Projects and their members' roles. The ledger fields are read and written by
+//! [`ledger`]; lists with filters by [`list`].
+
+mod ledger;
+mod list;
 
 use std::collections::HashMap;
 
@@ -9,6 +13,9 @@ use sqlx::any::AnyRow;
 
 use crate::sql::in_list;
 use crate::{Store, StoreError};
+
+pub use ledger::LedgerRecord;
+pub use list::{ProjectPage, ProjectQuery, ProjectSort, Visibility};
 
 /// What creating a project needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,22 +54,15 @@ impl<'a> Projects<'a> {
         Self { store }
     }
 
-    /// Creates a project and returns its id; fails (a database error) when the code is
-    /// taken.
+    /// Creates a project with only the fields every project needs and returns its id;
+    /// fails with [`StoreError::Conflict`] when the code is taken.
     pub async fn create(&self, new: &NewProject, by: &str, now_ms: i64) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO projects (code, name, department_id, status, created_by, \
-               created_at_ms, updated_at_ms) VALUES ($1, $2, $3, $4, $5, $6, $6) RETURNING id",
-        )
-        .bind(new.code.as_str())
-        .bind(new.name.as_str())
-        .bind(new.department_id)
-        .bind(new.status.code())
-        .bind(by)
-        .bind(now_ms)
-        .fetch_one(self.store.pool())
-        .await?;
-        Ok(row.try_get("id")?)
+        let ledger =
+            domain::ledger::Ledger::new(&new.code, &new.name, new.department_id, new.status);
+        let mut tx = self.store.begin().await?;
+        let id = Self::create_on(&mut tx, &ledger, by, now_ms).await?;
+        tx.commit().await?;
+        Ok(id)
     }
 
     /// A project's schedule settings.
@@ -99,6 +99,26 @@ impl<'a> Projects<'a> {
             }
         }
         Ok(settings)
+    }
+
+    /// Changes a project's schedule settings (not the alert mark); `false` when there is
+    /// no such project.
+    pub async fn set_schedule_settings(
+        &self,
+        id: i64,
+        settings: &ScheduleSettings,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE projects SET shift_successors = $2, lag_alert_days = $3, \
+               escalate_after_days = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(i16::from(settings.shift_successors))
+        .bind(settings.lag_alert_days)
+        .bind(settings.escalate_after_days)
+        .execute(self.store.pool())
+        .await?;
+        Ok(done.rows_affected() > 0)
     }
 
     /// Projects whose code is `term` or whose name contains it, code matches first.
@@ -142,18 +162,8 @@ impl<'a> Projects<'a> {
         by: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        let done = sqlx::query(
-            "INSERT INTO project_members (project_id, userid, role, added_by, added_at_ms) \
-             VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, userid, role) DO NOTHING",
-        )
-        .bind(project_id)
-        .bind(userid)
-        .bind(role.code())
-        .bind(by)
-        .bind(now_ms)
-        .execute(self.store.pool())
-        .await?;
-        Ok(done.rows_affected() > 0)
+        let mut conn = self.store.pool().acquire().await?;
+        Self::add_member_on(&mut conn, project_id, userid, role, by, now_ms).await
     }
 
     /// Takes `role` away; `false` when the member did not have it.

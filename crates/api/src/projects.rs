@@ -1,0 +1,205 @@
+//! The project ledger (项目台账), its members and schedule settings, and spreadsheet
+//! import. Amounts are fen (分); days are `"YYYY-MM-DD"`; a location is `[lat, lng]`.
+
+use serde::{Deserialize, Serialize};
+
+/// A member named in a view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PersonRef {
+    /// UserID.
+    pub userid: String,
+    /// Name (the userid when unknown).
+    pub name: String,
+}
+
+/// A project's ledger entry as the list and the detail show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectView {
+    /// Id.
+    pub id: i64,
+    /// Project code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Type (房建, 市政 …).
+    pub kind: String,
+    /// Client (建设单位).
+    pub client: String,
+    /// Site address.
+    pub address: String,
+    /// Site coordinates.
+    pub location: Option<(f64, f64)>,
+    /// Contract amount; `None` when unset or not visible to the caller.
+    pub contract_fen: Option<i64>,
+    /// Budget; `None` when unset or not visible to the caller.
+    pub budget_fen: Option<i64>,
+    /// Whether the caller may see amounts.
+    pub amounts_visible: bool,
+    /// `negotiating`, `signed`, `performing`, `settled`, `terminated`.
+    pub contract_status: String,
+    /// Planned start.
+    pub planned_start: Option<String>,
+    /// Planned finish.
+    pub planned_finish: Option<String>,
+    /// Actual start.
+    pub actual_start: Option<String>,
+    /// Actual finish.
+    pub actual_finish: Option<String>,
+    /// Owning department.
+    pub department_id: i64,
+    /// Its name.
+    pub department: String,
+    /// `initiated`, `active`, `suspended`, `completed`, `archived`.
+    pub status: String,
+    /// Project managers.
+    pub managers: Vec<PersonRef>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Send back with an edit; a stale one is refused with `conflict`.
+    pub version: i64,
+    /// Last change (unix ms).
+    pub updated_at_ms: i64,
+}
+
+/// Creating a project, or replacing its ledger entry (`PUT`, with `version`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProjectInput {
+    /// Project code.
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// Type.
+    #[serde(default)]
+    pub kind: String,
+    /// Client.
+    #[serde(default)]
+    pub client: String,
+    /// Address.
+    #[serde(default)]
+    pub address: String,
+    /// Coordinates.
+    #[serde(default)]
+    pub location: Option<(f64, f64)>,
+    /// Contract amount (ignored when the caller may not see amounts).
+    #[serde(default)]
+    pub contract_fen: Option<i64>,
+    /// Budget (ignored when the caller may not see amounts).
+    #[serde(default)]
+    pub budget_fen: Option<i64>,
+    /// Contract status; `negotiating` when absent.
+    #[serde(default)]
+    pub contract_status: Option<String>,
+    /// Planned start.
+    #[serde(default)]
+    pub planned_start: Option<String>,
+    /// Planned finish.
+    #[serde(default)]
+    pub planned_finish: Option<String>,
+    /// Actual start.
+    #[serde(default)]
+    pub actual_start: Option<String>,
+    /// Actual finish.
+    #[serde(default)]
+    pub actual_finish: Option<String>,
+    /// Owning department.
+    pub department_id: i64,
+    /// Status; `initiated` when absent.
+    #[serde(default)]
+    pub status: Option<String>,
+    /// Tags.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// On create: the project manager.
+    #[serde(default)]
+    pub pm: Option<String>,
+    /// On edit: the version read.
+    #[serde(default)]
+    pub version: Option<i64>,
+}
+
+/// `GET /api/v1/projects`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProjectPage {
+    /// Matching projects in all.
+    pub total: u64,
+    /// This page.
+    pub items: Vec<ProjectView>,
+}
+
+/// A member's role in a project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProjectMemberView {
+    /// UserID.
+    pub userid: String,
+    /// Name.
+    pub name: String,
+    /// `manager`, `engineer`, `safety`, `quality`, `foreman`, `supervisor`, `read_only`.
+    pub role: String,
+    /// Has left the company (their work awaits handing over).
+    pub left: bool,
+}
+
+/// Giving a member a role (`PUT /api/v1/projects/{id}/members`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRoleRequest {
+    /// UserID.
+    pub userid: String,
+    /// Role code.
+    pub role: String,
+}
+
+/// How a project's schedule behaves (`GET|PUT /api/v1/projects/{id}/schedule-settings`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleSettingsView {
+    /// Moving a task moves its successors.
+    pub shift_successors: bool,
+    /// Lag in days that alerts the PM and department leader; `None`: the deployment's.
+    pub lag_alert_days: Option<i32>,
+    /// Days overdue before a task goes to the PM; `None`: the deployment's.
+    pub escalate_after_days: Option<i32>,
+}
+
+/// One refused spreadsheet cell or row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportProblem {
+    /// Spreadsheet row, counting the header as 1.
+    pub row: u32,
+    /// Column header (empty for the whole row).
+    pub column: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The outcome of `POST /api/v1/projects/import`: either every row applied, or none.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImportReport {
+    /// True when the rows were written (no problems, not a dry run).
+    pub applied: bool,
+    /// Rows that create a project.
+    pub created: u32,
+    /// Rows that change one.
+    pub updated: u32,
+    /// Rows equal to what is stored.
+    pub unchanged: u32,
+    /// Problems; any at all and nothing is written.
+    pub problems: Vec<ImportProblem>,
+}
+
+/// Work a member who left still holds (`GET /api/v1/admin/reassignments`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReassignmentView {
+    /// Id (resolve with `POST /api/v1/admin/reassignments/{id}/resolve`).
+    pub id: i64,
+    /// Who left.
+    pub leaver: PersonRef,
+    /// `project_role`, `approval_step`, `task`.
+    pub kind: String,
+    /// What exactly.
+    pub item: String,
+    /// Project, if any.
+    pub project_id: Option<i64>,
+    /// Description.
+    pub detail: String,
+    /// When flagged (unix ms).
+    pub flagged_at_ms: i64,
+}

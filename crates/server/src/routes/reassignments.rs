@@ -1,0 +1,115 @@
+//! Work members who left still hold (`/api/v1/admin/reassignments`, and one project's
+//! under `/api/v1/projects/{id}/reassignments`), and marking it handed over.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api::{ErrorCode, ReassignmentView};
+use domain::access::{Action, ProjectScope};
+use store::Reassignment;
+
+use crate::audit::{Target, record_request};
+use crate::auth::{CurrentUser, require};
+use crate::error::ApiError;
+use crate::projects::views::Names;
+use crate::state::AppState;
+
+/// Registers the routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/admin/reassignments", web::get().to(all_open))
+        .route("/admin/reassignments/{id}/resolve", web::post().to(resolve))
+        .route("/projects/{id}/reassignments", web::get().to(project_open));
+}
+
+async fn views(
+    state: &AppState,
+    open: Vec<Reassignment>,
+) -> Result<Vec<ReassignmentView>, ApiError> {
+    let leavers: Vec<&str> = open.iter().map(|r| r.leaver.as_str()).collect();
+    let names = state
+        .store
+        .org()
+        .names(&leavers)
+        .await
+        .map_err(ApiError::internal)?;
+    let names = Names::from_people(names);
+    Ok(open
+        .into_iter()
+        .map(|r| ReassignmentView {
+            id: r.id,
+            leaver: names.person(&r.leaver),
+            kind: r.kind,
+            item: r.item,
+            project_id: r.project_id,
+            detail: r.detail,
+            flagged_at_ms: r.flagged_at_ms,
+        })
+        .collect())
+}
+
+async fn all_open(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageOrgSync, None).await?;
+    let open = state
+        .store
+        .reassignments()
+        .open(None)
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(views(&state, open).await?))
+}
+
+async fn project_open(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let project = state
+        .store
+        .projects()
+        .get(id)
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let scope = ProjectScope {
+        project_id: id,
+        department_id: project.department_id,
+    };
+    require(&state, &user, Action::ManageProjectMembers, Some(scope)).await?;
+    let open = state
+        .store
+        .reassignments()
+        .open(Some(id))
+        .await
+        .map_err(ApiError::internal)?;
+    Ok(HttpResponse::Ok().json(views(&state, open).await?))
+}
+
+async fn resolve(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    require(&state, &user, Action::ManageOrgSync, None).await?;
+    let id = path.into_inner();
+    let resolved = state
+        .store
+        .reassignments()
+        .resolve(id, user.userid(), state.clock.now_ms())
+        .await
+        .map_err(ApiError::internal)?;
+    if !resolved {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    let key = id.to_string();
+    record_request(
+        &req,
+        &state,
+        &user,
+        "reassignment.resolve",
+        Target::new("reassignment", &key),
+        None::<&str>,
+        Some(&"resolved"),
+    )
+    .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
