@@ -6,5 +6,6 @@ pub mod checkin;
 pub mod gantt;
 pub mod reminders;
 pub mod service;
+pub mod watermark;
 
 pub use service::TaskError;
