@@ -343,6 +343,7 @@ async fn checkins(
             address: c.address,
             note: c.note,
             photos: c.photos,
+            originals: c.originals,
             progress: c.progress,
         })
         .collect();
@@ -376,6 +377,7 @@ async fn check_in(
     Ok(HttpResponse::Created().json(serde_json::json!({
         "id": checkin.id,
         "photos": checkin.photos,
+        "originals": checkin.originals,
     })))
 }
 
