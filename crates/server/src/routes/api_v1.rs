@@ -17,6 +17,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::admin::configure)
             .configure(super::approvals::configure)
             .configure(super::tasks::configure)
+            .configure(super::checkin_photos::configure)
             .default_service(web::to(not_found)),
     );
 }

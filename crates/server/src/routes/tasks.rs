@@ -303,7 +303,7 @@ async fn my_tasks(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpR
 }
 
 /// The task's project, after checking `action` on it.
-async fn task_project(
+pub(super) async fn task_project(
     state: &AppState,
     user: &CurrentUser,
     task_id: i64,
