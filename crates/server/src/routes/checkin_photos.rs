@@ -75,6 +75,8 @@ async fn photo(
         .ok_or_else(|| ApiError::internal(format!("malformed photo key {key}")))?;
     Ok(HttpResponse::Ok()
         .content_type(photos::content_type(&bytes))
+        // Never let a browser guess a type from bytes a member uploaded.
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header(cache)
         .insert_header((header::ETAG, etag))
         .body(bytes))

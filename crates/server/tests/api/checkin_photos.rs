@@ -5,7 +5,9 @@
 use std::io::Cursor;
 use std::path::Path;
 
-use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH};
+use reqwest::header::{
+    CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS,
+};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -103,6 +105,7 @@ pub(crate) async fn are_stamped_and_kept(
     let original = get(app, who, &format!("{base}/0?original=1"), None).await;
     assert_eq!(original.status(), StatusCode::OK);
     assert_eq!(header(&original, CONTENT_TYPE), "image/jpeg");
+    assert_eq!(header(&original, X_CONTENT_TYPE_OPTIONS), "nosniff");
     assert_eq!(header(&original, ETAG), format!("\"{original_key}\""));
     let original = original.bytes().await.expect("body");
     assert_eq!(
