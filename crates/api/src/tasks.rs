@@ -195,8 +195,10 @@ pub struct CheckinView {
     pub address: String,
     /// Note.
     pub note: String,
-    /// Photo keys.
+    /// Keys of the stamped photos to show.
     pub photos: Vec<String>,
+    /// Keys of the untouched photos as taken, in the order of `photos`.
+    pub originals: Vec<String>,
     /// Progress recorded.
     pub progress: Option<u8>,
 }

@@ -73,8 +73,10 @@ pub struct Checkin {
     pub address: String,
     /// Note.
     pub note: String,
-    /// Stored photo keys.
+    /// Keys of the photos to show (stamped with who, where and when).
     pub photos: Vec<String>,
+    /// Keys of the untouched photos as WeCom gave them, in the order of `photos`.
+    pub originals: Vec<String>,
     /// Progress reported with it.
     pub progress: Option<u8>,
 }
@@ -87,6 +89,9 @@ pub struct Tasks<'a> {
 
 const COLUMNS: &str = "id, project_id, parent_id, position, title, summary, milestone, \
     start_day, days, progress, status, owner, helpers, finished_day";
+
+const CHECKIN_COLUMNS: &str = "id, task_id, userid, at_ms, latitude, longitude, address, note, \
+    photos, originals, progress";
 
 impl<'a> Tasks<'a> {
     pub(crate) fn new(store: &'a Store) -> Self {
@@ -419,7 +424,8 @@ impl<'a> Tasks<'a> {
     pub async fn add_checkin(&self, c: &Checkin) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "INSERT INTO task_checkins (task_id, userid, at_ms, latitude, longitude, address, \
-               note, photos, progress) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+               note, photos, originals, progress) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(c.task_id)
         .bind(c.userid.as_str())
@@ -429,6 +435,7 @@ impl<'a> Tasks<'a> {
         .bind(c.address.as_str())
         .bind(c.note.as_str())
         .bind(to_json(&c.photos)?)
+        .bind(to_json(&c.originals)?)
         .bind(c.progress.map(i16::from))
         .fetch_one(self.store.pool())
         .await?;
@@ -437,32 +444,25 @@ impl<'a> Tasks<'a> {
 
     /// A task's check-ins, newest first.
     pub async fn checkins(&self, task_id: i64) -> Result<Vec<Checkin>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT id, task_id, userid, at_ms, latitude, longitude, address, note, photos, \
-               progress FROM task_checkins WHERE task_id = $1 ORDER BY at_ms DESC, id DESC",
-        )
-        .bind(task_id)
-        .fetch_all(self.store.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let lat: Option<f64> = row.try_get("latitude")?;
-                let lng: Option<f64> = row.try_get("longitude")?;
-                let photos: String = row.try_get("photos")?;
-                let progress: Option<i64> = row.try_get("progress")?;
-                Ok(Checkin {
-                    id: row.try_get("id")?,
-                    task_id: row.try_get("task_id")?,
-                    userid: row.try_get("userid")?,
-                    at_ms: row.try_get("at_ms")?,
-                    location: lat.zip(lng),
-                    address: row.try_get("address")?,
-                    note: row.try_get("note")?,
-                    photos: from_json("check-in photos", &photos)?,
-                    progress: progress.and_then(|p| u8::try_from(p).ok()),
-                })
-            })
-            .collect()
+        let sql = format!(
+            "SELECT {CHECKIN_COLUMNS} FROM task_checkins WHERE task_id = $1 \
+             ORDER BY at_ms DESC, id DESC"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(task_id)
+            .fetch_all(self.store.pool())
+            .await?;
+        rows.iter().map(checkin_from_row).collect()
+    }
+
+    /// One check-in by id.
+    pub async fn checkin(&self, id: i64) -> Result<Option<Checkin>, StoreError> {
+        let sql = format!("SELECT {CHECKIN_COLUMNS} FROM task_checkins WHERE id = $1");
+        let row = sqlx::query(&sql)
+            .bind(id)
+            .fetch_optional(self.store.pool())
+            .await?;
+        row.as_ref().map(checkin_from_row).transpose()
     }
 
     /// Writes (or rewrites) a member's daily report for a project and day.
@@ -529,6 +529,26 @@ fn task_from_row(row: &AnyRow) -> Result<Task, StoreError> {
         owner: row.try_get("owner")?,
         helpers: from_json("task helpers", &helpers)?,
         finished_on: finished.map(day),
+    })
+}
+
+fn checkin_from_row(row: &AnyRow) -> Result<Checkin, StoreError> {
+    let lat: Option<f64> = row.try_get("latitude")?;
+    let lng: Option<f64> = row.try_get("longitude")?;
+    let photos: String = row.try_get("photos")?;
+    let originals: String = row.try_get("originals")?;
+    let progress: Option<i64> = row.try_get("progress")?;
+    Ok(Checkin {
+        id: row.try_get("id")?,
+        task_id: row.try_get("task_id")?,
+        userid: row.try_get("userid")?,
+        at_ms: row.try_get("at_ms")?,
+        location: lat.zip(lng),
+        address: row.try_get("address")?,
+        note: row.try_get("note")?,
+        photos: from_json("check-in photos", &photos)?,
+        originals: from_json("check-in originals", &originals)?,
+        progress: progress.and_then(|p| u8::try_from(p).ok()),
     })
 }
 

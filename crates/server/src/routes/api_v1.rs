@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::projects::configure)
             .configure(super::reassignments::configure)
             .configure(super::tasks::configure)
+            .configure(super::checkin_photos::configure)
             .default_service(web::to(not_found)),
     );
 }

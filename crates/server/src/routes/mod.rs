@@ -4,6 +4,7 @@ pub mod admin;
 pub mod api_v1;
 pub mod approvals;
 pub mod auth;
+pub mod checkin_photos;
 pub mod health;
 pub mod home;
 pub mod projects;

@@ -303,7 +303,7 @@ async fn my_tasks(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpR
 }
 
 /// The task's project, after checking `action` on it.
-async fn task_project(
+pub(super) async fn task_project(
     state: &AppState,
     user: &CurrentUser,
     task_id: i64,
@@ -343,6 +343,7 @@ async fn checkins(
             address: c.address,
             note: c.note,
             photos: c.photos,
+            originals: c.originals,
             progress: c.progress,
         })
         .collect();
@@ -376,6 +377,7 @@ async fn check_in(
     Ok(HttpResponse::Created().json(serde_json::json!({
         "id": checkin.id,
         "photos": checkin.photos,
+        "originals": checkin.originals,
     })))
 }
 

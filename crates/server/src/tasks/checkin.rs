@@ -1,20 +1,23 @@
 //! Site check-ins: photos taken through the JS-SDK arrive as WeCom `media_id`s (valid for
-//! three days), are fetched with `media/get` and kept under their SHA-256, so the same
-//! photo is stored once and a record can prove what was shown.
-
-use std::path::PathBuf;
+//! three days) and are fetched with `media/get`. Each is kept twice by content: untouched,
+//! as evidence, and stamped with project, time, place and member for showing.
 
 use api::{CheckinRequest, TaskUpdate};
-use sha2::{Digest as _, Sha256};
+use domain::calendar::Day;
 use store::Checkin;
+use tokio::sync::Semaphore;
 
+use super::photos;
 use super::service::{self, TaskError};
+use super::watermark::{self, WatermarkError};
 use crate::state::AppState;
 
 /// Photos per check-in.
 const MAX_PHOTOS: usize = 9;
 /// Largest photo kept.
 const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+/// Photos decoded at once, server-wide: each may take a few hundred MB.
+static STAMPING: Semaphore = Semaphore::const_new(2);
 
 /// Stores a check-in on `task_id` by `userid` with its photos; reported progress updates
 /// the task too.
@@ -37,9 +40,19 @@ pub async fn record(
     {
         return Err(TaskError::Invalid("位置无效".into()));
     }
-    let mut photos = Vec::with_capacity(req.media_ids.len());
+    let at_ms = state.clock.now_ms();
+    let lines = stamp_lines(state, task_id, userid, req, at_ms).await?;
+    let mut taken = Vec::with_capacity(req.media_ids.len());
     for media_id in &req.media_ids {
-        photos.push(fetch_photo(state, media_id).await?);
+        let original = fetch_photo(state, media_id).await?;
+        taken.push(stamp(original, lines.clone()).await?);
+    }
+    // Stored only once every photo is accepted, so a refused one leaves nothing behind.
+    let mut photos = Vec::with_capacity(taken.len());
+    let mut originals = Vec::with_capacity(taken.len());
+    for (original, stamped) in &taken {
+        originals.push(keep(state, original).await?);
+        photos.push(keep(state, stamped).await?);
     }
     if let Some(progress) = req.progress {
         let update = TaskUpdate {
@@ -52,19 +65,20 @@ pub async fn record(
         id: 0,
         task_id,
         userid: userid.to_owned(),
-        at_ms: state.clock.now_ms(),
+        at_ms,
         location: req.location,
         address: req.address.trim().to_owned(),
         note: req.note.trim().to_owned(),
         photos,
+        originals,
         progress: req.progress,
     };
     checkin.id = state.store.tasks().add_checkin(&checkin).await?;
     Ok(checkin)
 }
 
-/// Downloads one photo and stores it by content; returns its key `sha256:<hex>`.
-async fn fetch_photo(state: &AppState, media_id: &str) -> Result<String, TaskError> {
+/// Downloads one photo, as WeCom gives it.
+async fn fetch_photo(state: &AppState, media_id: &str) -> Result<Vec<u8>, TaskError> {
     let media = match state.wecom.get_media(media_id).await {
         Ok(media) => media,
         Err(wecom::client::Error::Api { errcode, .. }) => {
@@ -88,34 +102,121 @@ async fn fetch_photo(state: &AppState, media_id: &str) -> Result<String, TaskErr
     {
         return Err(TaskError::Invalid("只能上传图片".into()));
     }
-    let hex = hex::encode(Sha256::digest(&media.bytes));
-    let path = photo_path(state, &hex);
-    if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        return Ok(format!("sha256:{hex}"));
-    }
-    let write = async {
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        // Written aside and renamed, so a half-written photo never has the final name.
-        let partial = path.with_extension("part");
-        tokio::fs::write(&partial, &media.bytes).await?;
-        tokio::fs::rename(&partial, &path).await
-    };
-    write
-        .await
-        .map_err(|e| TaskError::Internal(anyhow::anyhow!("storing a photo: {e}")))?;
-    Ok(format!("sha256:{hex}"))
+    Ok(media.bytes)
 }
 
-/// Where the photo with SHA-256 `hex` lives.
-pub fn photo_path(state: &AppState, hex: &str) -> PathBuf {
-    let fan_out = hex.get(..2).unwrap_or("00");
-    state
-        .settings
-        .server
-        .data_dir
-        .join("photos")
-        .join(fan_out)
-        .join(hex)
+/// Watermarks `original` off the async threads, a couple at a time since a large photo
+/// takes a few hundred MB while decoded; returns the original and the stamped copy.
+async fn stamp(original: Vec<u8>, lines: Vec<String>) -> Result<(Vec<u8>, Vec<u8>), TaskError> {
+    let _permit = STAMPING
+        .acquire()
+        .await
+        .map_err(|e| TaskError::Internal(anyhow::anyhow!("stamping a photo: {e}")))?;
+    let (original, stamped) = tokio::task::spawn_blocking(move || {
+        let stamped = watermark::stamp(&original, &lines);
+        (original, stamped)
+    })
+    .await
+    .map_err(|e| TaskError::Internal(anyhow::anyhow!("stamping a photo: {e}")))?;
+    match stamped {
+        Ok(stamped) => Ok((original, stamped)),
+        Err(WatermarkError::Encode(e)) => Err(TaskError::Internal(anyhow::anyhow!(
+            "stamping a photo: {e}"
+        ))),
+        Err(WatermarkError::TooLarge { width, height }) => Err(TaskError::Invalid(format!(
+            "照片尺寸过大（{width}×{height}），请使用不超过 5000 万像素的照片"
+        ))),
+        Err(WatermarkError::NotAnImage | WatermarkError::Decode(_)) => Err(TaskError::Invalid(
+            "无法识别照片，请上传 JPEG 或 PNG 格式的图片".into(),
+        )),
+    }
+}
+
+/// Stores a photo by content; returns its key.
+async fn keep(state: &AppState, bytes: &[u8]) -> Result<String, TaskError> {
+    photos::store(state, bytes)
+        .await
+        .map_err(|e| TaskError::Internal(anyhow::anyhow!("storing a photo: {e}")))
+}
+
+/// The watermark: project, China time, place and who.
+async fn stamp_lines(
+    state: &AppState,
+    task_id: i64,
+    userid: &str,
+    req: &CheckinRequest,
+    at_ms: i64,
+) -> Result<Vec<String>, TaskError> {
+    let task = state
+        .store
+        .tasks()
+        .get(task_id)
+        .await?
+        .ok_or(TaskError::UnknownTask)?;
+    let project = state
+        .store
+        .projects()
+        .get(task.project_id)
+        .await?
+        .ok_or(TaskError::UnknownProject)?;
+    let name = state
+        .store
+        .org()
+        .names(&[userid])
+        .await?
+        .remove(userid)
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| userid.to_owned());
+    let mut lines = vec![
+        format!("{} {}", project.code, project.name),
+        china_time(at_ms),
+    ];
+    let address = req.address.trim();
+    let place = match req.location {
+        Some((lat, lng)) if address.is_empty() => coordinates(lat, lng),
+        Some((lat, lng)) => format!("{address} {}", coordinates(lat, lng)),
+        None => address.to_owned(),
+    };
+    if !place.is_empty() {
+        lines.push(place);
+    }
+    lines.push(name);
+    Ok(lines)
+}
+
+/// `2026-12-07 14:30 (UTC+8)`.
+fn china_time(ms: i64) -> String {
+    let (y, m, d) = Day::of_ms(ms).ymd();
+    let minutes = Day::ms_into_day(ms) / 60_000;
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02} (UTC+8)",
+        minutes / 60,
+        minutes % 60
+    )
+}
+
+/// `31.230416N 121.473701E`.
+fn coordinates(lat: f64, lng: f64) -> String {
+    let ns = if lat < 0.0 { 'S' } else { 'N' };
+    let ew = if lng < 0.0 { 'W' } else { 'E' };
+    format!("{:.6}{ns} {:.6}{ew}", lat.abs(), lng.abs())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn time_is_written_in_china_time() {
+        // 2026-12-07 06:30 UTC.
+        let ms =
+            Day::from_ymd(2026, 12, 7).map_or(0, |d| d.start_ms()) + 14 * 3_600_000 + 30 * 60_000;
+        assert_eq!(china_time(ms), "2026-12-07 14:30 (UTC+8)");
+    }
+
+    #[test]
+    fn coordinates_carry_their_hemisphere() {
+        assert_eq!(coordinates(31.230416, 121.473701), "31.230416N 121.473701E");
+        assert_eq!(coordinates(-33.8688, -70.5), "33.868800S 70.500000W");
+    }
 }

@@ -4,7 +4,9 @@
 pub mod chat;
 pub mod checkin;
 pub mod gantt;
+pub mod photos;
 pub mod reminders;
 pub mod service;
+pub mod watermark;
 
 pub use service::TaskError;

@@ -301,8 +301,8 @@ pub(crate) async fn name(app: &TestApp, userid: &str) -> String {
 
 /// A signed-in member calling the JSON API.
 pub(crate) struct Member {
-    cookie: String,
-    csrf: String,
+    pub(crate) cookie: String,
+    pub(crate) csrf: String,
 }
 
 pub(crate) async fn sign_in(app: &TestApp, userid: &str) -> Member {

@@ -6,6 +6,7 @@ mod approval_flows;
 mod approvals;
 mod auth;
 mod callbacks;
+mod checkin_photos;
 mod contacts;
 mod helpers;
 mod leavers;

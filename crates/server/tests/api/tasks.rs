@@ -16,6 +16,7 @@ use store::NewProject;
 use wecom_sim::{Chaos, FaultKind};
 
 use crate::approvals::{call, dispatch, sign_in};
+use crate::checkin_photos;
 use crate::helpers::{TestApp, spawn_app};
 
 const HOUR: i64 = 3_600_000;
@@ -350,20 +351,11 @@ async fn the_gantt_api_plans_links_moves_and_takes_check_ins() {
     assert!(bars.iter().all(|b| b.get("b").is_some()), "baseline bars");
 
     // The engineer reports progress and checks in with a photo from the JS-SDK.
-    let media = app
-        .state
-        .wecom
-        .upload_media(
-            wecom::client::MediaKind::Image,
-            "site.jpg",
-            vec![0xFF, 0xD8, 0xFF, 1, 2, 3, 4, 5],
-            "image/jpeg",
-        )
-        .await
-        .expect("uploaded");
+    let jpeg = checkin_photos::site_jpeg(320, 240);
+    let media_id = checkin_photos::upload(app, jpeg.clone()).await;
     let checkin = json!({
         "location": [22.5431, 113.9344], "address": "前海二单元", "note": "一层模板完成",
-        "media_ids": [media.media_id], "progress": 60
+        "media_ids": [media_id], "progress": 60
     });
     let (code, stored) = call(
         app,
@@ -374,9 +366,7 @@ async fn the_gantt_api_plans_links_moves_and_takes_check_ins() {
     )
     .await;
     assert_eq!(code, StatusCode::CREATED, "{stored}");
-    let key = stored["photos"][0].as_str().expect("photo key");
-    let hex = key.strip_prefix("sha256:").expect("content hash");
-    assert!(server::tasks::checkin::photo_path(&app.state, hex).exists());
+    checkin_photos::are_stamped_and_kept(app, &eng, ids[0], &stored, &jpeg).await;
     let (_, mine) = call(app, &eng, Method::GET, "tasks/mine", None).await;
     let first = mine
         .as_array()
@@ -404,6 +394,7 @@ async fn the_gantt_api_plans_links_moves_and_takes_check_ins() {
     )
     .await;
     assert_eq!(code, StatusCode::BAD_REQUEST, "{bad}");
+    checkin_photos::a_non_image_is_refused(app, &eng, ids[0]).await;
 
     // Daily reports: written by the engineer, read by the PM.
     let reports = format!("projects/{}/daily-reports", s.project);

@@ -161,13 +161,22 @@ pub async fn run(store: &Store) {
         address: "广州市天河区".into(),
         note: "钢筋绑扎完成".into(),
         photos: vec!["sha256:ab".into()],
+        originals: vec!["sha256:cd".into()],
         progress: Some(30),
     };
     let id = tasks.add_checkin(&checkin).await.unwrap();
     assert_eq!(
         tasks.checkins(pour).await.unwrap(),
-        [Checkin { id, ..checkin }]
+        [Checkin {
+            id,
+            ..checkin.clone()
+        }]
     );
+    assert_eq!(
+        tasks.checkin(id).await.unwrap(),
+        Some(Checkin { id, ..checkin })
+    );
+    assert_eq!(tasks.checkin(id + 1).await.unwrap(), None);
     tasks
         .put_report(project, "eng", Day(D + 7), "上午验槽", T0)
         .await

@@ -1,0 +1,61 @@
+//! Check-in photos on disk, kept under their SHA-256 (key `sha256:<hex>`) at
+//! `data_dir/photos/<2 hex>/<hex>`, so the same photo is stored once and a key proves the
+//! bytes it names.
+
+use std::io;
+use std::path::PathBuf;
+
+use sha2::{Digest as _, Sha256};
+
+use crate::state::AppState;
+
+const PREFIX: &str = "sha256:";
+
+/// Stores `bytes` by content (once); returns the key.
+pub async fn store(state: &AppState, bytes: &[u8]) -> io::Result<String> {
+    let hex = hex::encode(Sha256::digest(bytes));
+    let path = photo_path(state, &hex);
+    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        // Written aside and renamed, so a half-written photo never has the final name.
+        let partial = path.with_extension("part");
+        tokio::fs::write(&partial, bytes).await?;
+        tokio::fs::rename(&partial, &path).await?;
+    }
+    Ok(format!("{PREFIX}{hex}"))
+}
+
+/// The bytes stored under `key`; `None` for a key that is not a SHA-256 key.
+pub async fn load(state: &AppState, key: &str) -> io::Result<Option<Vec<u8>>> {
+    // Checked so a damaged row can never name a path outside the photo store.
+    let Some(hex) = key
+        .strip_prefix(PREFIX)
+        .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+    else {
+        return Ok(None);
+    };
+    tokio::fs::read(photo_path(state, hex)).await.map(Some)
+}
+
+/// The MIME type of a stored photo, from its first bytes.
+pub fn content_type(bytes: &[u8]) -> &'static str {
+    match image::guess_format(bytes) {
+        Ok(image::ImageFormat::Jpeg) => "image/jpeg",
+        Ok(image::ImageFormat::Png) => "image/png",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Where the photo with SHA-256 `hex` lives.
+pub fn photo_path(state: &AppState, hex: &str) -> PathBuf {
+    let fan_out = hex.get(..2).unwrap_or("00");
+    state
+        .settings
+        .server
+        .data_dir
+        .join("photos")
+        .join(fan_out)
+        .join(hex)
+}
