@@ -28,6 +28,16 @@ pub(crate) fn in_list(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// A nullable float as a text parameter, for `CAST($n AS DOUBLE PRECISION)`.
+///
+/// sqlx 0.8's `Any` driver sends a NULL float to PostgreSQL typed `float4` and a value
+/// typed `float8`; whichever comes first fixes the type of the cached statement, and the
+/// other then fails with "incorrect binary data format". Text is text either way, and
+/// Rust prints floats so that they parse back exactly.
+pub(crate) fn float_text(value: Option<f64>) -> Option<String> {
+    value.map(|v| v.to_string())
+}
+
 /// JSON text for a TEXT column.
 pub(crate) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Corrupt(format!("encoding JSON: {e}")))
@@ -50,6 +60,15 @@ mod tests {
         assert_eq!(values_list(1, 1), "($1)");
         assert_eq!(values_list(2, 3), "($1, $2, $3), ($4, $5, $6)");
         assert_eq!(in_list(3, 2), "$3, $4");
+    }
+
+    #[test]
+    fn float_text_round_trips() {
+        for v in [30.208_765, -0.1, 1e-7, 120.0, f64::MAX] {
+            let text = float_text(Some(v)).unwrap_or_default();
+            assert_eq!(text.parse::<f64>().ok(), Some(v));
+        }
+        assert_eq!(float_text(None), None);
     }
 
     #[test]

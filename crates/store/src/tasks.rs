@@ -9,7 +9,7 @@ use domain::task::{Task, TaskStatus};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
 
-use crate::sql::{from_json, in_list, to_json};
+use crate::sql::{float_text, from_json, in_list, to_json};
 use crate::{Store, StoreError};
 
 /// What creating a task needs.
@@ -425,13 +425,14 @@ impl<'a> Tasks<'a> {
         let row = sqlx::query(
             "INSERT INTO task_checkins (task_id, userid, at_ms, latitude, longitude, address, \
                note, photos, originals, progress) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             VALUES ($1, $2, $3, CAST($4 AS DOUBLE PRECISION), CAST($5 AS DOUBLE PRECISION), \
+               $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(c.task_id)
         .bind(c.userid.as_str())
         .bind(c.at_ms)
-        .bind(c.location.map(|l| l.0))
-        .bind(c.location.map(|l| l.1))
+        .bind(float_text(c.location.map(|l| l.0)))
+        .bind(float_text(c.location.map(|l| l.1)))
         .bind(c.address.as_str())
         .bind(c.note.as_str())
         .bind(to_json(&c.photos)?)

@@ -24,6 +24,7 @@ both_backends! {
     org_sync_guard => org_story::a_sync_never_writes_over_a_newer_live_change,
     store_level => store_level_story,
     projects => projects_story::run,
+    ledger => ledger_story::run,
     approvals => approvals_story::run,
     tasks => tasks_story::run,
 }
@@ -32,6 +33,8 @@ both_backends! {
 mod approvals_story;
 #[path = "story/inbox.rs"]
 mod inbox_story;
+#[path = "story/ledger.rs"]
+mod ledger_story;
 #[path = "story/org.rs"]
 mod org_story;
 #[path = "story/outbox.rs"]

@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 use super::Projects;
 use crate::StoreError;
-use crate::sql::{in_list, values_list};
+use crate::sql::{float_text, in_list, values_list};
 
 /// A project's ledger entry as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -51,7 +51,8 @@ impl Projects<'_> {
                contract_fen, budget_fen, contract_status, planned_start, planned_finish, \
                actual_start, actual_finish, department_id, status, created_by, \
                created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+             VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), \
+               CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $13, $14, $15, $16, \
                $17, $18, $18) RETURNING id",
         )
         .bind(ledger.code.as_str())
@@ -59,8 +60,8 @@ impl Projects<'_> {
         .bind(ledger.kind.as_str())
         .bind(ledger.client.as_str())
         .bind(ledger.address.as_str())
-        .bind(ledger.location.map(|c| c.lat))
-        .bind(ledger.location.map(|c| c.lng))
+        .bind(float_text(ledger.location.map(|c| c.lat)))
+        .bind(float_text(ledger.location.map(|c| c.lng)))
         .bind(ledger.contract_fen)
         .bind(ledger.budget_fen)
         .bind(ledger.contract_status.code())
@@ -90,7 +91,8 @@ impl Projects<'_> {
     ) -> Result<Option<i64>, StoreError> {
         let done = sqlx::query(
             "UPDATE projects SET code = $3, name = $4, kind = $5, client = $6, address = $7, \
-               latitude = $8, longitude = $9, contract_fen = $10, budget_fen = $11, \
+               latitude = CAST($8 AS DOUBLE PRECISION), longitude = CAST($9 AS DOUBLE PRECISION), \
+                contract_fen = $10, budget_fen = $11, \
                contract_status = $12, planned_start = $13, planned_finish = $14, \
                actual_start = $15, actual_finish = $16, department_id = $17, status = $18, \
                version = version + 1, updated_at_ms = $19 \
@@ -103,8 +105,8 @@ impl Projects<'_> {
         .bind(ledger.kind.as_str())
         .bind(ledger.client.as_str())
         .bind(ledger.address.as_str())
-        .bind(ledger.location.map(|c| c.lat))
-        .bind(ledger.location.map(|c| c.lng))
+        .bind(float_text(ledger.location.map(|c| c.lat)))
+        .bind(float_text(ledger.location.map(|c| c.lng)))
         .bind(ledger.contract_fen)
         .bind(ledger.budget_fen)
         .bind(ledger.contract_status.code())

@@ -174,9 +174,26 @@ pub async fn run(store: &Store) {
     );
     assert_eq!(
         tasks.checkin(id).await.unwrap(),
-        Some(Checkin { id, ..checkin })
+        Some(Checkin {
+            id,
+            ..checkin.clone()
+        })
     );
     assert_eq!(tasks.checkin(id + 1).await.unwrap(), None);
+    // A check-in without a location, then one with: both kinds of float parameter on
+    // the same statement.
+    for location in [None, Some((31.5, 121.25)), None] {
+        let more = Checkin {
+            id: 0,
+            location,
+            ..checkin.clone()
+        };
+        let more_id = tasks.add_checkin(&more).await.unwrap();
+        assert_eq!(
+            tasks.checkin(more_id).await.unwrap().unwrap().location,
+            location
+        );
+    }
     tasks
         .put_report(project, "eng", Day(D + 7), "上午验槽", T0)
         .await
