@@ -2,7 +2,7 @@
 //! row. Export writes what the caller may see; import reads cells by header name, so
 //! columns may be reordered, left out or joined by columns of the company's own.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::io::Cursor;
 
 use api::ProjectView;
@@ -228,6 +228,15 @@ pub struct SheetRow {
     pub cells: HashMap<Column, Cell>,
 }
 
+/// The first sheet of a workbook: which ledger columns it has, and its data rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sheet {
+    /// Columns with a header (absent ones are left as they are by an import).
+    pub columns: HashSet<Column>,
+    /// Data rows.
+    pub rows: Vec<SheetRow>,
+}
+
 /// Why a file could not be read as a ledger sheet.
 #[derive(Debug, thiserror::Error)]
 pub enum SheetError {
@@ -249,7 +258,7 @@ pub enum SheetError {
 }
 
 /// The data rows of the first sheet, read by header; blank rows skipped.
-pub fn read(bytes: &[u8], max_rows: usize) -> Result<Vec<SheetRow>, SheetError> {
+pub fn read(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
     let range = book
         .worksheet_range_at(0)
@@ -292,7 +301,10 @@ pub fn read(bytes: &[u8], max_rows: usize) -> Result<Vec<SheetRow>, SheetError> 
         }
         out.push(row);
     }
-    Ok(out)
+    Ok(Sheet {
+        columns: columns.into_iter().flatten().collect(),
+        rows: out,
+    })
 }
 
 fn cell_text(data: &Data) -> Option<String> {
@@ -361,7 +373,9 @@ mod tests {
     #[test]
     fn export_reads_back_cell_by_cell() {
         let bytes = export(&[view()]).expect("xlsx");
-        let rows = read(&bytes, 10).expect("read");
+        let sheet = read(&bytes, 10).expect("read");
+        assert_eq!(sheet.columns.len(), COLUMNS.len());
+        let rows = sheet.rows;
         assert_eq!(rows.len(), 1);
         let cells = &rows[0].cells;
         assert_eq!(rows[0].row, 2);
@@ -426,8 +440,10 @@ mod tests {
                 .expect("write");
         }
         let bytes = book.save_to_buffer().expect("save");
-        let rows = read(&bytes, 3).expect("read");
-        assert_eq!(rows.iter().map(|r| r.row).collect::<Vec<_>>(), [2, 3, 5]);
+        let sheet = read(&bytes, 3).expect("read");
+        let numbers: Vec<u32> = sheet.rows.iter().map(|r| r.row).collect();
+        assert_eq!(numbers, [2, 3, 5]);
+        assert_eq!(sheet.columns, HashSet::from([Column::Code, Column::Name]));
         assert!(matches!(read(&bytes, 2), Err(SheetError::TooManyRows(2))));
     }
 }

@@ -5,7 +5,7 @@
 //! listed are given the manager role; managers not listed keep it (an import never
 //! takes rights away silently: the members page does that).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use api::{ImportProblem, ImportReport, ProjectInput};
 use domain::access::ProjectRole;
@@ -43,8 +43,8 @@ pub async fn import(
         unchanged: 0,
         problems: Vec::new(),
     };
-    let rows = match excel::read(bytes, MAX_ROWS) {
-        Ok(rows) => rows,
+    let sheet = match excel::read(bytes, MAX_ROWS) {
+        Ok(sheet) => sheet,
         Err(e) => {
             report.problems.push(ImportProblem {
                 row: 1,
@@ -55,12 +55,32 @@ pub async fn import(
         }
     };
     let directory = Directory::load(state).await?;
-    let mut planned = Vec::with_capacity(rows.len());
+    let codes: Vec<String> = sheet
+        .rows
+        .iter()
+        .map(|r| text_of(r, Column::Code, &mut Vec::new()))
+        .collect();
+    let projects = state.store.projects();
+    let existing = projects.ledgers_by_code(&codes).await?;
+    let ids: Vec<i64> = existing.values().map(|r| r.id).collect();
+    let managers = projects.holders_of(&ids, ProjectRole::Manager).await?;
+    let mut writes = Vec::with_capacity(sheet.rows.len());
     let mut seen = HashMap::new();
-    for row in &rows {
+    for row in &sheet.rows {
         let mut problems = Vec::new();
-        let input = directory.input_of(row, &mut problems);
-        let managers = directory.managers_of(row, &mut problems);
+        let mut input = directory.input_of(row, &sheet.columns, &mut problems);
+        let stored = existing.get(input.code.trim());
+        match stored {
+            Some(record) => keep_absent(&mut input, &record.ledger, &sheet.columns),
+            None if input.department_id == 0 && !has_department(&sheet.columns) => {
+                problems.push((
+                    Column::Department.header().to_owned(),
+                    "所属部门必填".into(),
+                ));
+            }
+            None => {}
+        }
+        let listed = directory.managers_of(row, &mut problems);
         match ledger_of(&input) {
             Ok(ledger) => {
                 if let Some(first) = seen.insert(ledger.code.clone(), row.row) {
@@ -69,7 +89,28 @@ pub async fn import(
                         format!("项目编号与第 {first} 行重复"),
                     ));
                 }
-                planned.push(Planned { ledger, managers });
+                let plan = Planned {
+                    ledger,
+                    managers: listed,
+                };
+                match stored {
+                    None => {
+                        report.created += 1;
+                        writes.push((None, plan));
+                    }
+                    Some(record) => {
+                        let held: BTreeSet<&String> =
+                            managers.get(&record.id).into_iter().flatten().collect();
+                        if record.ledger == plan.ledger
+                            && plan.managers.iter().all(|m| held.contains(m))
+                        {
+                            report.unchanged += 1;
+                        } else {
+                            report.updated += 1;
+                            writes.push((Some(record), plan));
+                        }
+                    }
+                }
             }
             Err(found) => problems.extend(
                 found
@@ -87,29 +128,6 @@ pub async fn import(
     }
     if !report.problems.is_empty() {
         return Ok(report);
-    }
-    let codes: Vec<String> = planned.iter().map(|p| p.ledger.code.clone()).collect();
-    let existing = state.store.projects().ledgers_by_code(&codes).await?;
-    let ids: Vec<i64> = existing.values().map(|r| r.id).collect();
-    let managers = state
-        .store
-        .projects()
-        .holders_of(&ids, ProjectRole::Manager)
-        .await?;
-    let mut writes = Vec::new();
-    for plan in planned {
-        let Some(record) = existing.get(&plan.ledger.code) else {
-            report.created += 1;
-            writes.push((None, plan));
-            continue;
-        };
-        let held: BTreeSet<&String> = managers.get(&record.id).into_iter().flatten().collect();
-        if record.ledger == plan.ledger && plan.managers.iter().all(|m| held.contains(m)) {
-            report.unchanged += 1;
-        } else {
-            report.updated += 1;
-            writes.push((Some(record), plan));
-        }
     }
     if dry_run || writes.is_empty() {
         report.applied = !dry_run;
@@ -179,6 +197,58 @@ async fn write(
     Ok(())
 }
 
+fn has_department(columns: &HashSet<Column>) -> bool {
+    columns.contains(&Column::Department) || columns.contains(&Column::DepartmentId)
+}
+
+/// Fields whose columns the sheet leaves out keep their stored values.
+fn keep_absent(input: &mut ProjectInput, stored: &Ledger, columns: &HashSet<Column>) {
+    let absent = |c: Column| !columns.contains(&c);
+    let day = |d: Option<domain::calendar::Day>| d.map(|d| d.to_string());
+    if absent(Column::Kind) {
+        input.kind.clone_from(&stored.kind);
+    }
+    if absent(Column::Client) {
+        input.client.clone_from(&stored.client);
+    }
+    if absent(Column::Address) {
+        input.address.clone_from(&stored.address);
+    }
+    if absent(Column::Latitude) && absent(Column::Longitude) {
+        input.location = stored.location.map(|c| (c.lat, c.lng));
+    }
+    if absent(Column::Contract) {
+        input.contract_fen = stored.contract_fen;
+    }
+    if absent(Column::Budget) {
+        input.budget_fen = stored.budget_fen;
+    }
+    if absent(Column::ContractStatus) {
+        input.contract_status = Some(stored.contract_status.code().to_owned());
+    }
+    if absent(Column::PlannedStart) {
+        input.planned_start = day(stored.planned_start);
+    }
+    if absent(Column::PlannedFinish) {
+        input.planned_finish = day(stored.planned_finish);
+    }
+    if absent(Column::ActualStart) {
+        input.actual_start = day(stored.actual_start);
+    }
+    if absent(Column::ActualFinish) {
+        input.actual_finish = day(stored.actual_finish);
+    }
+    if !has_department(columns) {
+        input.department_id = stored.department_id;
+    }
+    if absent(Column::Status) {
+        input.status = Some(stored.status.code().to_owned());
+    }
+    if absent(Column::Tags) {
+        input.tags.clone_from(&stored.tags);
+    }
+}
+
 /// The column a ledger problem is reported under.
 fn field_column(field: LedgerField) -> &'static str {
     match field {
@@ -234,7 +304,12 @@ impl Directory {
     }
 
     /// The form the row fills in; cells that cannot be read add problems.
-    fn input_of(&self, row: &SheetRow, problems: &mut Problems) -> ProjectInput {
+    fn input_of(
+        &self,
+        row: &SheetRow,
+        columns: &HashSet<Column>,
+        problems: &mut Problems,
+    ) -> ProjectInput {
         let mut text = |column: Column| text_of(row, column, problems);
         let code = text(Column::Code);
         let name = text(Column::Name);
@@ -258,7 +333,11 @@ impl Directory {
             planned_finish: date_of(row, Column::PlannedFinish, problems),
             actual_start: date_of(row, Column::ActualStart, problems),
             actual_finish: date_of(row, Column::ActualFinish, problems),
-            department_id: self.department_of(row, problems).unwrap_or(0),
+            department_id: if has_department(columns) {
+                self.department_of(row, problems).unwrap_or(0)
+            } else {
+                0
+            },
             status,
             tags,
             pm: None,

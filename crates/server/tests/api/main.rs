@@ -10,6 +10,7 @@ mod checkin_photos;
 mod contacts;
 mod helpers;
 mod leavers;
+mod ledger;
 mod org;
 mod org_sync;
 mod outbox;
