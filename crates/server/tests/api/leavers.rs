@@ -159,4 +159,31 @@ async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     let told = texts_for(&app, &pm);
     assert_eq!(told.len(), 2, "{told:?}");
     assert!(told[1].contains("质检员"), "{told:?}");
+
+    // The PM sees the project's hand-overs; an admin lists all and marks one done.
+    use reqwest::{Method, StatusCode};
+    let pm_session = crate::approvals::sign_in(&app, &pm).await;
+    let path = format!("projects/{site}/reassignments");
+    let (status, listed) =
+        crate::approvals::call(&app, &pm_session, Method::GET, &path, None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(listed.as_array().map(Vec::len), Some(4), "{listed}");
+    assert_eq!(listed[0]["leaver"]["userid"], engineer.as_str());
+    let (status, _) =
+        crate::approvals::call(&app, &pm_session, Method::GET, "admin/reassignments", None).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let admin = app.sim.org().users[0].userid.clone();
+    let admin = crate::approvals::sign_in(&app, &admin).await;
+    let (_, all) =
+        crate::approvals::call(&app, &admin, Method::GET, "admin/reassignments", None).await;
+    assert_eq!(all.as_array().map(Vec::len), Some(5), "{all}");
+    let first = all[0]["id"].as_i64().expect("id");
+    let resolve = format!("admin/reassignments/{first}/resolve");
+    let (status, _) = crate::approvals::call(&app, &admin, Method::POST, &resolve, None).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (status, _) = crate::approvals::call(&app, &admin, Method::POST, &resolve, None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "already handed over");
+    let (_, all) =
+        crate::approvals::call(&app, &admin, Method::GET, "admin/reassignments", None).await;
+    assert_eq!(all.as_array().map(Vec::len), Some(4));
 }
