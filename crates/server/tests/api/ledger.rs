@@ -572,3 +572,35 @@ async fn excel_round_trip_and_imports_that_apply_every_row_or_none() {
         "no contract amount"
     );
 }
+
+#[tokio::test]
+async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
+    let app = spawn_app().await;
+    server::org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+        .await
+        .expect("sync");
+    let admin = server::demo::seed::seed(&app.state)
+        .await
+        .expect("seed")
+        .expect("an admin");
+    let again = server::demo::seed::seed(&app.state).await.expect("seed");
+    assert_eq!(again.as_deref(), Some(admin.as_str()));
+    let admin = sign_in(&app, &admin).await;
+    let (count, codes) = total(&app, &admin, "sort=code").await;
+    assert_eq!(count, 3, "seeded once: {codes:?}");
+    let (_, page) = call(&app, &admin, Method::GET, "projects?q=HZ-2026-001", None).await;
+    let first = &page["items"][0];
+    assert_eq!(first["contract_fen"], 18_650_000_000_i64);
+    assert!(!first["managers"].as_array().expect("managers").is_empty());
+    let id = first["id"].as_i64().expect("id");
+    let (status, gantt) = call(
+        &app,
+        &admin,
+        Method::GET,
+        &format!("projects/{id}/gantt"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(gantt.to_string().contains("主体封顶"), "{gantt}");
+}

@@ -1,6 +1,8 @@
 //! `gantry demo`: SQLite in a data dir, the WeCom simulator in-process wired as WeCom, a
 //! generated construction company synced in, and the app on 127.0.0.1.
 
+pub mod seed;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
@@ -62,6 +64,9 @@ pub async fn run(
     let report =
         org_sync::sync_and_record(&state.wecom, &state.store, &options, state.clock.now_ms())
             .await?;
+    let admin = seed::seed(&state)
+        .await
+        .context("cannot seed the demo projects")?;
     let server = tokio::spawn(app.run_until_stopped());
     // The admin console checks the callback URL on save; the simulator does the same.
     sim.verify_url(&callback_url, &token, &aes_key)
@@ -76,6 +81,9 @@ pub async fn run(
     tracing::info!("Gantry:            http://127.0.0.1:{port}/");
     tracing::info!("WeCom simulator:   {}/sim/console", sim.base_url());
     tracing::info!("data:              {}", data_dir.display());
+    if let Some(admin) = admin {
+        tracing::info!("admin member:      {admin} (sign in as them in the simulator)");
+    }
     server.await??;
     Ok(())
 }
