@@ -12,6 +12,9 @@ use crate::state::AppState;
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            // Negotiated by Accept-Encoding; already-compressed bodies (xlsx, photos)
+            // opt out with `Content-Encoding: identity`.
+            .wrap(actix_web::middleware::Compress::default())
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))
             .configure(super::admin::configure)

@@ -77,6 +77,8 @@ async fn photo(
         .content_type(photos::content_type(&bytes))
         // Never let a browser guess a type from bytes a member uploaded.
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        // JPEG and PNG are compressed already.
+        .insert_header(header::ContentEncoding::Identity)
         .insert_header(cache)
         .insert_header((header::ETAG, etag))
         .body(bytes))

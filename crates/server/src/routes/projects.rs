@@ -312,6 +312,8 @@ async fn export(
             format!("attachment; filename=\"{filename}\""),
         ))
         .insert_header((header::CACHE_CONTROL, "no-store"))
+        // An .xlsx is a zip already.
+        .insert_header(header::ContentEncoding::Identity)
         .body(bytes))
 }
 

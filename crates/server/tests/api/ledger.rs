@@ -604,3 +604,44 @@ async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
     assert_eq!(status, StatusCode::OK);
     assert!(gantt.to_string().contains("主体封顶"), "{gantt}");
 }
+
+#[tokio::test]
+async fn api_answers_are_gzipped_when_asked_and_spreadsheets_are_not() {
+    let app = spawn_app().await;
+    server::org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+        .await
+        .expect("sync");
+    let admin = server::demo::seed::seed(&app.state)
+        .await
+        .expect("seed")
+        .expect("an admin");
+    let admin = sign_in(&app, &admin).await;
+    let fetch = |path: &'static str, gzip: bool| {
+        let mut request = app
+            .http
+            .get(format!("{}/api/v1/{path}", app.base_url))
+            .header(COOKIE, &admin.cookie);
+        if gzip {
+            request = request.header(reqwest::header::ACCEPT_ENCODING, "gzip");
+        }
+        async move {
+            let response = request.send().await.expect("sent");
+            let encoding = response
+                .headers()
+                .get(reqwest::header::CONTENT_ENCODING)
+                .map(|v| v.to_str().expect("ascii").to_owned());
+            (encoding, response.bytes().await.expect("body").len())
+        }
+    };
+    let (plain_encoding, plain) = fetch("projects?per_page=100", false).await;
+    let (encoding, gzipped) = fetch("projects?per_page=100", true).await;
+    assert_eq!(plain_encoding, None);
+    assert_eq!(encoding.as_deref(), Some("gzip"));
+    assert!(gzipped < plain, "{gzipped} < {plain}");
+    let (encoding, _) = fetch("projects/export", true).await;
+    assert_ne!(
+        encoding.as_deref(),
+        Some("gzip"),
+        "an xlsx is a zip already"
+    );
+}
