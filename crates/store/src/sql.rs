@@ -28,6 +28,9 @@ pub(crate) fn in_list(first: usize, n: usize) -> String {
         .join(", ")
 }
 
+/// A runtime query on the `Any` driver, for helpers that bind a group of parameters.
+pub(crate) type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;
+
 /// A nullable float as a text parameter, for `CAST($n AS DOUBLE PRECISION)`.
 ///
 /// sqlx 0.8's `Any` driver sends a NULL float to PostgreSQL typed `float4` and a value

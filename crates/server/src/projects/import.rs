@@ -15,8 +15,7 @@ use store::{LedgerRecord, Projects};
 use super::ProjectError;
 use super::excel::{self, Cell, Column, SheetRow};
 use super::input::{ledger_of, parse_day};
-use super::service::{Actor, save_on};
-use crate::audit::{self, Target};
+use super::service::{Actor, create_on, save_on};
 use crate::state::AppState;
 
 /// Most data rows one import takes.
@@ -161,32 +160,7 @@ async fn write(
                 .await?;
                 record.id
             }
-            None => {
-                let id = Projects::create_on(&mut tx, &plan.ledger, actor.userid, now)
-                    .await
-                    .map_err(|e| {
-                        if e.is_conflict() {
-                            ProjectError::Conflict(format!(
-                                "项目编号 {} 已被他人同时创建，请重新导入",
-                                plan.ledger.code
-                            ))
-                        } else {
-                            e.into()
-                        }
-                    })?;
-                let key = id.to_string();
-                let entry = audit::entry(
-                    now,
-                    actor.userid,
-                    actor.ip,
-                    "project.create",
-                    Target::new("project", &key),
-                    audit::NONE,
-                    Some(&plan.ledger),
-                )?;
-                store::Audit::append(&mut tx, &entry).await?;
-                id
-            }
+            None => create_on(&mut tx, &plan.ledger, actor, now).await?,
         };
         for userid in &plan.managers {
             Projects::add_member_on(&mut tx, id, userid, ProjectRole::Manager, actor.userid, now)

@@ -67,12 +67,24 @@ pub async fn create(
     }
     let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
-    let id = Projects::create_on(&mut tx, &ledger, actor.userid, now)
-        .await
-        .map_err(|e| code_taken(e, &ledger.code))?;
+    let id = create_on(&mut tx, &ledger, actor, now).await?;
     if let Some(pm) = pm {
         Projects::add_member_on(&mut tx, id, pm, ProjectRole::Manager, actor.userid, now).await?;
     }
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Writes a new project and its audit row on the caller's transaction; returns its id.
+pub async fn create_on(
+    tx: &mut store::Tx,
+    ledger: &Ledger,
+    actor: Actor<'_>,
+    now: i64,
+) -> Result<i64, ProjectError> {
+    let id = Projects::create_on(tx, ledger, actor.userid, now)
+        .await
+        .map_err(|e| code_taken(e, &ledger.code))?;
     let key = id.to_string();
     let entry = audit::entry(
         now,
@@ -81,10 +93,9 @@ pub async fn create(
         "project.create",
         Target::new("project", &key),
         audit::NONE,
-        Some(&ledger),
+        Some(ledger),
     )?;
-    Audit::append(&mut tx, &entry).await?;
-    tx.commit().await?;
+    Audit::append(tx, &entry).await?;
     Ok(id)
 }
 

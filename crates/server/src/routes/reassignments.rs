@@ -3,7 +3,7 @@
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{ErrorCode, ReassignmentView};
-use domain::access::{Action, ProjectScope};
+use domain::access::Action;
 use store::Reassignment;
 
 use crate::audit::{Target, record_request};
@@ -62,18 +62,7 @@ async fn project_open(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    let project = state
-        .store
-        .projects()
-        .get(id)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    let scope = ProjectScope {
-        project_id: id,
-        department_id: project.department_id,
-    };
-    require(&state, &user, Action::ManageProjectMembers, Some(scope)).await?;
+    super::tasks::allowed(&state, &user, id, Action::ManageProjectMembers).await?;
     let open = state
         .store
         .reassignments()

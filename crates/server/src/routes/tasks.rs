@@ -54,7 +54,7 @@ fn today(state: &AppState) -> Day {
 }
 
 /// Checks `action` on project `id` (404 when the project is unknown or not visible).
-async fn allowed(
+pub(super) async fn allowed(
     state: &AppState,
     user: &CurrentUser,
     id: i64,

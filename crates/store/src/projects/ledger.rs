@@ -12,7 +12,7 @@ use sqlx::any::AnyRow;
 
 use super::Projects;
 use crate::StoreError;
-use crate::sql::{float_text, in_list, values_list};
+use crate::sql::{AnyQuery, float_text, in_list, values_list};
 
 /// A project's ledger entry as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -46,31 +46,18 @@ impl Projects<'_> {
         by: &str,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
-        let row = sqlx::query(
-            "INSERT INTO projects (code, name, kind, client, address, latitude, longitude, \
-               contract_fen, budget_fen, contract_status, planned_start, planned_finish, \
-               actual_start, actual_finish, department_id, status, created_by, \
-               created_at_ms, updated_at_ms) \
-             VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), \
-               CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $13, $14, $15, $16, \
-               $17, $18, $18) RETURNING id",
+        let row = bind_ledger(
+            sqlx::query(
+                "INSERT INTO projects (code, name, kind, client, address, latitude, longitude, \
+                   contract_fen, budget_fen, contract_status, planned_start, planned_finish, \
+                   actual_start, actual_finish, department_id, status, created_by, \
+                   created_at_ms, updated_at_ms) \
+                 VALUES ($1, $2, $3, $4, $5, CAST($6 AS DOUBLE PRECISION), \
+                   CAST($7 AS DOUBLE PRECISION), $8, $9, $10, $11, $12, $13, $14, $15, $16, \
+                   $17, $18, $18) RETURNING id",
+            ),
+            ledger,
         )
-        .bind(ledger.code.as_str())
-        .bind(ledger.name.as_str())
-        .bind(ledger.kind.as_str())
-        .bind(ledger.client.as_str())
-        .bind(ledger.address.as_str())
-        .bind(float_text(ledger.location.map(|c| c.lat)))
-        .bind(float_text(ledger.location.map(|c| c.lng)))
-        .bind(ledger.contract_fen)
-        .bind(ledger.budget_fen)
-        .bind(ledger.contract_status.code())
-        .bind(ledger.planned_start.map(|d| d.0))
-        .bind(ledger.planned_finish.map(|d| d.0))
-        .bind(ledger.actual_start.map(|d| d.0))
-        .bind(ledger.actual_finish.map(|d| d.0))
-        .bind(ledger.department_id)
-        .bind(ledger.status.code())
         .bind(by)
         .bind(now_ms)
         .fetch_one(&mut *conn)
@@ -89,34 +76,22 @@ impl Projects<'_> {
         ledger: &Ledger,
         now_ms: i64,
     ) -> Result<Option<i64>, StoreError> {
-        let done = sqlx::query(
-            "UPDATE projects SET code = $3, name = $4, kind = $5, client = $6, address = $7, \
-               latitude = CAST($8 AS DOUBLE PRECISION), longitude = CAST($9 AS DOUBLE PRECISION), \
-                contract_fen = $10, budget_fen = $11, \
-               contract_status = $12, planned_start = $13, planned_finish = $14, \
-               actual_start = $15, actual_finish = $16, department_id = $17, status = $18, \
-               version = version + 1, updated_at_ms = $19 \
-             WHERE id = $1 AND version = $2",
+        let done = bind_ledger(
+            sqlx::query(
+                "UPDATE projects SET code = $1, name = $2, kind = $3, client = $4, \
+                   address = $5, latitude = CAST($6 AS DOUBLE PRECISION), \
+                   longitude = CAST($7 AS DOUBLE PRECISION), contract_fen = $8, \
+                   budget_fen = $9, contract_status = $10, planned_start = $11, \
+                   planned_finish = $12, actual_start = $13, actual_finish = $14, \
+                   department_id = $15, status = $16, version = version + 1, \
+                   updated_at_ms = $17 \
+                 WHERE id = $18 AND version = $19",
+            ),
+            ledger,
         )
+        .bind(now_ms)
         .bind(id)
         .bind(version)
-        .bind(ledger.code.as_str())
-        .bind(ledger.name.as_str())
-        .bind(ledger.kind.as_str())
-        .bind(ledger.client.as_str())
-        .bind(ledger.address.as_str())
-        .bind(float_text(ledger.location.map(|c| c.lat)))
-        .bind(float_text(ledger.location.map(|c| c.lng)))
-        .bind(ledger.contract_fen)
-        .bind(ledger.budget_fen)
-        .bind(ledger.contract_status.code())
-        .bind(ledger.planned_start.map(|d| d.0))
-        .bind(ledger.planned_finish.map(|d| d.0))
-        .bind(ledger.actual_start.map(|d| d.0))
-        .bind(ledger.actual_finish.map(|d| d.0))
-        .bind(ledger.department_id)
-        .bind(ledger.status.code())
-        .bind(now_ms)
         .execute(&mut *conn)
         .await?;
         if done.rows_affected() == 0 {
@@ -244,6 +219,28 @@ impl Projects<'_> {
         }
         Ok(holders)
     }
+}
+
+/// Binds the ledger's sixteen fields as `$1` … `$16`, in the order both writes name them.
+fn bind_ledger<'q>(query: AnyQuery<'q>, ledger: &'q Ledger) -> AnyQuery<'q> {
+    let day = |d: Option<Day>| d.map(|d| d.0);
+    query
+        .bind(ledger.code.as_str())
+        .bind(ledger.name.as_str())
+        .bind(ledger.kind.as_str())
+        .bind(ledger.client.as_str())
+        .bind(ledger.address.as_str())
+        .bind(float_text(ledger.location.map(|c| c.lat)))
+        .bind(float_text(ledger.location.map(|c| c.lng)))
+        .bind(ledger.contract_fen)
+        .bind(ledger.budget_fen)
+        .bind(ledger.contract_status.code())
+        .bind(day(ledger.planned_start))
+        .bind(day(ledger.planned_finish))
+        .bind(day(ledger.actual_start))
+        .bind(day(ledger.actual_finish))
+        .bind(ledger.department_id)
+        .bind(ledger.status.code())
 }
 
 async fn write_tags(conn: &mut AnyConnection, id: i64, tags: &[String]) -> Result<(), StoreError> {

@@ -6,6 +6,7 @@ use domain::project::ProjectStatus;
 use super::Projects;
 use super::ledger::{LEDGER_COLUMNS, LedgerRecord, record_from_row};
 use crate::StoreError;
+use crate::sql::AnyQuery;
 
 /// Which projects the caller may see at all.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -192,10 +193,7 @@ impl Filter {
         }
     }
 
-    fn bind<'q>(
-        &'q self,
-        mut query: sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>,
-    ) -> sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>> {
+    fn bind<'q>(&'q self, mut query: AnyQuery<'q>) -> AnyQuery<'q> {
         for param in &self.params {
             query = match param {
                 Param::Int(n) => query.bind(*n),
