@@ -124,7 +124,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Option<String>> {
         .unwrap_or(1);
     let today = Day::of_ms(now);
     let actor = Actor {
-        userid: admin,
+        userid: admin.clone(),
         ip: None,
     };
     for (n, spec) in PROJECTS.iter().enumerate() {
@@ -161,7 +161,7 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Option<String>> {
             pm: Some(pm.clone()),
             ..ProjectInput::default()
         };
-        let id = projects::create(state, &input, actor)
+        let id = projects::create(state, &input, &actor)
             .await
             .with_context(|| format!("seeding project {code}"))?;
         for (who, role) in [

@@ -33,7 +33,7 @@ pub async fn import(
     state: &AppState,
     bytes: &[u8],
     dry_run: bool,
-    actor: Actor<'_>,
+    actor: &Actor,
 ) -> Result<ImportReport, ProjectError> {
     let mut report = ImportReport {
         applied: false,
@@ -141,7 +141,7 @@ pub async fn import(
 async fn write(
     state: &AppState,
     writes: &[(Option<&LedgerRecord>, Planned)],
-    actor: Actor<'_>,
+    actor: &Actor,
 ) -> Result<(), ProjectError> {
     let now = state.clock.now_ms();
     let mut tx = state.store.begin().await?;
@@ -163,8 +163,15 @@ async fn write(
             None => create_on(&mut tx, &plan.ledger, actor, now).await?,
         };
         for userid in &plan.managers {
-            Projects::add_member_on(&mut tx, id, userid, ProjectRole::Manager, actor.userid, now)
-                .await?;
+            Projects::add_member_on(
+                &mut tx,
+                id,
+                userid,
+                ProjectRole::Manager,
+                &actor.userid,
+                now,
+            )
+            .await?;
         }
     }
     tx.commit().await?;

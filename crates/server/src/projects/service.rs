@@ -12,12 +12,22 @@ use crate::audit::{self, Target};
 use crate::state::AppState;
 
 /// Who makes a change, for its audit row.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor<'a> {
+#[derive(Debug, Clone)]
+pub struct Actor {
     /// The member.
-    pub userid: &'a str,
+    pub userid: String,
     /// Their address.
-    pub ip: Option<&'a str>,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// The signed-in member making `req`.
+    pub fn of(req: &actix_web::HttpRequest, user: &crate::auth::CurrentUser) -> Actor {
+        Actor {
+            userid: user.userid().to_owned(),
+            ip: crate::audit::client_ip(req),
+        }
+    }
 }
 
 fn invalid<T>(message: impl Into<String>) -> Result<T, ProjectError> {
@@ -57,7 +67,7 @@ pub async fn check_member(state: &AppState, userid: &str) -> Result<(), ProjectE
 pub async fn create(
     state: &AppState,
     input: &ProjectInput,
-    actor: Actor<'_>,
+    actor: &Actor,
 ) -> Result<i64, ProjectError> {
     let ledger = ledger_of(input).map_err(|p| ProjectError::Invalid(summary(&p)))?;
     check_department(state, ledger.department_id).await?;
@@ -69,7 +79,7 @@ pub async fn create(
     let mut tx = state.store.begin().await?;
     let id = create_on(&mut tx, &ledger, actor, now).await?;
     if let Some(pm) = pm {
-        Projects::add_member_on(&mut tx, id, pm, ProjectRole::Manager, actor.userid, now).await?;
+        Projects::add_member_on(&mut tx, id, pm, ProjectRole::Manager, &actor.userid, now).await?;
     }
     tx.commit().await?;
     Ok(id)
@@ -79,17 +89,17 @@ pub async fn create(
 pub async fn create_on(
     tx: &mut store::Tx,
     ledger: &Ledger,
-    actor: Actor<'_>,
+    actor: &Actor,
     now: i64,
 ) -> Result<i64, ProjectError> {
-    let id = Projects::create_on(tx, ledger, actor.userid, now)
+    let id = Projects::create_on(tx, ledger, &actor.userid, now)
         .await
         .map_err(|e| code_taken(e, &ledger.code))?;
     let key = id.to_string();
     let entry = audit::entry(
         now,
-        actor.userid,
-        actor.ip,
+        &actor.userid,
+        actor.ip.as_deref(),
         "project.create",
         Target::new("project", &key),
         audit::NONE,
@@ -106,7 +116,7 @@ pub async fn update(
     id: i64,
     input: &ProjectInput,
     may_see_amounts: bool,
-    actor: Actor<'_>,
+    actor: &Actor,
 ) -> Result<(), ProjectError> {
     let Some(version) = input.version else {
         return invalid("修改项目须带上读取时的 version");
@@ -142,7 +152,7 @@ pub async fn save_on(
     version: i64,
     before: &Ledger,
     after: &Ledger,
-    actor: Actor<'_>,
+    actor: &Actor,
     now: i64,
 ) -> Result<(), ProjectError> {
     let saved = Projects::update_on(tx, id, version, after, now)
@@ -156,8 +166,8 @@ pub async fn save_on(
     let key = id.to_string();
     let entry = audit::entry(
         now,
-        actor.userid,
-        actor.ip,
+        &actor.userid,
+        actor.ip.as_deref(),
         "project.update",
         Target::new("project", &key),
         Some(before),

@@ -12,7 +12,7 @@ use domain::project::ProjectStatus;
 use serde::Deserialize;
 use store::{LedgerRecord, ProjectQuery, ProjectSort, ScheduleSettings};
 
-use crate::audit::{Target, client_ip, record_request};
+use crate::audit::{Target, record_request};
 use crate::auth::{CurrentUser, require, subject};
 use crate::error::ApiError;
 use crate::projects::service::{self, Actor};
@@ -234,12 +234,8 @@ async fn create(
     body: web::Json<ProjectInput>,
 ) -> Result<HttpResponse, ApiError> {
     let subject = require(&state, &user, Action::CreateProject, None).await?;
-    let ip = client_ip(&req);
-    let actor = Actor {
-        userid: user.userid(),
-        ip: ip.as_deref(),
-    };
-    let id = service::create(&state, &body, actor)
+    let actor = Actor::of(&req, &user);
+    let id = service::create(&state, &body, &actor)
         .await
         .map_err(to_api)?;
     answer_with(&state, &subject, id, true).await
@@ -254,13 +250,9 @@ async fn edit(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let (record, subject) = allowed(&state, &user, id, Action::EditProject).await?;
-    let ip = client_ip(&req);
-    let actor = Actor {
-        userid: user.userid(),
-        ip: ip.as_deref(),
-    };
+    let actor = Actor::of(&req, &user);
     let may_see = amounts_visible(&subject, &record);
-    service::update(&state, id, &body, may_see, actor)
+    service::update(&state, id, &body, may_see, &actor)
         .await
         .map_err(to_api)?;
     answer_with(&state, &subject, id, false).await
@@ -331,12 +323,8 @@ async fn import_sheet(
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::CreateProject, None).await?;
-    let ip = client_ip(&req);
-    let actor = Actor {
-        userid: user.userid(),
-        ip: ip.as_deref(),
-    };
-    let report = import::import(&state, &body, query.dry_run, actor)
+    let actor = Actor::of(&req, &user);
+    let report = import::import(&state, &body, query.dry_run, &actor)
         .await
         .map_err(to_api)?;
     Ok(HttpResponse::Ok().json(report))
