@@ -1,10 +1,12 @@
 //! Tasks, their links and baselines, the overdue scan's reads and marks, check-ins and
-//! daily reports.
+//! daily reports. A project's whole schedule is read packed ([`packed`]).
+
+mod packed;
 
 use std::collections::HashMap;
 
 use domain::calendar::Day;
-use domain::schedule::{Link, LinkKind};
+use domain::schedule::Link;
 use domain::task::{Task, TaskStatus};
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row as _};
@@ -147,19 +149,6 @@ impl<'a> Tasks<'a> {
             .transpose()
     }
 
-    /// Every task of a project, parents before children, siblings in order.
-    pub async fn of_project(&self, project_id: i64) -> Result<Vec<Task>, StoreError> {
-        let sql = format!(
-            "SELECT {COLUMNS} FROM tasks WHERE project_id = $1 \
-             ORDER BY COALESCE(parent_id, 0), position, id"
-        );
-        let rows = sqlx::query(&sql)
-            .bind(project_id)
-            .fetch_all(self.store.pool())
-            .await?;
-        rows.iter().map(task_from_row).collect()
-    }
-
     /// A member's open tasks (owner or helper), soonest finish first.
     pub async fn open_of(&self, userid: &str, limit: u32) -> Result<Vec<Task>, StoreError> {
         let sql = format!(
@@ -268,29 +257,6 @@ impl<'a> Tasks<'a> {
             .execute(self.store.pool())
             .await?;
         Ok(done.rows_affected() > 0)
-    }
-
-    /// A project's links.
-    pub async fn links(&self, project_id: i64) -> Result<Vec<Link>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT from_id, to_id, kind, lag FROM task_links WHERE project_id = $1 \
-             ORDER BY from_id, to_id",
-        )
-        .bind(project_id)
-        .fetch_all(self.store.pool())
-        .await?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.try_get("kind")?;
-                Ok(Link {
-                    from: row.try_get("from_id")?,
-                    to: row.try_get("to_id")?,
-                    kind: LinkKind::from_code(&kind)
-                        .ok_or_else(|| StoreError::Corrupt(format!("link kind {kind:?}")))?,
-                    lag: narrow(row.try_get("lag")?),
-                })
-            })
-            .collect()
     }
 
     /// Snapshots the project's current plan as its baseline (replacing the last one).
@@ -508,29 +474,63 @@ impl<'a> Tasks<'a> {
 }
 
 fn task_from_row(row: &AnyRow) -> Result<Task, StoreError> {
-    let status: String = row.try_get("status")?;
     let helpers: String = row.try_get("helpers")?;
-    let summary: i64 = row.try_get("summary")?;
-    let milestone: i64 = row.try_get("milestone")?;
-    let progress: i64 = row.try_get("progress")?;
-    let finished: Option<i64> = row.try_get("finished_day")?;
-    Ok(Task {
-        id: row.try_get("id")?,
-        project_id: row.try_get("project_id")?,
-        parent_id: row.try_get("parent_id")?,
-        position: row.try_get("position")?,
-        title: row.try_get("title")?,
-        summary: summary != 0,
-        milestone: milestone != 0,
-        start: day(row.try_get("start_day")?),
-        days: narrow(row.try_get("days")?),
-        progress: u8::try_from(progress.clamp(0, 100)).unwrap_or(0),
-        status: TaskStatus::from_code(&status)
-            .ok_or_else(|| StoreError::Corrupt(format!("task status {status:?}")))?,
-        owner: row.try_get("owner")?,
-        helpers: from_json("task helpers", &helpers)?,
-        finished_on: finished.map(day),
-    })
+    packed::TaskRow(
+        row.try_get("id")?,
+        row.try_get("project_id")?,
+        row.try_get("parent_id")?,
+        row.try_get("position")?,
+        row.try_get("title")?,
+        row.try_get("summary")?,
+        row.try_get("milestone")?,
+        row.try_get("start_day")?,
+        row.try_get("days")?,
+        row.try_get("progress")?,
+        row.try_get("status")?,
+        row.try_get("owner")?,
+        from_json("task helpers", &helpers)?,
+        row.try_get("finished_day")?,
+    )
+    .into_task()
+}
+
+impl packed::TaskRow {
+    /// The task this row stores.
+    fn into_task(self) -> Result<Task, StoreError> {
+        let packed::TaskRow(
+            id,
+            project_id,
+            parent_id,
+            position,
+            title,
+            summary,
+            milestone,
+            start,
+            days,
+            progress,
+            status,
+            owner,
+            helpers,
+            finished,
+        ) = self;
+        Ok(Task {
+            id,
+            project_id,
+            parent_id,
+            position,
+            title,
+            summary: summary != 0,
+            milestone: milestone != 0,
+            start: day(start),
+            days: narrow(days),
+            progress: u8::try_from(progress.clamp(0, 100)).unwrap_or(0),
+            status: TaskStatus::from_code(&status)
+                .ok_or_else(|| StoreError::Corrupt(format!("task status {status:?}")))?,
+            owner,
+            helpers,
+            finished_on: finished.map(day),
+        })
+    }
 }
 
 fn checkin_from_row(row: &AnyRow) -> Result<Checkin, StoreError> {
