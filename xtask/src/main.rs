@@ -6,13 +6,15 @@ use std::process::ExitCode;
 mod bench;
 mod demo;
 mod fuzz;
+mod h5;
 mod run;
 mod test;
 
 const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
-  demo            run Gantry with SQLite, the WeCom simulator and seeded data
+  demo            build the H5, then run Gantry with SQLite, the WeCom simulator and seeded data
+  build-h5        build the H5 workbench (wasm) into h5/dist, which the gantry binary embeds
   test            cargo fmt --check, clippy -D warnings, then every test
   bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals, tasks); figures go to docs/benchmarks.md
   fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
@@ -21,6 +23,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("demo") => demo::run(&args[1..]),
+        Some("build-h5") => h5::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),

@@ -76,3 +76,44 @@ pub struct RoleGrant {
     /// Who granted it (`config` for configured admins).
     pub granted_by: String,
 }
+
+/// `GET /api/v1/admin/sync`: the org sync, last and running.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    /// A sync is running now (on any replica).
+    pub running: bool,
+    /// The last finished sync.
+    #[serde(default)]
+    pub last: Option<LastSync>,
+    /// The running sync's progress.
+    #[serde(default)]
+    pub progress: Option<SyncProgress>,
+}
+
+/// How the last sync went.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LastSync {
+    /// Start, unix ms.
+    pub started_at_ms: i64,
+    /// Duration.
+    pub duration_ms: i64,
+    /// Counts (departments, members, tags, added, changed, unchanged), when it succeeded.
+    #[serde(default)]
+    pub report: Option<serde_json::Value>,
+    /// Why it failed.
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+/// A running sync's progress.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncProgress {
+    /// `departments`, `members`, `tags`, `leavers`, `done`, `failed`.
+    pub stage: String,
+    /// 0–100.
+    pub percent: u8,
+    /// Units done in the stage.
+    pub done: u64,
+    /// Units in the stage.
+    pub total: u64,
+}

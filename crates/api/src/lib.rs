@@ -6,17 +6,21 @@
 
 mod admin;
 mod approvals;
+mod directory;
 mod error;
 mod health;
 mod me;
 mod projects;
 mod tasks;
 
-pub use admin::{ConfigSummary, DeadLetter, QueueStatus, Queues, RoleGrant};
+pub use admin::{
+    ConfigSummary, DeadLetter, LastSync, QueueStatus, Queues, RoleGrant, SyncProgress, SyncStatus,
+};
 pub use approvals::{
     ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
     Delegation, FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
 };
+pub use directory::{DirectoryEntry, Uploaded};
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};

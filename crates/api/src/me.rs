@@ -17,6 +17,12 @@ pub struct Me {
     pub is_admin: bool,
     /// Echo this in the `X-CSRF-Token` header of every state-changing request.
     pub csrf_token: String,
+    /// The CorpID, for `ww.register`.
+    #[serde(default)]
+    pub corp_id: String,
+    /// The app's AgentId, for `ww.register`.
+    #[serde(default)]
+    pub agent_id: i64,
 }
 
 /// Which JS-SDK registration a signature is for.

@@ -175,6 +175,9 @@ pub struct CheckinRequest {
     /// WeCom media ids of photos taken with the JS-SDK.
     #[serde(default)]
     pub media_ids: Vec<String>,
+    /// Keys of photos uploaded from a browser (`POST /api/v1/uploads`).
+    #[serde(default)]
+    pub uploads: Vec<String>,
     /// Progress to record.
     #[serde(default)]
     pub progress: Option<u8>,

@@ -23,6 +23,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::reassignments::configure)
             .configure(super::tasks::configure)
             .configure(super::checkin_photos::configure)
+            .configure(super::directory::configure)
+            .configure(super::uploads::configure)
             .default_service(web::to(not_found)),
     );
 }
@@ -31,7 +33,7 @@ async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(ErrorCode::NotFound))
 }
 
-async fn me(user: CurrentUser) -> HttpResponse {
+async fn me(user: CurrentUser, state: web::Data<AppState>) -> HttpResponse {
     let m = &user.member;
     let mut departments: Vec<i64> = m.departments.iter().map(|d| d.department_id).collect();
     if let Some(main) = m.main_department {
@@ -45,6 +47,8 @@ async fn me(user: CurrentUser) -> HttpResponse {
         departments,
         is_admin: user.is_admin,
         csrf_token: user.csrf_token.clone(),
+        corp_id: state.settings.wecom.corp_id.clone(),
+        agent_id: state.settings.wecom.agent_id,
     })
 }
 

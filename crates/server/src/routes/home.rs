@@ -1,5 +1,5 @@
-//! `GET /`: until the H5 workbench is embedded here, a small status page so the demo and
-//! an admin opening the app see that it runs and where to look.
+//! `GET /status` (and `/` when no H5 build is embedded): a small status page, so an admin
+//! opening the server sees that it runs and where to look.
 
 use actix_web::{HttpResponse, web};
 
@@ -7,7 +7,16 @@ use crate::state::AppState;
 
 /// Registers the home page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/", web::get().to(home));
+    cfg.route("/status", web::get().to(home)).route(
+        "/",
+        web::get().to(|req, state| async move {
+            if super::h5::built() {
+                super::h5::index(req).await
+            } else {
+                home(state).await
+            }
+        }),
+    );
 }
 
 async fn home(state: web::Data<AppState>) -> HttpResponse {
@@ -26,7 +35,7 @@ async fn home(state: web::Data<AppState>) -> HttpResponse {
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\"><title>Gantry</title>\
          <style>body{{font-family:system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}}\
          th{{text-align:left;padding-right:1rem}}</style></head><body>\
-         <h1>Gantry 工程项目管理</h1><p>服务运行中。H5 工作台将在后续版本中从这里打开。</p>\
+         <h1>Gantry 工程项目管理</h1><p>服务运行中。H5 工作台尚未构建：运行 <code>cargo xtask build-h5</code>。</p>\
          <table>{}{}{}{}</table>\
          <p><a href=\"/readyz\">就绪检查</a> · <a href=\"/metrics\">指标</a></p></body></html>",
         row("企业成员", members.map(|n| n.to_string())),

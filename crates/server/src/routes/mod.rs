@@ -5,11 +5,14 @@ pub mod api_v1;
 pub mod approvals;
 pub mod auth;
 pub mod checkin_photos;
+pub mod directory;
+pub mod h5;
 pub mod health;
 pub mod home;
 pub mod projects;
 pub mod reassignments;
 pub mod tasks;
+pub mod uploads;
 pub mod verify_file;
 pub mod wecom_callback;
 
@@ -23,4 +26,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     home::configure(cfg);
     wecom_callback::configure(cfg);
     verify_file::configure(cfg);
+    // Last: everything no route above claims is a page of the H5.
+    h5::configure(cfg);
 }

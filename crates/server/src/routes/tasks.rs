@@ -35,6 +35,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             web::put().to(put_daily_report),
         )
         .route("/tasks/mine", web::get().to(my_tasks))
+        .route("/tasks/{id}", web::get().to(task_detail))
         .route("/tasks/{id}", web::patch().to(update_task))
         .route("/tasks/{id}/checkins", web::get().to(checkins))
         .route("/tasks/{id}/checkins", web::post().to(check_in));
@@ -300,6 +301,22 @@ async fn my_tasks(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpR
     let today = today(&state);
     let views: Vec<_> = tasks.iter().map(|t| gantt::view(t, today)).collect();
     Ok(HttpResponse::Ok().json(views))
+}
+
+async fn task_detail(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let task = state
+        .store
+        .tasks()
+        .get(path.into_inner())
+        .await
+        .map_err(ApiError::internal)?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    allowed(&state, &user, task.project_id, Permission::ViewProject).await?;
+    Ok(HttpResponse::Ok().json(gantt::view(&task, today(&state))))
 }
 
 /// The task's project, after checking `action` on it.

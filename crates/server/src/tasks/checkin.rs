@@ -27,7 +27,7 @@ pub async fn record(
     userid: &str,
     req: &CheckinRequest,
 ) -> Result<Checkin, TaskError> {
-    if req.media_ids.len() > MAX_PHOTOS {
+    if req.media_ids.len() + req.uploads.len() > MAX_PHOTOS {
         return Err(TaskError::Invalid(format!(
             "每次打卡最多 {MAX_PHOTOS} 张照片"
         )));
@@ -42,9 +42,24 @@ pub async fn record(
     }
     let at_ms = state.clock.now_ms();
     let lines = stamp_lines(state, task_id, userid, req, at_ms).await?;
-    let mut taken = Vec::with_capacity(req.media_ids.len());
+    let mut taken = Vec::with_capacity(req.media_ids.len() + req.uploads.len());
     for media_id in &req.media_ids {
         let original = fetch_photo(state, media_id).await?;
+        taken.push(stamp(original, lines.clone()).await?);
+    }
+    for key in &req.uploads {
+        let original = match photos::load(state, key).await {
+            Ok(Some(bytes)) => bytes,
+            Ok(None) => return Err(TaskError::Invalid("照片不存在，请重新上传".into())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(TaskError::Invalid("照片不存在，请重新上传".into()));
+            }
+            Err(e) => {
+                return Err(TaskError::Internal(anyhow::anyhow!(
+                    "reading an upload: {e}"
+                )));
+            }
+        };
         taken.push(stamp(original, lines.clone()).await?);
     }
     // Stored only once every photo is accepted, so a refused one leaves nothing behind.

@@ -19,3 +19,4 @@ mod replicas;
 mod resilience;
 mod secrets;
 mod tasks;
+mod workbench;

@@ -21,15 +21,15 @@ use crate::helpers::{TestApp, spawn_app};
 
 const HOUR: i64 = 3_600_000;
 
-struct Site {
-    app: TestApp,
-    project: i64,
-    pm: String,
-    engineers: Vec<String>,
+pub(crate) struct Site {
+    pub(crate) app: TestApp,
+    pub(crate) project: i64,
+    pub(crate) pm: String,
+    pub(crate) engineers: Vec<String>,
 }
 
 /// A project with a PM and `n` engineers, the clock at 10:00 China time.
-async fn site(n: usize) -> Site {
+pub(crate) async fn site(n: usize) -> Site {
     site_with(n, ProjectRole::Engineer).await
 }
 

@@ -199,6 +199,32 @@ impl Org<'_> {
         .await?)
     }
 
+    /// Current members whose name or userid contains `text` (all when empty), as
+    /// `(userid, name, position)`, by name; for pickers outside WeCom.
+    pub async fn search(
+        &self,
+        text: &str,
+        limit: u32,
+    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+        // LIKE wildcards typed by a person are matched literally.
+        let escaped = text
+            .trim()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        Ok(sqlx::query_as(
+            "SELECT userid, name, position FROM org_members \
+             WHERE left_at_ms IS NULL \
+               AND (name LIKE $1 ESCAPE '\\' OR userid LIKE $1 ESCAPE '\\') \
+             ORDER BY name, userid LIMIT $2",
+        )
+        .bind(pattern)
+        .bind(i64::from(limit))
+        .fetch_all(self.store.pool())
+        .await?)
+    }
+
     /// Userids of every current member, sorted; a full sync compares them with WeCom's
     /// list to find leavers it missed.
     pub async fn current_userids(&self) -> Result<Vec<String>, StoreError> {

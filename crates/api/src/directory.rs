@@ -1,0 +1,20 @@
+use serde::{Deserialize, Serialize};
+
+/// `GET /api/v1/directory/members?q=…`: a member as pickers list them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryEntry {
+    /// WeCom UserID.
+    pub userid: String,
+    /// Name.
+    pub name: String,
+    /// Job title.
+    #[serde(default)]
+    pub position: Option<String>,
+}
+
+/// `POST /api/v1/uploads`: a photo taken in a browser, kept by content.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Uploaded {
+    /// The key to hand to a check-in or an attachment field.
+    pub key: String,
+}

@@ -1,0 +1,44 @@
+//! `POST /api/v1/uploads`: a photo taken in a browser outside WeCom (where there is no
+//! JS-SDK `uploadImage`), kept by content; check-ins name it by the key returned.
+
+use actix_web::{HttpResponse, web};
+use api::{ErrorCode, Uploaded};
+
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tasks::photos;
+
+/// As large as a photo WeCom would hand over.
+const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
+
+/// Registers the route (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/uploads")
+            .app_data(web::PayloadConfig::new(MAX_UPLOAD_BYTES))
+            .route(web::post().to(upload)),
+    );
+}
+
+async fn upload(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    if body.is_empty() {
+        return Err(ApiError::with_message(ErrorCode::BadRequest, "照片是空的"));
+    }
+    // Judged by the bytes, not the declared type: only photos are kept.
+    if photos::content_type(&body) == "application/octet-stream" {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "只能上传 JPEG 或 PNG 照片",
+        ));
+    }
+    let key = photos::store(&state, &body)
+        .await
+        .map_err(ApiError::internal)?;
+    tracing::info!(userid = %user.userid(), bytes = body.len(), "photo uploaded");
+    Ok(HttpResponse::Created().json(Uploaded { key }))
+}

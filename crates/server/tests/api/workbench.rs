@@ -1,0 +1,200 @@
+//! What the H5 workbench needs beyond the other suites: who it registers the JS-SDK as, the
+//! member picker, photos from a browser (no JS-SDK) for check-ins, a task by id, and the
+//! sync status in the shared wire type.
+
+use reqwest::header::COOKIE;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use crate::approvals::{Member, call, sign_in};
+use crate::checkin_photos;
+use crate::helpers::TestApp;
+use crate::tasks::site;
+
+async fn upload(app: &TestApp, who: &Member, bytes: Vec<u8>, csrf: bool) -> (StatusCode, Value) {
+    let mut request = app
+        .http
+        .post(format!("{}/api/v1/uploads", app.base_url))
+        .header(COOKIE, &who.cookie)
+        .header("Content-Type", "image/jpeg")
+        .body(bytes);
+    if csrf {
+        request = request.header("X-CSRF-Token", &who.csrf);
+    }
+    let response = request.send().await.expect("sent");
+    let code = response.status();
+    (code, response.json().await.unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn a_browser_photo_is_uploaded_then_checked_in_stamped_and_kept() {
+    let s = site(1).await;
+    let app = &s.app;
+    let pm = sign_in(app, &s.pm).await;
+    let eng = sign_in(app, &s.engineers[0]).await;
+    let start = app.state.clock.now_ms();
+    let day = domain::calendar::Day::of_ms(start).to_string();
+    let (code, task) = call(
+        app,
+        &pm,
+        Method::POST,
+        &format!("projects/{}/tasks", s.project),
+        Some(json!({"title": "基坑支护", "start": day, "days": 3, "owner": s.engineers[0]})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{task}");
+    let task = task["id"].as_i64().expect("id");
+
+    let (code, shown) = call(app, &eng, Method::GET, &format!("tasks/{task}"), None).await;
+    assert_eq!(code, StatusCode::OK, "{shown}");
+    assert_eq!(
+        (shown["title"].clone(), shown["owner"].clone()),
+        (json!("基坑支护"), json!(s.engineers[0]))
+    );
+    let stranger = sign_in(app, &app.active_user(90)).await;
+    let (code, _) = call(app, &stranger, Method::GET, &format!("tasks/{task}"), None).await;
+    assert_eq!(code, StatusCode::NOT_FOUND, "a project they cannot see");
+    let (code, _) = call(
+        app,
+        &eng,
+        Method::GET,
+        &format!("tasks/{}", task + 1000),
+        None,
+    )
+    .await;
+    assert_eq!(code, StatusCode::NOT_FOUND);
+
+    let jpeg = checkin_photos::site_jpeg(300, 200);
+    let (code, _) = upload(app, &eng, jpeg.clone(), false).await;
+    assert_eq!(
+        code,
+        StatusCode::FORBIDDEN,
+        "a change without the CSRF token"
+    );
+    let (code, refused) = upload(app, &eng, b"<html>not a photo</html>".to_vec(), true).await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{refused}");
+    let (code, refused) = upload(app, &eng, Vec::new(), true).await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{refused}");
+    let (code, uploaded) = upload(app, &eng, jpeg.clone(), true).await;
+    assert_eq!(code, StatusCode::CREATED, "{uploaded}");
+    let key = uploaded["key"].as_str().expect("key").to_owned();
+    assert!(key.starts_with("sha256:"), "{key}");
+
+    let path = format!("tasks/{task}/checkins");
+    let unknown = format!("sha256:{}", "0".repeat(64));
+    for bad in [unknown.as_str(), "sha256:../../etc/passwd", "nope"] {
+        let (code, refused) = call(
+            app,
+            &eng,
+            Method::POST,
+            &path,
+            Some(json!({"uploads": [bad], "note": "x"})),
+        )
+        .await;
+        assert_eq!(code, StatusCode::BAD_REQUEST, "{bad}: {refused}");
+    }
+    let (_, none) = call(app, &eng, Method::GET, &path, None).await;
+    assert_eq!(none, json!([]), "a refused check-in records nothing");
+
+    let (code, stored) = call(
+        app,
+        &eng,
+        Method::POST,
+        &path,
+        Some(json!({"uploads": [key], "note": "支护完成", "progress": 40,
+                    "location": [22.54, 113.93], "address": "前海"})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{stored}");
+    checkin_photos::are_stamped_and_kept(app, &eng, task, &stored, &jpeg).await;
+}
+
+#[tokio::test]
+async fn the_member_picker_finds_current_members_by_name_or_account() {
+    let s = site(0).await;
+    let app = &s.app;
+    let pm = sign_in(app, &s.pm).await;
+    let (code, me) = call(app, &pm, Method::GET, "me", None).await;
+    assert_eq!(code, StatusCode::OK);
+    let me: api::Me = serde_json::from_value(me).expect("the shared type");
+    assert_eq!(me.corp_id, app.state.settings.wecom.corp_id);
+    assert_eq!(me.agent_id, app.state.settings.wecom.agent_id);
+
+    let (code, all) = call(app, &pm, Method::GET, "directory/members?limit=5", None).await;
+    assert_eq!(code, StatusCode::OK, "{all}");
+    let all: Vec<api::DirectoryEntry> = serde_json::from_value(all).expect("entries");
+    assert_eq!(all.len(), 5);
+    let name = all[2].name.clone();
+    let part: String = name.chars().skip(1).collect();
+    let (_, found) = call(
+        app,
+        &pm,
+        Method::GET,
+        &format!("directory/members?q={}", urlencode(&part)),
+        None,
+    )
+    .await;
+    let found: Vec<api::DirectoryEntry> = serde_json::from_value(found).expect("entries");
+    assert!(
+        found.iter().any(|m| m.userid == all[2].userid),
+        "{part}: {found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .all(|m| m.name.contains(&part) || m.userid.contains(&part))
+    );
+    let (_, by_account) = call(
+        app,
+        &pm,
+        Method::GET,
+        &format!("directory/members?q={}", all[2].userid),
+        None,
+    )
+    .await;
+    assert_eq!(by_account[0]["userid"], json!(all[2].userid));
+    for literal in ["%", "_", "\\"] {
+        let (code, none) = call(
+            app,
+            &pm,
+            Method::GET,
+            &format!("directory/members?q={}", urlencode(literal)),
+            None,
+        )
+        .await;
+        assert_eq!(code, StatusCode::OK);
+        assert_eq!(none, json!([]), "{literal} is matched literally");
+    }
+    let (_, capped) = call(
+        app,
+        &pm,
+        Method::GET,
+        "directory/members?limit=100000",
+        None,
+    )
+    .await;
+    assert_eq!(capped.as_array().map(Vec::len), Some(50));
+}
+
+#[tokio::test]
+async fn the_sync_status_reads_as_the_shared_type() {
+    let s = site(0).await;
+    let app = &s.app;
+    // The test settings make the org's first member a config admin.
+    let admin = sign_in(app, &app.sim.org().users[0].userid).await;
+    let (code, status) = call(app, &admin, Method::GET, "admin/sync", None).await;
+    assert_eq!(code, StatusCode::OK, "{status}");
+    let status: api::SyncStatus = serde_json::from_value(status.clone()).expect("{status}");
+    assert!(!status.running);
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,20 @@
+//! The Gantry H5 workbench: a Yew single-page app opened from the WeCom 工作台.
+//!
+//! Pure logic (labels, money, dates, the Gantt layout, the offline queue's rules) lives in
+//! plain modules tested natively; components only wire it to the DOM and the API.
+
+// Yew props and hook results carry callbacks; a Debug for each would add nothing.
+#![allow(missing_debug_implementations)]
+
+pub mod app;
+pub mod components;
+pub mod form;
+pub mod gantt;
+pub mod hooks;
+pub mod http;
+pub mod pages;
+pub mod pending;
+pub mod text;
+pub mod wecom;
+
+pub use app::App;

@@ -1,0 +1,194 @@
+//! 管理 (admins): org sync with progress and "sync now", dead letters with replay, the
+//! approval templates and the system roles.
+
+use api::{DeadLetter, RoleGrant, SyncStatus, TemplateView};
+use serde_json::Value;
+use yew::prelude::*;
+
+use super::Header;
+use crate::hooks::{empty, use_load, view_load};
+use crate::http::{self, Method};
+use crate::text;
+
+/// The admin page.
+#[function_component(Admin)]
+pub fn admin() -> Html {
+    html! {
+        <main class="page">
+            <Header title="管理" />
+            <SyncCard />
+            <DeadLetters queue="inbox" title="回调死信" />
+            <DeadLetters queue="outbox" title="推送死信" />
+            <Templates />
+            <Roles />
+        </main>
+    }
+}
+
+#[function_component(SyncCard)]
+fn sync_card() -> Html {
+    let status = use_load::<SyncStatus>("/admin/sync".to_owned());
+    let message = use_state(|| None::<String>);
+    {
+        // While a sync runs, look again every two seconds.
+        let running = matches!(&status.state, crate::hooks::Load::Ready(s) if s.running);
+        let reload = status.reload.clone();
+        use_effect_with(running, move |running| {
+            let timer = running
+                .then(|| gloo::timers::callback::Timeout::new(2_000, move || reload.emit(())));
+            move || drop(timer)
+        });
+    }
+    let sync_now = {
+        let (message, reload) = (message.clone(), status.reload.clone());
+        Callback::from(move |_: MouseEvent| {
+            let (message, reload) = (message.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match http::call::<Value>(Method::Post, "/admin/sync").await {
+                    Ok(_) => message.set(Some("已开始同步".to_owned())),
+                    Err(f) => message.set(Some(f.text())),
+                }
+                reload.emit(());
+            });
+        })
+    };
+    html! {
+        <section class="card">
+            <h3>{"通讯录同步"}</h3>
+            { view_load(&status, |s| {
+                let progress = s.progress.as_ref().filter(|_| s.running).map(|p| html! {
+                    <>
+                        <div class="progress" role="progressbar" aria-valuenow={p.percent.to_string()}><div style={format!("width:{}%", p.percent)}></div></div>
+                        <p class="meta">{format!("{} · {}/{}", stage(&p.stage), p.done, p.total)}</p>
+                    </>
+                });
+                let last = s.last.as_ref().map(|l| {
+                    let outcome = match (&l.error, &l.report) {
+                        (Some(e), _) => format!("失败：{e}"),
+                        (None, Some(r)) => format!(
+                            "成功：部门 {}，成员 {}，标签 {}",
+                            r["departments"], r["members"], r["tags"]
+                        ),
+                        _ => "完成".to_owned(),
+                    };
+                    html! { <p class="meta" id="last-sync">{format!("上次：{}，用时 {:.1} 秒，{outcome}", text::time_of_ms(l.started_at_ms), l.duration_ms as f64 / 1000.0)}</p> }
+                });
+                html! {
+                    <>
+                        { for progress }
+                        { last.unwrap_or_else(|| html!{ <p class="meta">{"尚未同步"}</p> }) }
+                        <button id="sync-now" class="btn primary" disabled={s.running} onclick={sync_now.clone()}>
+                            { if s.running { "同步中…" } else { "立即同步" } }
+                        </button>
+                    </>
+                }
+            }) }
+            { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
+        </section>
+    }
+}
+
+fn stage(code: &str) -> &'static str {
+    match code {
+        "departments" => "同步部门",
+        "members" => "同步成员",
+        "tags" => "同步标签",
+        "leavers" => "处理离职",
+        "done" => "完成",
+        "failed" => "失败",
+        _ => "进行中",
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct QueueProps {
+    queue: &'static str,
+    title: &'static str,
+}
+
+#[function_component(DeadLetters)]
+fn dead_letters(props: &QueueProps) -> Html {
+    let list = use_load::<Vec<DeadLetter>>(format!("/admin/dead-letters?queue={}", props.queue));
+    let message = use_state(|| None::<String>);
+    let queue = props.queue;
+    html! {
+        <section class="card">
+            <h3>{props.title}</h3>
+            { view_load(&list, |items| {
+                if items.is_empty() {
+                    return empty("没有死信");
+                }
+                html! {
+                    <ul class="list compact">
+                        { for items.iter().map(|d| {
+                            let (message, reload, id) = (message.clone(), list.reload.clone(), d.id);
+                            let replay = Callback::from(move |_: MouseEvent| {
+                                let (message, reload) = (message.clone(), reload.clone());
+                                wasm_bindgen_futures::spawn_local(async move {
+                                    let path = format!("/admin/dead-letters/{queue}/{id}/replay");
+                                    match http::call::<Value>(Method::Post, &path).await {
+                                        Ok(_) => message.set(Some("已重新投递".to_owned())),
+                                        Err(f) => message.set(Some(f.text())),
+                                    }
+                                    reload.emit(());
+                                });
+                            });
+                            html! {
+                                <li key={d.id} class="row">
+                                    <span class="title">{format!("{} · {}", d.kind, d.key)}</span>
+                                    <span class="meta">{format!("尝试 {} 次 · {}", d.attempts, d.last_error.clone().unwrap_or_default())}</span>
+                                    <button class="btn" onclick={replay}>{"重放"}</button>
+                                </li>
+                            }
+                        }) }
+                    </ul>
+                }
+            }) }
+            { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
+        </section>
+    }
+}
+
+#[function_component(Templates)]
+fn templates() -> Html {
+    let list = use_load::<Vec<TemplateView>>("/approval-templates".to_owned());
+    html! {
+        <section class="card">
+            <h3>{"审批模板"}</h3>
+            { view_load(&list, |items| html! {
+                <ul class="list compact">
+                    { for items.iter().map(|t| html! {
+                        <li key={t.code.clone()} class="row">
+                            <span class="title">{&t.name}</span>
+                            <span class="meta">{format!("{} · v{} · {}", t.code, t.version, if t.enabled { "启用" } else { "停用" })}</span>
+                        </li>
+                    }) }
+                </ul>
+            }) }
+        </section>
+    }
+}
+
+#[function_component(Roles)]
+fn roles() -> Html {
+    let list = use_load::<Vec<RoleGrant>>("/admin/roles".to_owned());
+    html! {
+        <section class="card">
+            <h3>{"系统角色"}</h3>
+            { view_load(&list, |items| {
+                if items.is_empty() {
+                    return empty("尚未授予角色");
+                }
+                html! {
+                    <ul class="list compact">
+                        { for items.iter().map(|r| html! {
+                            <li key={format!("{}:{}", r.userid, r.role)} class="row">
+                                <span class="title">{&r.userid}</span><span class="meta">{&r.role}</span>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            }) }
+        </section>
+    }
+}

@@ -1,0 +1,284 @@
+//! One approval: the form, the flow with each seat's state, the timeline, and the actions
+//! the viewer may take (the server says which, in `can`).
+
+use std::rc::Rc;
+
+use api::{ApprovalAction, ApprovalDetail, FieldValue};
+use serde_json::Value;
+use yew::prelude::*;
+
+use super::{Header, input_value};
+use crate::components::MemberPicker;
+use crate::hooks::{use_load, view_load};
+use crate::http::{self, Method};
+use crate::text;
+
+/// Props: the instance id.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Instance id.
+    pub id: i64,
+}
+
+/// The approval detail page.
+#[function_component(ApprovalPage)]
+pub fn approval_page(props: &Props) -> Html {
+    let detail = use_load::<ApprovalDetail>(format!("/approvals/{}", props.id));
+    let reload = detail.reload.clone();
+    html! {
+        <main class="page">
+            <Header title="审批详情" back=true />
+            { view_load(&detail, |d| html! {
+                <>
+                    <Summary detail={Rc::clone(d)} />
+                    <Actions detail={Rc::clone(d)} done={reload.clone()} />
+                </>
+            }) }
+        </main>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct DetailProps {
+    detail: Rc<ApprovalDetail>,
+}
+
+#[function_component(Summary)]
+fn summary(props: &DetailProps) -> Html {
+    let d = &props.detail;
+    html! {
+        <>
+            <section class="card">
+                <h2>{&d.title}</h2>
+                <p class="meta">
+                    {format!("{} · ", d.template_name)}
+                    <span id="approval-status" class={classes!("badge", d.status.clone())}>{text::approval_status(&d.status)}</span>
+                </p>
+                <dl class="fields">
+                    { for d.fields.iter().map(field) }
+                </dl>
+            </section>
+            <section class="card">
+                <h3>{"审批流程"}</h3>
+                <ol class="steps">
+                    { for d.steps.iter().enumerate().map(|(i, s)| {
+                        let class = if i == d.current && d.status == "pending" { "step current" } else { "step" };
+                        html! {
+                            <li {class}>
+                                <b>{&s.name}</b>
+                                { for s.mode.as_deref().map(|m| html!{ <span class="meta">{if m == "all" { " 会签" } else { " 或签" }}</span> }) }
+                                <ul>
+                                    { for s.seats.iter().map(|seat| html! {
+                                        <li>{format!("{} · {}", seat.name, text::seat_state(&seat.state))}</li>
+                                    }) }
+                                </ul>
+                            </li>
+                        }
+                    }) }
+                </ol>
+            </section>
+            <section class="card">
+                <h3>{"流转记录"}</h3>
+                <ul class="timeline">
+                    { for d.timeline.iter().map(|e| html! {
+                        <li>
+                            <span class="meta">{text::time_of_ms(e.at_ms)}</span>
+                            {format!(" {} {}", e.actor_name, text::timeline_kind(&e.kind))}
+                            { for e.comment.as_ref().map(|c| html!{ <p class="comment">{c}</p> }) }
+                        </li>
+                    }) }
+                </ul>
+            </section>
+        </>
+    }
+}
+
+fn field(f: &FieldValue) -> Html {
+    let shown = match (f.kind.as_str(), &f.value) {
+        ("money" | "total", Value::Number(n)) => n
+            .as_i64()
+            .map(|fen| format!("{} 元", text::yuan(fen)))
+            .unwrap_or_default(),
+        (_, Value::String(s)) => s.clone(),
+        (_, Value::Null) => "—".to_owned(),
+        (_, Value::Array(items)) => items
+            .iter()
+            .map(|v| {
+                v.as_str()
+                    .map(str::to_owned)
+                    .unwrap_or_else(|| v.to_string())
+            })
+            .collect::<Vec<_>>()
+            .join("、"),
+        (_, other) => other.to_string(),
+    };
+    html! { <><dt>{&f.label}</dt><dd>{shown}</dd></> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ActionProps {
+    detail: Rc<ApprovalDetail>,
+    done: Callback<()>,
+}
+
+/// Which form is open below the buttons.
+#[derive(Clone, Copy, PartialEq)]
+enum Open {
+    None,
+    Reject,
+    Transfer,
+    AddSigner,
+}
+
+#[function_component(Actions)]
+fn actions(props: &ActionProps) -> Html {
+    let comment = use_state(String::new);
+    let open = use_state(|| Open::None);
+    let busy = use_state(|| false);
+    let message = use_state(|| None::<String>);
+    let can = |a: &str| props.detail.can.iter().any(|c| c == a);
+    let act = {
+        let (busy, message, done, id) = (
+            busy.clone(),
+            message.clone(),
+            props.done.clone(),
+            props.detail.id,
+        );
+        Callback::from(move |action: ApprovalAction| {
+            let (busy, message, done) = (busy.clone(), message.clone(), done.clone());
+            busy.set(true);
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/approvals/{id}/actions");
+                let result: Result<Value, _> = http::send(Method::Post, &path, &action).await;
+                busy.set(false);
+                match result {
+                    Ok(_) => {
+                        message.set(Some("已提交".to_owned()));
+                        done.emit(());
+                    }
+                    Err(failure) => message.set(Some(failure.text())),
+                }
+            });
+        })
+    };
+    let text_of = |s: &UseStateHandle<String>| {
+        let t = s.trim().to_owned();
+        (!t.is_empty()).then_some(t)
+    };
+    let button = |key: &str, label: &str, class: &'static str, onclick: Callback<MouseEvent>| {
+        html! { <button id={format!("act-{key}")} class={classes!("btn", class)} disabled={*busy} {onclick}>{label.to_owned()}</button> }
+    };
+    let on_comment = {
+        let comment = comment.clone();
+        Callback::from(move |e: InputEvent| comment.set(input_value(&e)))
+    };
+    let mut buttons = Vec::new();
+    if can("approve") {
+        let (act, c) = (act.clone(), text_of(&comment));
+        buttons.push(button(
+            "approve",
+            "同意",
+            "primary",
+            Callback::from(move |_| act.emit(ApprovalAction::Approve { comment: c.clone() })),
+        ));
+    }
+    let toggle = |which: Open| {
+        let open = open.clone();
+        Callback::from(move |_| open.set(if *open == which { Open::None } else { which }))
+    };
+    if can("reject") {
+        buttons.push(button("reject", "驳回", "danger", toggle(Open::Reject)));
+    }
+    if can("transfer") {
+        buttons.push(button("transfer", "转交", "", toggle(Open::Transfer)));
+    }
+    if can("add_signer") {
+        buttons.push(button("add_signer", "加签", "", toggle(Open::AddSigner)));
+    }
+    if can("withdraw") {
+        let act = act.clone();
+        buttons.push(button(
+            "withdraw",
+            "撤回",
+            "",
+            Callback::from(move |_| act.emit(ApprovalAction::Withdraw)),
+        ));
+    }
+    if can("remind") {
+        let act = act.clone();
+        buttons.push(button(
+            "remind",
+            "催办",
+            "",
+            Callback::from(move |_| act.emit(ApprovalAction::Remind)),
+        ));
+    }
+    if can("comment") {
+        let (act, c) = (act.clone(), text_of(&comment));
+        buttons.push(button(
+            "comment",
+            "评论",
+            "",
+            Callback::from(move |_| {
+                if let Some(text) = c.clone() {
+                    act.emit(ApprovalAction::Comment {
+                        text,
+                        attachments: Vec::new(),
+                    });
+                }
+            }),
+        ));
+    }
+    if buttons.is_empty() {
+        return html! {};
+    }
+    let panel = match *open {
+        Open::None => html! {},
+        Open::Reject => {
+            let (act, reason) = (act.clone(), text_of(&comment));
+            let confirm = Callback::from(move |_: MouseEvent| {
+                act.emit(ApprovalAction::Reject {
+                    reason: reason.clone(),
+                    to_step: None,
+                    end: false,
+                });
+            });
+            html! {
+                <div class="panel">
+                    <p class="meta">{"驳回后退回发起人修改；理由写在上方意见框中。"}</p>
+                    <button id="confirm-reject" class="btn danger block" disabled={*busy || text_of(&comment).is_none()} onclick={confirm}>{"确认驳回"}</button>
+                </div>
+            }
+        }
+        Open::Transfer | Open::AddSigner => {
+            let which = *open;
+            let (act, c) = (act.clone(), text_of(&comment));
+            let chosen = Callback::from(move |userids: Vec<String>| {
+                let Some(who) = userids.into_iter().next() else {
+                    return;
+                };
+                act.emit(match which {
+                    Open::Transfer => ApprovalAction::Transfer {
+                        to: who,
+                        comment: c.clone(),
+                    },
+                    _ => ApprovalAction::AddSigner {
+                        who,
+                        before: false,
+                        comment: c.clone(),
+                    },
+                });
+            });
+            html! { <div class="panel"><MemberPicker single=true onpick={chosen} /></div> }
+        }
+    };
+    html! {
+        <section class="card actions">
+            <textarea id="approval-comment" placeholder="审批意见（驳回时必填）" rows="2"
+                value={(*comment).clone()} oninput={on_comment} />
+            <div class="buttons">{ for buttons }</div>
+            { panel }
+            { for message.as_ref().map(|m| html!{ <p class="notice" role="status">{m}</p> }) }
+        </section>
+    }
+}

@@ -1,0 +1,87 @@
+//! 审批: four lists in tabs, newest first, with "load more".
+
+use std::rc::Rc;
+
+use api::{ApprovalPage, ApprovalSummary};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::Header;
+use crate::app::Route;
+use crate::hooks::{empty, use_load, view_load};
+use crate::text;
+
+const TABS: [(&str, &str); 4] = [
+    ("pending", "待我审批"),
+    ("mine", "我发起的"),
+    ("done", "我已处理"),
+    ("cc", "抄送我的"),
+];
+
+/// The approval lists.
+#[function_component(Approvals)]
+pub fn approvals() -> Html {
+    let tab = use_state(|| "pending");
+    let before = use_state(|| None::<i64>);
+    let earlier = use_state(Vec::<ApprovalSummary>::new);
+    let path = match *before {
+        Some(b) => format!("/approvals?list={}&limit=30&before={b}", *tab),
+        None => format!("/approvals?list={}&limit=30", *tab),
+    };
+    let page = use_load::<ApprovalPage>(path);
+    let tabs = TABS.iter().map(|&(code, label)| {
+        let onclick = {
+            let (tab, before, earlier) = (tab.clone(), before.clone(), earlier.clone());
+            Callback::from(move |_: MouseEvent| {
+                tab.set(code);
+                before.set(None);
+                earlier.set(Vec::new());
+            })
+        };
+        let class = if *tab == code { "seg active" } else { "seg" };
+        html! { <button {class} {onclick} role="tab" aria-selected={(*tab == code).to_string()}>{label}</button> }
+    });
+    html! {
+        <main class="page">
+            <Header title="审批" />
+            <div class="segments" role="tablist">{ for tabs }</div>
+            <Link<Route> to={Route::NewApprovalPicker} classes="btn primary block">{"发起审批"}</Link<Route>>
+            { view_load(&page, |p: &Rc<ApprovalPage>| {
+                let shown: Vec<&ApprovalSummary> = earlier.iter().chain(p.items.iter()).collect();
+                if shown.is_empty() {
+                    return empty("暂无审批");
+                }
+                let more = p.next_before.map(|next| {
+                    let (before, earlier, items) = (before.clone(), earlier.clone(), p.items.clone());
+                    let onclick = Callback::from(move |_: MouseEvent| {
+                        let mut kept = (*earlier).clone();
+                        kept.extend(items.iter().cloned());
+                        earlier.set(kept);
+                        before.set(Some(next));
+                    });
+                    html! { <button class="btn block" {onclick}>{"加载更多"}</button> }
+                });
+                html! {
+                    <>
+                        <ul class="list" id="approval-list">
+                            { for shown.into_iter().map(row) }
+                        </ul>
+                        { for more }
+                    </>
+                }
+            }) }
+        </main>
+    }
+}
+
+fn row(a: &ApprovalSummary) -> Html {
+    html! {
+        <li key={a.id}>
+            <Link<Route> to={Route::Approval { id: a.id }} classes="row">
+                <span class="title">{&a.title}</span>
+                <span class={classes!("badge", a.status.clone())}>{text::approval_status(&a.status)}</span>
+                <span class="meta">{format!("{} · {}", a.initiator, text::time_of_ms(a.submitted_at_ms))}</span>
+            </Link<Route>>
+        </li>
+    }
+}

@@ -1,0 +1,63 @@
+//! One module per page.
+
+pub mod admin;
+pub mod approval;
+pub mod approvals;
+pub mod home;
+pub mod project;
+pub mod projects;
+pub mod submit;
+pub mod task;
+pub mod tasks;
+
+use yew::prelude::*;
+
+/// The page header: a title and, on inner pages, a way back.
+#[derive(Properties, PartialEq)]
+pub struct HeaderProps {
+    /// Title.
+    pub title: AttrValue,
+    /// Show a back button.
+    #[prop_or_default]
+    pub back: bool,
+}
+
+/// The page header.
+#[function_component(Header)]
+pub fn header(props: &HeaderProps) -> Html {
+    let back = Callback::from(|_: MouseEvent| {
+        if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
+            let _ = history.back();
+        }
+    });
+    html! {
+        <header class="bar">
+            if props.back {
+                <button class="back" aria-label="返回" onclick={back}>{"‹"}</button>
+            }
+            <h1>{props.title.clone()}</h1>
+        </header>
+    }
+}
+
+/// Today in China time, `"YYYY-MM-DD"`.
+pub fn today() -> String {
+    crate::text::day_of_ms(js_sys::Date::now() as i64)
+}
+
+/// The value of an input, select or textarea that fired `event`.
+pub fn input_value(event: &Event) -> String {
+    use wasm_bindgen::JsCast;
+    let Some(target) = event.target() else {
+        return String::new();
+    };
+    if let Some(input) = target.dyn_ref::<web_sys::HtmlInputElement>() {
+        input.value()
+    } else if let Some(area) = target.dyn_ref::<web_sys::HtmlTextAreaElement>() {
+        area.value()
+    } else if let Some(select) = target.dyn_ref::<web_sys::HtmlSelectElement>() {
+        select.value()
+    } else {
+        String::new()
+    }
+}

@@ -1,0 +1,102 @@
+//! One project: overview (schedule, lag, amounts when allowed), members, and the Gantt.
+
+use api::{Gantt, ProjectMemberView, ProjectView};
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::Header;
+use crate::app::Route;
+use crate::gantt::GanttChart;
+use crate::hooks::{Load, use_load, view_load};
+use crate::text;
+
+/// Props: the project id.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// Project id.
+    pub id: i64,
+}
+
+/// The project overview.
+#[function_component(ProjectPage)]
+pub fn project_page(props: &Props) -> Html {
+    let project = use_load::<ProjectView>(format!("/projects/{}", props.id));
+    let members = use_load::<Vec<ProjectMemberView>>(format!("/projects/{}/members", props.id));
+    let gantt = use_load::<Gantt>(format!("/projects/{}/gantt", props.id));
+    let schedule = match &gantt.state {
+        Load::Ready(g) => {
+            let total = g.bars.iter().filter(|b| b.f & 4 == 0).count();
+            let done = g
+                .bars
+                .iter()
+                .filter(|b| b.f & 4 == 0 && b.st == "done")
+                .count();
+            html! {
+                <dl class="fields">
+                    <dt>{"任务"}</dt><dd>{format!("{done} / {total} 已完成")}</dd>
+                    <dt>{"计划完工"}</dt><dd>{g.finish.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{"预测完工"}</dt><dd>{g.forecast_finish.clone().unwrap_or_else(|| "—".into())}</dd>
+                    <dt>{"进度滞后"}</dt>
+                    <dd id="lag-days" class={if g.lag_days > 0 { "warn" } else { "" }}>{format!("{} 天", g.lag_days)}</dd>
+                </dl>
+            }
+        }
+        _ => html! {},
+    };
+    let id = props.id;
+    html! {
+        <main class="page">
+            <Header title="项目详情" back=true />
+            { view_load(&project, |p| html! {
+                <section class="card">
+                    <h2 id="project-name">{&p.name}</h2>
+                    <p class="meta">{format!("{} · {} · ", p.code, p.kind)}<span class="badge">{text::project_status(&p.status)}</span></p>
+                    <dl class="fields">
+                        <dt>{"建设单位"}</dt><dd>{&p.client}</dd>
+                        <dt>{"地址"}</dt><dd>{&p.address}</dd>
+                        <dt>{"项目经理"}</dt><dd>{p.managers.iter().map(|m| m.name.as_str()).collect::<Vec<_>>().join("、")}</dd>
+                        <dt>{"计划工期"}</dt><dd>{format!("{} 至 {}", p.planned_start.as_deref().unwrap_or("—"), p.planned_finish.as_deref().unwrap_or("—"))}</dd>
+                        { if p.amounts_visible { html! {
+                            <>
+                                <dt>{"合同金额"}</dt><dd>{p.contract_fen.map(text::yuan_short).unwrap_or_else(|| "—".into())}</dd>
+                                <dt>{"预算"}</dt><dd>{p.budget_fen.map(text::yuan_short).unwrap_or_else(|| "—".into())}</dd>
+                            </>
+                        } } else { html!{} } }
+                    </dl>
+                    { schedule.clone() }
+                    <Link<Route> to={Route::Gantt { id }} classes="btn primary block">{"查看甘特图"}</Link<Route>>
+                </section>
+            }) }
+            <h2>{"项目成员"}</h2>
+            { view_load(&members, |list| html! {
+                <ul class="list compact">
+                    { for list.iter().map(|m| html! {
+                        <li key={m.userid.clone()} class="row"><span class="title">{&m.name}</span><span class="meta">{&m.role}</span></li>
+                    }) }
+                </ul>
+            }) }
+        </main>
+    }
+}
+
+/// The Gantt page.
+#[function_component(GanttPage)]
+pub fn gantt_page(props: &Props) -> Html {
+    let gantt = use_load::<Gantt>(format!("/projects/{}/gantt", props.id));
+    html! {
+        <main class="page wide">
+            <Header title="甘特图" back=true />
+            { view_load(&gantt, |g| {
+                if g.bars.is_empty() {
+                    return crate::hooks::empty("还没有计划任务");
+                }
+                html! {
+                    <>
+                        <p class="meta">{format!("{} 项任务 · 滞后 {} 天", g.bars.len(), g.lag_days)}</p>
+                        <GanttChart gantt={g.clone()} />
+                    </>
+                }
+            }) }
+        </main>
+    }
+}

@@ -1,0 +1,68 @@
+//! 项目: the ledger, searchable by code, name or client, filtered by status.
+
+use api::ProjectPage;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{Header, input_value};
+use crate::app::Route;
+use crate::hooks::{empty, use_load, view_load};
+use crate::text;
+
+/// The project list.
+#[function_component(Projects)]
+pub fn projects() -> Html {
+    let query = use_state(String::new);
+    let status = use_state(String::new);
+    let mut path = format!(
+        "/projects?per_page=50&q={}",
+        js_sys::encode_uri_component(&query)
+    );
+    if !status.is_empty() {
+        path.push_str(&format!("&status={}", *status));
+    }
+    let page = use_load::<ProjectPage>(path);
+    let oninput = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(input_value(&e)))
+    };
+    let onchange = {
+        let status = status.clone();
+        Callback::from(move |e: Event| status.set(input_value(&e)))
+    };
+    html! {
+        <main class="page">
+            <Header title="项目" />
+            <div class="filters">
+                <input class="search" type="search" placeholder="搜索编号、名称、建设单位" {oninput} value={(*query).clone()} />
+                <select {onchange} aria-label="状态">
+                    <option value="">{"全部状态"}</option>
+                    { for ["initiated", "active", "suspended", "completed", "archived"].iter().map(|s| html! {
+                        <option value={*s} selected={*status == *s}>{text::project_status(s)}</option>
+                    }) }
+                </select>
+            </div>
+            { view_load(&page, |p| {
+                if p.items.is_empty() {
+                    return empty("没有符合条件的项目");
+                }
+                html! {
+                    <>
+                        <p class="meta">{format!("共 {} 个项目", p.total)}</p>
+                        <ul class="list" id="project-list">
+                            { for p.items.iter().map(|p| html! {
+                                <li key={p.id}>
+                                    <Link<Route> to={Route::Project { id: p.id }} classes="row">
+                                        <span class="title">{&p.name}</span>
+                                        <span class="badge">{text::project_status(&p.status)}</span>
+                                        <span class="meta">{format!("{} · {} · {}", p.code, p.client, p.department)}</span>
+                                    </Link<Route>>
+                                </li>
+                            }) }
+                        </ul>
+                    </>
+                }
+            }) }
+        </main>
+    }
+}

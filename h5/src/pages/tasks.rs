@@ -1,0 +1,78 @@
+//! 我的任务: the member's open tasks, filtered by how urgent they are.
+
+use api::TaskView;
+use yew::prelude::*;
+use yew_router::prelude::*;
+
+use super::{Header, today};
+use crate::app::Route;
+use crate::hooks::{empty, use_load, view_load};
+use crate::text;
+
+#[derive(Clone, Copy, PartialEq)]
+enum Filter {
+    All,
+    Overdue,
+    Today,
+    Doing,
+}
+
+impl Filter {
+    fn keeps(self, t: &TaskView, today: &str) -> bool {
+        match self {
+            Self::All => true,
+            Self::Overdue => t.overdue_days > 0,
+            Self::Today => t.finish == today,
+            Self::Doing => t.status == "doing",
+        }
+    }
+}
+
+/// My tasks.
+#[function_component(Tasks)]
+pub fn tasks() -> Html {
+    let tasks = use_load::<Vec<TaskView>>("/tasks/mine".to_owned());
+    let filter = use_state(|| Filter::All);
+    let today = today();
+    let chips = [
+        (Filter::All, "全部"),
+        (Filter::Overdue, "已逾期"),
+        (Filter::Today, "今日到期"),
+        (Filter::Doing, "进行中"),
+    ]
+    .into_iter()
+    .map(|(f, label)| {
+        let filter = filter.clone();
+        let class = if *filter == f { "seg active" } else { "seg" };
+        html! { <button {class} onclick={Callback::from(move |_| filter.set(f))}>{label}</button> }
+    });
+    html! {
+        <main class="page">
+            <Header title="我的任务" />
+            <div class="segments">{ for chips }</div>
+            { view_load(&tasks, |list| {
+                let shown: Vec<_> = list.iter().filter(|t| filter.keeps(t, &today)).collect();
+                if shown.is_empty() {
+                    return empty("没有需要处理的任务");
+                }
+                html! {
+                    <ul class="list" id="task-list">
+                        { for shown.into_iter().map(|t| html! {
+                            <li key={t.id}>
+                                <Link<Route> to={Route::Task { id: t.id }} classes="row">
+                                    <span class="title">{&t.title}</span>
+                                    { if t.overdue_days > 0 {
+                                        html!{ <span class="badge rejected">{format!("逾期 {} 天", t.overdue_days)}</span> }
+                                    } else {
+                                        html!{ <span class="badge">{text::task_status(&t.status)}</span> }
+                                    } }
+                                    <span class="meta">{format!("{} 至 {} · {}%", t.start, t.finish, t.progress)}</span>
+                                </Link<Route>>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            }) }
+        </main>
+    }
+}

@@ -1,0 +1,214 @@
+//! Site networks drop. A submission that could not reach the server is queued in
+//! `localStorage` and sent again when the network returns (and every half minute), with the
+//! same `Idempotency-Key`, so a report is neither lost nor recorded twice. Drafts of forms
+//! are kept the same way until they are sent.
+
+use gloo::storage::{LocalStorage, Storage};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::closure::Closure;
+
+use crate::http::{self, Failure, Method};
+
+const QUEUE_KEY: &str = "gantry.pending";
+const DRAFT_PREFIX: &str = "gantry.draft.";
+/// Submissions kept at most; older ones are dropped first (and said so).
+const MAX_QUEUED: usize = 50;
+const RETRY_EVERY_MS: i32 = 30_000;
+
+/// A submission waiting for the network.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Submission {
+    /// Idempotency key, fixed at the first try.
+    pub key: String,
+    /// What it does, for people ("打卡：基础开挖").
+    pub label: String,
+    /// HTTP method.
+    pub method: Method,
+    /// Path under `/api/v1`.
+    pub path: String,
+    /// JSON body.
+    pub body: Value,
+    /// Tries so far.
+    #[serde(default)]
+    pub tries: u32,
+}
+
+/// The queue's rules, apart from where it is stored.
+#[derive(Debug, Default, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Queue {
+    /// Oldest first.
+    pub items: Vec<Submission>,
+}
+
+impl Queue {
+    /// Adds `item` unless one with its key is queued; drops the oldest beyond the cap and
+    /// returns how many were dropped.
+    pub fn push(&mut self, item: Submission) -> usize {
+        if self.items.iter().any(|i| i.key == item.key) {
+            return 0;
+        }
+        self.items.push(item);
+        let excess = self.items.len().saturating_sub(MAX_QUEUED);
+        self.items.drain(..excess);
+        excess
+    }
+
+    /// Removes the submission with `key`.
+    pub fn remove(&mut self, key: &str) {
+        self.items.retain(|i| i.key != key);
+    }
+}
+
+/// What became of a submission.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome<T> {
+    /// The server took it.
+    Sent(T),
+    /// No network: queued, will be sent later.
+    Queued,
+    /// The server refused it; not queued.
+    Refused(Failure),
+}
+
+fn load() -> Queue {
+    LocalStorage::get(QUEUE_KEY).unwrap_or_default()
+}
+
+fn save(queue: &Queue) {
+    let _ = LocalStorage::set(QUEUE_KEY, queue);
+}
+
+/// Submissions still waiting.
+pub fn waiting() -> Vec<Submission> {
+    load().items
+}
+
+/// A fresh idempotency key.
+pub fn new_key() -> String {
+    let random = (js_sys::Math::random() * 1e16) as u64;
+    format!("{:x}-{random:x}", js_sys::Date::now() as u64)
+}
+
+/// Sends a submission now; when the network is down, queues it for later.
+pub async fn submit<T: serde::de::DeserializeOwned>(
+    label: &str,
+    method: Method,
+    path: &str,
+    body: Value,
+) -> Outcome<T> {
+    let item = Submission {
+        key: new_key(),
+        label: label.to_owned(),
+        method,
+        path: path.to_owned(),
+        body,
+        tries: 1,
+    };
+    match http::send_once(item.method, &item.path, &item.body, &item.key).await {
+        Ok(answer) => Outcome::Sent(answer),
+        Err(failure) if failure.retryable() => {
+            let mut queue = load();
+            queue.push(item);
+            save(&queue);
+            Outcome::Queued
+        }
+        Err(failure) => Outcome::Refused(failure),
+    }
+}
+
+/// Sends what is queued, oldest first; stops at the first network failure.
+pub async fn flush() {
+    for mut item in load().items {
+        item.tries += 1;
+        match http::send_once::<Value>(item.method, &item.path, &item.body, &item.key).await {
+            Err(failure) if failure.retryable() => return,
+            // Sent, or refused for good (then retrying cannot help; it is dropped).
+            _ => {
+                let mut queue = load();
+                queue.remove(&item.key);
+                save(&queue);
+            }
+        }
+    }
+}
+
+/// Starts retrying: now, whenever the browser comes back online, and periodically.
+pub fn start() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let retry = Closure::<dyn Fn()>::new(|| wasm_bindgen_futures::spawn_local(flush()));
+    let _ = window.add_event_listener_with_callback("online", retry.as_ref().unchecked_ref());
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        retry.as_ref().unchecked_ref(),
+        RETRY_EVERY_MS,
+    );
+    // Lives as long as the page.
+    retry.forget();
+    wasm_bindgen_futures::spawn_local(flush());
+}
+
+/// The saved draft of form `name`.
+pub fn draft<T: serde::de::DeserializeOwned>(name: &str) -> Option<T> {
+    LocalStorage::get(format!("{DRAFT_PREFIX}{name}")).ok()
+}
+
+/// Saves a draft of form `name`.
+pub fn keep_draft<T: Serialize>(name: &str, value: &T) {
+    let _ = LocalStorage::set(format!("{DRAFT_PREFIX}{name}"), value);
+}
+
+/// Forgets the draft of form `name` (after it was sent).
+pub fn drop_draft(name: &str) {
+    LocalStorage::delete(format!("{DRAFT_PREFIX}{name}"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(key: &str) -> Submission {
+        Submission {
+            key: key.to_owned(),
+            label: "打卡".to_owned(),
+            method: Method::Post,
+            path: "/tasks/1/checkins".to_owned(),
+            body: Value::Null,
+            tries: 1,
+        }
+    }
+
+    #[test]
+    fn a_submission_is_queued_once_in_order() {
+        let mut queue = Queue::default();
+        assert_eq!(queue.push(item("a")), 0);
+        assert_eq!(queue.push(item("b")), 0);
+        assert_eq!(queue.push(item("a")), 0);
+        let keys: Vec<_> = queue.items.iter().map(|i| i.key.as_str()).collect();
+        assert_eq!(keys, ["a", "b"]);
+        queue.remove("a");
+        assert_eq!(queue.items.len(), 1);
+    }
+
+    #[test]
+    fn the_queue_is_capped_dropping_the_oldest() {
+        let mut queue = Queue::default();
+        for n in 0..MAX_QUEUED {
+            queue.push(item(&n.to_string()));
+        }
+        assert_eq!(queue.push(item("new")), 1);
+        assert_eq!(queue.items.len(), MAX_QUEUED);
+        assert_eq!(queue.items[0].key, "1");
+        assert_eq!(queue.items.last().map(|i| i.key.as_str()), Some("new"));
+    }
+
+    #[test]
+    fn the_queue_survives_storage_as_json() {
+        let mut queue = Queue::default();
+        queue.push(item("k"));
+        let json = serde_json::to_string(&queue).expect("json");
+        assert_eq!(serde_json::from_str::<Queue>(&json).expect("back"), queue);
+    }
+}

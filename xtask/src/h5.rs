@@ -1,0 +1,192 @@
+//! `cargo xtask build-h5`: the Yew app to wasm, wasm-bindgen's glue, content-hashed file
+//! names, the WeCom JS-SDK from npm, and brotli/gzip copies, all in `h5/dist` (which the
+//! `gantry` binary embeds). Nothing is downloaded but the npm package, once.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest as _, Sha256};
+
+use crate::run::{cargo, root, step};
+
+const JSSDK: &str = "node_modules/@wecom/jssdk/dist/wecom.global.prod.js";
+
+pub fn run(_extra: &[String]) -> Result<(), String> {
+    build()
+}
+
+/// Builds `h5/dist`.
+pub fn build() -> Result<(), String> {
+    let root = root();
+    let h5 = root.join("h5");
+    step(
+        "h5: cargo build (wasm32, profile h5)",
+        cargo(&[
+            "build",
+            "-p",
+            "h5",
+            "--bin",
+            "h5",
+            "--target",
+            "wasm32-unknown-unknown",
+            "--profile",
+            "h5",
+        ])
+        .env("RUSTFLAGS", remap_flags(&root)),
+    )?;
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root.join("target"));
+    let wasm = target.join("wasm32-unknown-unknown/h5/h5.wasm");
+    let glue = target.join("h5-bindgen");
+    eprintln!("==> h5: wasm-bindgen");
+    wasm_bindgen_cli_support::Bindgen::new()
+        .input_path(&wasm)
+        .web(true)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?
+        .typescript(false)
+        .remove_name_section(true)
+        .remove_producers_section(true)
+        .omit_default_module_path(false)
+        .out_name("h5")
+        .generate(&glue)
+        .map_err(|e| format!("wasm-bindgen: {e}"))?;
+
+    let dist = h5.join("dist");
+    clean(&dist)?;
+    let assets = dist.join("assets");
+    fs::create_dir_all(&assets).map_err(|e| format!("{}: {e}", assets.display()))?;
+    let js = hashed(&assets, "h5", "js", &read(&glue.join("h5.js"))?)?;
+    let wasm = hashed(&assets, "h5_bg", "wasm", &read(&glue.join("h5_bg.wasm"))?)?;
+    let css = hashed(&assets, "app", "css", &read(&h5.join("style.css"))?)?;
+    let wecom = match jssdk(&h5) {
+        Some(bytes) => {
+            let name = hashed(&assets, "wecom", "js", &bytes)?;
+            format!("<script src=\"{name}\"></script>")
+        }
+        None => String::new(),
+    };
+    let index = read(&h5.join("index.html"))?;
+    let index = String::from_utf8(index)
+        .map_err(|_| "h5/index.html is not UTF-8".to_owned())?
+        .replace("{{js}}", &js)
+        .replace("{{wasm}}", &wasm)
+        .replace("{{css}}", &css)
+        .replace("{{wecom}}", &wecom);
+    write(&dist.join("index.html"), index.as_bytes())?;
+    compress_all(&dist)?;
+    let size = |name: &str| {
+        fs::metadata(dist.join(name.trim_start_matches('/')))
+            .map(|m| m.len())
+            .unwrap_or(0)
+    };
+    eprintln!(
+        "h5: dist ready: {} ({} B, brotli {} B), {} ({} B, brotli {} B)",
+        wasm,
+        size(&wasm),
+        size(&format!("{wasm}.br")),
+        js,
+        size(&js),
+        size(&format!("{js}.br")),
+    );
+    Ok(())
+}
+
+/// Panic locations name source paths; mapped so the wasm is the same from any checkout.
+fn remap_flags(root: &Path) -> String {
+    let mut flags = std::env::var("RUSTFLAGS").unwrap_or_default();
+    if !flags.is_empty() {
+        flags.push(' ');
+    }
+    flags.push_str(&format!("--remap-path-prefix={}=gantry", root.display()));
+    flags
+}
+
+/// The vendored JS-SDK, installed from npm (lockfile-pinned) when missing. Without npm the
+/// H5 still works: every JS-SDK feature has a web fallback.
+fn jssdk(h5: &Path) -> Option<Vec<u8>> {
+    let path = h5.join(JSSDK);
+    if !path.exists() {
+        let status = std::process::Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+            .current_dir(h5)
+            .status();
+        if !matches!(status, Ok(s) if s.success()) {
+            eprintln!("warning: npm ci failed; the H5 is built without the WeCom JS-SDK");
+            return None;
+        }
+    }
+    fs::read(&path).ok()
+}
+
+fn clean(dist: &Path) -> Result<(), String> {
+    if let Ok(entries) = fs::read_dir(dist) {
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.file_name().is_some_and(|n| n == ".gitkeep") {
+                continue;
+            }
+            let removed = if path.is_dir() {
+                fs::remove_dir_all(&path)
+            } else {
+                fs::remove_file(&path)
+            };
+            removed.map_err(|e| format!("{}: {e}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` as `assets/<stem>-<hash>.<ext>`; returns its URL path.
+fn hashed(assets: &Path, stem: &str, ext: &str, bytes: &[u8]) -> Result<String, String> {
+    let digest = Sha256::digest(bytes);
+    let hash: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
+    let name = format!("{stem}-{hash}.{ext}");
+    write(&assets.join(&name), bytes)?;
+    Ok(format!("/assets/{name}"))
+}
+
+/// Adds `.br` and `.gz` beside every file worth compressing.
+fn compress_all(dir: &Path) -> Result<(), String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            compress_all(&path)?;
+            continue;
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        if name == ".gitkeep" || name.ends_with(".br") || name.ends_with(".gz") {
+            continue;
+        }
+        let bytes = read(&path)?;
+        if bytes.len() < 512 {
+            continue;
+        }
+        let mut br = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: 11,
+            lgwin: 22,
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut &bytes[..], &mut br, &params)
+            .map_err(|e| format!("brotli {name}: {e}"))?;
+        write(&path.with_file_name(format!("{name}.br")), &br)?;
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        std::io::Write::write_all(&mut gz, &bytes).map_err(|e| format!("gzip {name}: {e}"))?;
+        let gz = gz.finish().map_err(|e| format!("gzip {name}: {e}"))?;
+        write(&path.with_file_name(format!("{name}.gz")), &gz)?;
+    }
+    Ok(())
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, String> {
+    fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
