@@ -29,6 +29,8 @@ pub fn run(extra: &[String]) -> Result<(), String> {
             .arg("deploy/check.sh")
             .current_dir(crate::run::root()),
     )?;
+    // The browser tests drive the built H5, and the server embeds it.
+    crate::h5::build()?;
     let mut totals = Totals::default();
     // Doc tests are not part of --all-targets.
     run_tests(&["test", "--workspace", "--doc"], &[], &mut totals)?;

@@ -31,7 +31,7 @@ pub fn header(props: &HeaderProps) -> Html {
         }
     });
     html! {
-        <header class="bar">
+        <header class="topbar">
             if props.back {
                 <button class="back" aria-label="返回" onclick={back}>{"‹"}</button>
             }

@@ -15,6 +15,28 @@ use crate::config::Settings;
 use crate::org_sync;
 use crate::startup::{Application, Options};
 
+/// A running demo: the app, the simulator standing in for WeCom, and who its admin is.
+#[derive(Debug)]
+pub struct Demo {
+    /// The simulator (browser tests read the cards it received).
+    pub sim: wecom_sim::SimHandle,
+    /// The app's state.
+    pub state: crate::state::AppState,
+    /// The seeded admin member.
+    pub admin: Option<String>,
+    /// Gantry's base URL.
+    pub url: String,
+    server: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl Demo {
+    /// Serves until the server stops (Ctrl-C).
+    pub async fn wait(self) -> anyhow::Result<()> {
+        self.server.await??;
+        Ok(())
+    }
+}
+
 /// Runs the demo until Ctrl-C.
 pub async fn run(
     config: Option<&Path>,
@@ -22,6 +44,23 @@ pub async fn run(
     data_dir: PathBuf,
     users: usize,
 ) -> anyhow::Result<()> {
+    let demo = start(config, port, data_dir.clone(), users).await?;
+    tracing::info!("Gantry:            {}/", demo.url);
+    tracing::info!("WeCom simulator:   {}/sim/console", demo.sim.base_url());
+    tracing::info!("data:              {}", data_dir.display());
+    if let Some(admin) = &demo.admin {
+        tracing::info!("admin member:      {admin} (sign in as them in the simulator)");
+    }
+    demo.wait().await
+}
+
+/// Starts the demo on `port` and returns once it serves.
+pub async fn start(
+    config: Option<&Path>,
+    port: u16,
+    data_dir: PathBuf,
+    users: usize,
+) -> anyhow::Result<Demo> {
     let token = random_alnum(32);
     let aes_key = random_alnum(43);
     let callback_url = format!("http://127.0.0.1:{port}/wecom/callback");
@@ -78,14 +117,13 @@ pub async fn run(
         tags = report.tags,
         "demo org synced from the simulator"
     );
-    tracing::info!("Gantry:            http://127.0.0.1:{port}/");
-    tracing::info!("WeCom simulator:   {}/sim/console", sim.base_url());
-    tracing::info!("data:              {}", data_dir.display());
-    if let Some(admin) = admin {
-        tracing::info!("admin member:      {admin} (sign in as them in the simulator)");
-    }
-    server.await??;
-    Ok(())
+    Ok(Demo {
+        sim,
+        state,
+        admin,
+        url: format!("http://127.0.0.1:{port}"),
+        server,
+    })
 }
 
 fn random_alnum(len: usize) -> String {

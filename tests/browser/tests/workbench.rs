@@ -1,0 +1,351 @@
+//! The H5 workbench end to end, in real headless Chromium (Debian `chromium` and
+//! `chromedriver`, installed by `.ci/run`) at a phone's 390×844, against the demo: gantry
+//! on SQLite with the built-in WeCom simulator and its seeded company.
+//!
+//! One journey, as people would take it: an engineer signs in through WeCom OAuth, checks
+//! in on a task with a photo and submits a purchase request with a photo; the PM approves
+//! it in the H5 and the simulator sees the PM's card greyed out; the Gantt shows the
+//! critical path; the admin opens 管理. Screenshots of each page are written to
+//! `target/tmp/screenshots` (and to `$GANTRY_SCREENSHOTS_TO` when set, e.g. `docs/screenshots`).
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context as _, bail};
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+struct Browser {
+    client: Client,
+    driver: Child,
+    base: String,
+    shots: PathBuf,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn tool(env: &str, default: &str) -> anyhow::Result<String> {
+    let path = std::env::var(env).unwrap_or_else(|_| default.to_owned());
+    if !Path::new(&path).exists() {
+        bail!(
+            "{path} is missing: install Debian's chromium, chromium-driver and fonts-wqy-microhei \
+             (.ci/run does), or point {env} at them"
+        );
+    }
+    Ok(path)
+}
+
+impl Browser {
+    async fn start(base: &str) -> anyhow::Result<Self> {
+        let chromium = tool("GANTRY_CHROMIUM", "/usr/bin/chromium")?;
+        let chromedriver = tool("GANTRY_CHROMEDRIVER", "/usr/bin/chromedriver")?;
+        let port = free_port();
+        let driver = Command::new(chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .context("starting chromedriver")?;
+        let profile = tempfile::tempdir()?;
+        let args = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--lang=zh-CN",
+            &format!("--user-data-dir={}", profile.path().display()),
+        ];
+        // A phone's viewport and touch, as Chrome's device emulation gives them.
+        let phone = json!({"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0, "touch": true}});
+        let caps = json!({"goog:chromeOptions": {
+            "binary": chromium, "args": args, "mobileEmulation": phone
+        }});
+        let caps = caps.as_object().cloned().unwrap_or_default();
+        let started = Instant::now();
+        let client = loop {
+            let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+            match ClientBuilder::new(connector)
+                .capabilities(caps.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if started.elapsed() > WAIT => bail!("chromedriver did not answer: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        // The profile lives as long as the browser; chromium removes nothing itself.
+        std::mem::forget(profile);
+        let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+        std::fs::create_dir_all(&shots)?;
+        Ok(Self {
+            client,
+            driver,
+            base: base.to_owned(),
+            shots,
+        })
+    }
+
+    async fn open(&self, path: &str) -> anyhow::Result<()> {
+        self.client.goto(&format!("{}{path}", self.base)).await?;
+        Ok(())
+    }
+
+    /// Signs in as `userid` the way a browser outside WeCom does: Gantry's login sends it
+    /// to WeCom OAuth (the simulator's member picker), which sends it back with a code.
+    async fn sign_in(&self, userid: &str, then: &str) -> anyhow::Result<()> {
+        self.client.delete_all_cookies().await?;
+        self.open(&format!("/auth/wecom/login?redirect={then}"))
+            .await?;
+        let search = self.wait_for("input[name=sim_q]").await?;
+        search.send_keys(userid).await?;
+        search.send_keys("\n").await?;
+        self.click(&format!("a[href*='sim_userid={userid}']"))
+            .await?;
+        Ok(())
+    }
+
+    async fn wait_for(&self, css: &str) -> anyhow::Result<fantoccini::elements::Element> {
+        self.client
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+            .with_context(|| format!("waiting for {css}"))
+    }
+
+    /// Waits until the element's text satisfies `ok`; returns the text.
+    async fn wait_text(&self, css: &str, ok: impl Fn(&str) -> bool) -> anyhow::Result<String> {
+        let started = Instant::now();
+        let mut last = String::new();
+        while started.elapsed() < WAIT {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await {
+                last = element.text().await.unwrap_or_default();
+                if ok(&last) {
+                    return Ok(last);
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        bail!("{css} never showed what was expected; last text: {last:?}")
+    }
+
+    /// Clicks as a thumb would: scrolled to the middle of the screen first, clear of the
+    /// fixed tab bar.
+    async fn click(&self, css: &str) -> anyhow::Result<()> {
+        let element = self.wait_for(css).await?;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(&element)?],
+            )
+            .await?;
+        element.click().await?;
+        Ok(())
+    }
+
+    async fn count(&self, css: &str) -> anyhow::Result<usize> {
+        Ok(self.client.find_all(Locator::Css(css)).await?.len())
+    }
+
+    async fn type_into(&self, css: &str, text: &str) -> anyhow::Result<()> {
+        self.wait_for(css).await?.send_keys(text).await?;
+        Ok(())
+    }
+
+    /// Sets an input's value as a person would (for date inputs, whose typing is locale-bound).
+    async fn set_value(&self, id: &str, value: &str) -> anyhow::Result<()> {
+        self.wait_for(&format!("#{id}")).await?;
+        self.client
+            .execute(
+                "const e = document.getElementById(arguments[0]); e.value = arguments[1];
+                 e.dispatchEvent(new Event('input', {bubbles: true}));
+                 e.dispatchEvent(new Event('change', {bubbles: true}));",
+                vec![json!(id), json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn shot(&self, name: &str) -> anyhow::Result<()> {
+        let png = self.client.screenshot().await?;
+        std::fs::write(self.shots.join(format!("{name}.png")), &png)?;
+        if let Ok(dir) = std::env::var("GANTRY_SCREENSHOTS_TO") {
+            std::fs::create_dir_all(&dir)?;
+            std::fs::write(Path::new(&dir).join(format!("{name}.png")), &png)?;
+        }
+        Ok(())
+    }
+}
+
+/// A phone photo of a site, as a file the browser's picker would hand over.
+fn site_photo(dir: &Path) -> anyhow::Result<PathBuf> {
+    let scene = image::RgbImage::from_fn(640, 480, |x, y| {
+        image::Rgb([(x / 3 % 256) as u8, (y / 2 % 256) as u8, 160])
+    });
+    let path = dir.join("site.jpg");
+    scene.save_with_format(&path, image::ImageFormat::Jpeg)?;
+    Ok(path)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
+    let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../h5/dist/index.html");
+    if !dist.exists() {
+        bail!("the H5 is not built: run `cargo xtask build-h5` (cargo xtask test does)");
+    }
+    let data = tempfile::tempdir()?;
+    let demo = server::demo::start(None, free_port(), data.path().to_path_buf(), 60).await?;
+    let people = demo.state.store.org().current_userids().await?;
+    let [admin, pm, engineer, ..] = people.as_slice() else {
+        bail!("the demo org has too few members");
+    };
+    let project = demo
+        .state
+        .store
+        .projects()
+        .ledgers_by_code(&["HZ-2026-001".to_owned()])
+        .await?
+        .into_values()
+        .next()
+        .context("the seeded project")?
+        .id;
+    let photo = site_photo(data.path())?;
+    let photo = photo.to_str().context("a UTF-8 temp path")?;
+    let b = Browser::start(&demo.url).await?;
+
+    // 工作台: the engineer's counts, their late tasks among them.
+    b.sign_in(engineer, "/").await?;
+    let mine = b
+        .wait_text("#stat-mine", |t| t.parse::<u32>().is_ok())
+        .await?;
+    assert!(mine.parse::<u32>()? > 0, "the seeded engineer owns tasks");
+    b.wait_text("#stat-overdue", |t| t.parse::<u32>().is_ok_and(|n| n > 0))
+        .await?;
+    b.wait_for(".list a.row").await?;
+    b.shot("workbench").await?;
+
+    // 任务 → a task → check in with a photo, a note and progress.
+    b.open("/tasks").await?;
+    b.click("#task-list a.row").await?;
+    b.wait_for("#task-title").await?;
+    b.type_into("#checkin-note", "模板支设完成，明日浇筑")
+        .await?;
+    b.type_into("#checkin-progress", "70").await?;
+    b.wait_for("#photo-input").await?.send_keys(photo).await?;
+    b.wait_text("#photo-count", |t| t.contains("已添加 1 张"))
+        .await?;
+    b.click("#submit-checkin").await?;
+    b.wait_text("#checkin-message", |t| t.contains("打卡成功"))
+        .await?;
+    b.wait_for("#checkin-list .thumbs img").await?;
+    b.shot("task-checkin").await?;
+
+    // 发起审批: a purchase request with money in 元 and a photo.
+    b.open("/approvals/new/purchase").await?;
+    b.wait_for("#field-project option[value]").await?;
+    b.set_value("field-project", &project.to_string()).await?;
+    b.type_into("#field-items", "C30 商品混凝土 12 方").await?;
+    b.type_into("#field-materials", "1200.50").await?;
+    b.set_value("field-arrival", "2026-12-20").await?;
+    b.wait_for("#photo-input").await?.send_keys(photo).await?;
+    b.wait_text("#photo-count", |t| t.contains("已添加 1 张"))
+        .await?;
+    b.click("#submit-approval").await?;
+    b.wait_text("#approval-status", |t| t == "审批中").await?;
+    let url = b.client.current_url().await?;
+    let id: i64 = url
+        .path()
+        .rsplit('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .context("an approval id in the URL")?;
+    let detail = b
+        .wait_text("dl.fields", |t| t.contains("1,200.50 元"))
+        .await?;
+    assert!(detail.contains("C30"), "{detail}");
+    b.shot("approval-submitted").await?;
+
+    // The PM finds it in 待我审批 and approves it with one tap.
+    b.sign_in(pm, "/approvals").await?;
+    b.click(&format!("#approval-list a[href='/approvals/{id}']"))
+        .await?;
+    b.click("#act-approve").await?;
+    b.wait_text("#approval-status", |t| t == "已通过").await?;
+    b.shot("approval-approved").await?;
+    // The card WeCom showed the PM is greyed out, through the outbox.
+    let started = Instant::now();
+    while !demo
+        .sim
+        .card_updates()
+        .iter()
+        .any(|u| u.userids.iter().any(|x| x == pm))
+    {
+        if started.elapsed() > WAIT {
+            bail!("the PM's card was never updated in the simulator");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+
+    // 项目 → the Gantt with its critical path.
+    b.open(&format!("/projects/{project}")).await?;
+    b.wait_text("#lag-days", |t| t.ends_with('天')).await?;
+    b.shot("project").await?;
+    b.open(&format!("/projects/{project}/gantt")).await?;
+    b.wait_for("#gantt-svg g[data-id]").await?;
+    assert!(
+        b.count("#gantt-svg g[data-critical='true']").await? > 0,
+        "a critical path"
+    );
+    assert!(
+        b.count("#gantt-svg path.link").await? > 0,
+        "dependencies drawn"
+    );
+    assert_eq!(b.count("#gantt-svg line.today").await?, 1);
+    let week = b.wait_for("#gantt-svg").await?.attr("width").await?;
+    b.click("button[data-zoom='日']").await?;
+    let started = Instant::now();
+    loop {
+        let day = b.wait_for("#gantt-svg").await?.attr("width").await?;
+        let wider = day
+            .as_deref()
+            .zip(week.as_deref())
+            .and_then(|(d, w)| Some(d.parse::<f64>().ok()? > w.parse::<f64>().ok()?));
+        if wider == Some(true) {
+            break;
+        }
+        if started.elapsed() > WAIT {
+            bail!("zooming to days did not widen the chart ({week:?} → {day:?})");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    b.shot("gantt").await?;
+
+    // 管理: the admin sees the org sync and the queues.
+    b.sign_in(admin, "/admin").await?;
+    b.wait_text("#last-sync", |t| t.contains("成功")).await?;
+    b.shot("admin").await?;
+
+    b.client.clone().close().await?;
+    Ok(())
+}
