@@ -90,7 +90,7 @@ fn session_gate() -> Html {
         use_effect_with(ready, |ready| {
             if let Some(me) = ready {
                 crate::http::set_csrf(&me.csrf_token);
-                crate::wecom::register(&me.corp_id, me.agent_id, &entry_url());
+                crate::wecom::configure(&me.corp_id, me.agent_id, &entry_url());
                 crate::pending::start();
             }
         });

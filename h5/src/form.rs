@@ -8,37 +8,31 @@ use serde_json::{Value, json};
 use crate::text;
 
 /// A field as the form draws it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Field {
     /// Key in the values map.
     pub key: String,
     /// Label.
     pub label: String,
     /// Type and its settings.
-    #[serde(flatten)]
     pub kind: Kind,
     /// Must be filled in.
-    #[serde(default)]
     pub required: bool,
 }
 
 /// Field types, as the template schema names them.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// Text.
     Text {
         /// Longest text.
-        #[serde(default = "default_max_len")]
         max_len: usize,
     },
     /// A number.
     Number {
         /// Smallest value.
-        #[serde(default)]
         min: Option<f64>,
         /// Largest value.
-        #[serde(default)]
         max: Option<f64>,
     },
     /// Money: typed in 元, sent in 分.
@@ -60,13 +54,11 @@ pub enum Kind {
     /// Members.
     Members {
         /// More than one.
-        #[serde(default)]
         multiple: bool,
     },
     /// Departments.
     Departments {
         /// More than one.
-        #[serde(default)]
         multiple: bool,
     },
     /// A project.
@@ -74,36 +66,74 @@ pub enum Kind {
     /// Photos or files.
     Attachments {
         /// Most files.
-        #[serde(default = "default_max_files")]
         max: usize,
     },
     /// Computed by the server.
     Total {
         /// Money fields added up.
-        #[serde(default)]
         of: Vec<String>,
     },
 }
 
-fn default_max_len() -> usize {
-    500
-}
-
-fn default_max_files() -> usize {
-    9
-}
-
 /// The fields of a template definition (`{"form": {"fields": [...]}}`); fields of a type
-/// this H5 does not know are left out rather than breaking the form.
+/// this H5 does not know are left out rather than breaking the form. Read by hand: serde's
+/// flattened tagged enum costs ~18 KB of wasm for the same thing.
 pub fn fields_of(definition: &Value) -> Vec<Field> {
     definition["form"]["fields"]
         .as_array()
-        .map(|all| {
-            all.iter()
-                .filter_map(|f| serde_json::from_value(f.clone()).ok())
-                .collect()
-        })
+        .map(|all| all.iter().filter_map(field_of).collect())
         .unwrap_or_default()
+}
+
+fn field_of(f: &Value) -> Option<Field> {
+    let strings = |key: &str| -> Vec<String> {
+        f[key]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let count = |key: &str, default: usize| {
+        f[key]
+            .as_u64()
+            .map_or(default, |n| usize::try_from(n).unwrap_or(default))
+    };
+    let multiple = f["multiple"].as_bool().unwrap_or(false);
+    let kind = match f["type"].as_str()? {
+        "text" => Kind::Text {
+            max_len: count("max_len", 500),
+        },
+        "number" => Kind::Number {
+            min: f["min"].as_f64(),
+            max: f["max"].as_f64(),
+        },
+        "money" => Kind::Money,
+        "date" => Kind::Date,
+        "date_range" => Kind::DateRange,
+        "select" => Kind::Select {
+            options: strings("options"),
+        },
+        "multi_select" => Kind::MultiSelect {
+            options: strings("options"),
+        },
+        "members" => Kind::Members { multiple },
+        "departments" => Kind::Departments { multiple },
+        "project" => Kind::Project,
+        "attachments" => Kind::Attachments {
+            max: count("max", 9),
+        },
+        "total" => Kind::Total { of: strings("of") },
+        _ => return None,
+    };
+    Some(Field {
+        key: f["key"].as_str()?.to_owned(),
+        label: f["label"].as_str()?.to_owned(),
+        kind,
+        required: f["required"].as_bool().unwrap_or(false),
+    })
 }
 
 /// What a person entered for one field, before it is checked.

@@ -50,7 +50,7 @@ fn url(path: &str) -> String {
 
 /// `GET /api/v1{path}`.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
-    answer(Request::get(&url(path)).send().await).await
+    decode(&exchange(Request::get(&url(path)).build()).await?)
 }
 
 /// `POST` (or another method) with a JSON body.
@@ -59,10 +59,7 @@ pub async fn send<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, Failure> {
-    let request = with_csrf(method.builder(&url(path)))
-        .json(body)
-        .map_err(|_| Failure::Api(ApiError::new(ErrorCode::BadRequest)))?;
-    answer(request.send().await).await
+    decode(&exchange(with_csrf(method.builder(&url(path))).json(body)).await?)
 }
 
 /// A JSON change sent with an `Idempotency-Key`, so sending it again is harmless.
@@ -72,16 +69,13 @@ pub async fn send_once<T: DeserializeOwned>(
     body: &serde_json::Value,
     key: &str,
 ) -> Result<T, Failure> {
-    let request = with_csrf(method.builder(&url(path)))
-        .header("Idempotency-Key", key)
-        .json(body)
-        .map_err(|_| Failure::Api(ApiError::new(ErrorCode::BadRequest)))?;
-    answer(request.send().await).await
+    let builder = with_csrf(method.builder(&url(path))).header("Idempotency-Key", key);
+    decode(&exchange(builder.json(body)).await?)
 }
 
 /// A change with no body.
 pub async fn call<T: DeserializeOwned>(method: Method, path: &str) -> Result<T, Failure> {
-    answer(with_csrf(method.builder(&url(path))).send().await).await
+    decode(&exchange(with_csrf(method.builder(&url(path))).build()).await?)
 }
 
 /// Uploads raw bytes (a photo) with their content type.
@@ -92,9 +86,8 @@ pub async fn upload<T: DeserializeOwned>(
 ) -> Result<T, Failure> {
     let request = with_csrf(Request::post(&url(path)))
         .header("Content-Type", content_type)
-        .body(body)
-        .map_err(|_| Failure::Api(ApiError::new(ErrorCode::BadRequest)))?;
-    answer(request.send().await).await
+        .body(body);
+    decode(&exchange(request).await?)
 }
 
 /// HTTP methods that change something.
@@ -126,30 +119,37 @@ fn with_csrf(builder: RequestBuilder) -> RequestBuilder {
     builder.header("X-CSRF-Token", &token)
 }
 
-async fn answer<T: DeserializeOwned>(
-    sent: Result<Response, gloo::net::Error>,
-) -> Result<T, Failure> {
-    let response = sent.map_err(|_| Failure::Offline)?;
+/// Sends a request; the answer's text on success. Not generic, so the wasm holds one copy
+/// of the fetch machinery rather than one per answer type.
+async fn exchange(request: Result<Request, gloo::net::Error>) -> Result<String, Failure> {
+    let request = request.map_err(|_| Failure::Api(ApiError::new(ErrorCode::BadRequest)))?;
+    let response: Response = request.send().await.map_err(|_| Failure::Offline)?;
     let status = response.status();
     if (200..300).contains(&status) {
         let text = response.text().await.map_err(|_| Failure::Offline)?;
         // An empty 204 reads as JSON null, so `()` answers work.
-        let text = if text.is_empty() { "null" } else { &text };
-        return serde_json::from_str(text).map_err(|_| {
-            Failure::Api(ApiError::with_message(
-                ErrorCode::Internal,
-                "服务器返回了无法识别的数据，请刷新页面",
-            ))
+        return Ok(if text.is_empty() {
+            "null".to_owned()
+        } else {
+            text
         });
     }
-    let error = response
-        .json::<ApiError>()
-        .await
+    let text = response.text().await.unwrap_or_default();
+    let error = serde_json::from_str::<ApiError>(&text)
         .unwrap_or_else(|_| ApiError::new(crate::text::code_for_status(status)));
     if error.code == ErrorCode::Unauthenticated {
         login_again();
     }
     Err(Failure::Api(error))
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, Failure> {
+    serde_json::from_str(text).map_err(|_| {
+        Failure::Api(ApiError::with_message(
+            ErrorCode::Internal,
+            "服务器返回了无法识别的数据，请刷新页面",
+        ))
+    })
 }
 
 /// Sends the browser through WeCom login, back to the page it is on.

@@ -1,6 +1,10 @@
-//! The WeCom JS-SDK (`@wecom/jssdk`, loaded locally as the global `ww`), reached through
-//! `Reflect` so a missing script or a desktop browser never throws: callers get `None` or an
-//! error and fall back to the web platform (file input, browser geolocation, typed codes).
+//! The WeCom JS-SDK (`@wecom/jssdk`, served by Gantry itself as the global `ww`), loaded
+//! inside WeCom when a feature first needs it (the first page never waits for it) and
+//! reached through `Reflect`, so a missing script or a desktop browser never throws:
+//! callers get an error and fall back to the web platform (file input, browser location,
+//! typed codes, a searchable member list).
+
+use std::cell::RefCell;
 
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -43,9 +47,60 @@ pub fn sdk_version() -> Option<String> {
         .as_string()
 }
 
+/// The app's identity for `ww.register`: (corp id, agent id, entry URL).
+type Identity = (String, i64, String);
+
+thread_local! {
+    static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
+}
+
+/// Remembers who the app is, for registering once the SDK loads.
+pub fn configure(corp_id: &str, agent_id: i64, entry_url: &str) {
+    IDENTITY.with(|i| *i.borrow_mut() = Some((corp_id.to_owned(), agent_id, entry_url.to_owned())));
+}
+
+/// The SDK, loading and registering it on first use.
+async fn sdk() -> Result<JsValue, String> {
+    if let Some(ww) = ww() {
+        return Ok(ww);
+    }
+    let document = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("企业微信 JS-SDK 未加载")?;
+    let src = document
+        .query_selector("meta[name=wecom-jssdk]")
+        .ok()
+        .flatten()
+        .and_then(|m| m.get_attribute("content"))
+        .filter(|s| !s.is_empty())
+        .ok_or("企业微信 JS-SDK 未随应用发布")?;
+    let script = document
+        .create_element("script")
+        .map_err(|_| "无法加载企业微信 JS-SDK".to_owned())?;
+    let _ = script.set_attribute("src", &src);
+    let loaded = Promise::new(&mut |resolve, reject| {
+        let _ = script.add_event_listener_with_callback("load", &resolve);
+        let _ = script.add_event_listener_with_callback("error", &reject);
+    });
+    document
+        .query_selector("head")
+        .ok()
+        .flatten()
+        .ok_or("无法加载企业微信 JS-SDK")?
+        .append_child(&script)
+        .map_err(|_| "无法加载企业微信 JS-SDK".to_owned())?;
+    JsFuture::from(loaded)
+        .await
+        .map_err(|_| "企业微信 JS-SDK 加载失败，请检查网络".to_owned())?;
+    if let Some((corp_id, agent_id, entry)) = IDENTITY.with(|i| i.borrow().clone()) {
+        register(&corp_id, agent_id, &entry);
+    }
+    ww().ok_or_else(|| "企业微信 JS-SDK 未加载".to_owned())
+}
+
 /// Calls `ww.<name>(options)` and awaits its promise.
 async fn invoke(name: &str, options: &JsValue) -> Result<JsValue, String> {
-    let ww = ww().ok_or("企业微信 JS-SDK 未加载")?;
+    let ww = sdk().await?;
     let function: Function = Reflect::get(&ww, &name.into())
         .map_err(|_| format!("JS-SDK 缺少 {name}"))?
         .dyn_into()
@@ -79,7 +134,7 @@ fn field(value: &JsValue, key: &str) -> JsValue {
 
 /// Registers the app with the SDK; signatures come from `/api/v1/jssdk/signature` when the
 /// SDK first needs them (it calls back lazily, per page for Android).
-pub fn register(corp_id: &str, agent_id: i64, entry_url: &str) {
+fn register(corp_id: &str, agent_id: i64, entry_url: &str) {
     let Some(ww) = ww() else {
         return;
     };

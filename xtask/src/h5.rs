@@ -59,11 +59,10 @@ pub fn build() -> Result<(), String> {
     let js = hashed(&assets, "h5", "js", &read(&glue.join("h5.js"))?)?;
     let wasm = hashed(&assets, "h5_bg", "wasm", &read(&glue.join("h5_bg.wasm"))?)?;
     let css = hashed(&assets, "app", "css", &read(&h5.join("style.css"))?)?;
+    // Loaded by the app only when a JS-SDK feature is first used inside WeCom, so the
+    // first page never waits for it.
     let wecom = match jssdk(&h5) {
-        Some(bytes) => {
-            let name = hashed(&assets, "wecom", "js", &bytes)?;
-            format!("<script src=\"{name}\"></script>")
-        }
+        Some(bytes) => hashed(&assets, "wecom", "js", &bytes)?,
         None => String::new(),
     };
     let index = read(&h5.join("index.html"))?;

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod idempotency;
 pub mod intake;
 pub mod leavers;
 pub mod metrics;

@@ -14,6 +14,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::scope("/api/v1")
             // Negotiated by Accept-Encoding; already-compressed bodies (xlsx, photos)
             // opt out with `Content-Encoding: identity`.
+            // Inside compression, so kept answers are the plain JSON.
+            .wrap(actix_web::middleware::from_fn(
+                crate::idempotency::middleware,
+            ))
             .wrap(actix_web::middleware::Compress::default())
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))

@@ -198,3 +198,60 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+#[tokio::test]
+async fn a_check_in_sent_twice_with_one_key_is_recorded_once() {
+    let s = site(1).await;
+    let app = &s.app;
+    let pm = sign_in(app, &s.pm).await;
+    let eng = sign_in(app, &s.engineers[0]).await;
+    let day = domain::calendar::Day::of_ms(app.state.clock.now_ms()).to_string();
+    let (_, task) = call(
+        app,
+        &pm,
+        Method::POST,
+        &format!("projects/{}/tasks", s.project),
+        Some(json!({"title": "钢筋绑扎", "start": day, "days": 2, "owner": s.engineers[0]})),
+    )
+    .await;
+    let path = format!("tasks/{}/checkins", task["id"]);
+    let send_as = |who: &Member, key: &'static str, note: &'static str| {
+        let request = app
+            .http
+            .post(format!("{}/api/v1/{path}", app.base_url))
+            .header(COOKIE, &who.cookie)
+            .header("X-CSRF-Token", &who.csrf)
+            .header("Idempotency-Key", key)
+            .json(&json!({"note": note, "progress": 30}));
+        async move {
+            let response = request.send().await.expect("sent");
+            let replayed = response.headers().contains_key("Idempotent-Replayed");
+            let code = response.status();
+            (
+                code,
+                replayed,
+                response.json::<Value>().await.unwrap_or(Value::Null),
+            )
+        }
+    };
+    let send = |key: &'static str, note: &'static str| send_as(&eng, key, note);
+    let (code, replayed, first) = send("k-18c2f0a3b9e41", "绑扎一半").await;
+    assert_eq!((code, replayed), (StatusCode::CREATED, false), "{first}");
+    // The answer was lost on the way; the H5's queue sends it again.
+    let (code, replayed, again) = send("k-18c2f0a3b9e41", "绑扎一半").await;
+    assert_eq!((code, replayed), (StatusCode::CREATED, true), "{again}");
+    assert_eq!(again["id"], first["id"]);
+    let (_, list) = call(app, &eng, Method::GET, &path, None).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(1), "{list}");
+
+    let (code, _, other) = send("k-29d3e1b4c0f52", "绑扎完成").await;
+    assert_eq!(code, StatusCode::CREATED, "a new key is a new check-in");
+    assert_ne!(other["id"], first["id"]);
+    let (code, _, bad) = send("bad key!", "x").await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{bad}");
+    // Another member's identical key is theirs alone.
+    let (code, replayed, theirs) = send_as(&pm, "k-18c2f0a3b9e41", "项目经理检查").await;
+    assert_eq!((code, replayed), (StatusCode::CREATED, false), "{theirs}");
+    let (_, list) = call(app, &eng, Method::GET, &path, None).await;
+    assert_eq!(list.as_array().map(Vec::len), Some(3));
+}
