@@ -18,6 +18,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     if wanted == Some("tasks") {
         return tasks();
     }
+    if wanted == Some("h5") {
+        return h5();
+    }
     let mut ran = false;
     for (name, package, bench) in BENCHES {
         if wanted.is_some_and(|w| w != *name) {
@@ -36,6 +39,8 @@ pub fn run(args: &[String]) -> Result<(), String> {
         names.push("callback");
         names.push("org-sync");
         names.push("approvals");
+        names.push("tasks");
+        names.push("h5");
         Err(format!("unknown benchmark; choose one of {names:?}"))
     }
 }
@@ -100,6 +105,23 @@ fn server_example(label: &str, example: &str, db: &str) -> Result<(), String> {
             "--",
             "--db",
             db,
+        ]),
+    )
+}
+
+/// The H5's sizes, first render under throttling and the Gantt at 2,000 and 10,000 tasks,
+/// in headless Chromium against a release build of the demo.
+fn h5() -> Result<(), String> {
+    crate::h5::build()?;
+    step(
+        "bench h5",
+        &mut cargo(&[
+            "run",
+            "--release",
+            "-p",
+            "browser-tests",
+            "--example",
+            "h5_bench",
         ]),
     )
 }

@@ -16,7 +16,7 @@ commands:
   demo            build the H5, then run Gantry with SQLite, the WeCom simulator and seeded data
   build-h5        build the H5 workbench (wasm) into h5/dist, which the gantry binary embeds
   test            cargo fmt --check, clippy -D warnings, then every test
-  bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals, tasks); figures go to docs/benchmarks.md
+  bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals, tasks, h5); figures go to docs/benchmarks.md
   fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
 
 fn main() -> ExitCode {

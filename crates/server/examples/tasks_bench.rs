@@ -16,42 +16,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use domain::calendar::Day;
-use domain::schedule::{Activity, Link, LinkKind, critical_path};
+use domain::schedule::sample::network;
+use domain::schedule::{Link, critical_path};
 use server::state::AppState;
 use wecom_sim::OrgSpec;
 
 const TOKEN: &str = "BenchTasks";
 const OVERDUE: usize = 10_000;
-
-/// A network like a real schedule: each task follows one or two of the few before it.
-fn network(n: usize, origin: Day) -> (Vec<Activity>, Vec<Link>) {
-    let activities = (0..n)
-        .map(|i| Activity {
-            id: i as i64 + 1,
-            start: origin,
-            days: 1 + (i * 7 % 13) as i32,
-        })
-        .collect();
-    let mut links = Vec::with_capacity(n * 2);
-    for i in 1..n {
-        let to = i as i64 + 1;
-        links.push(Link {
-            from: (i - 1 - i * 31 % i.min(5)) as i64 + 1,
-            to,
-            kind: LinkKind::FinishStart,
-            lag: 0,
-        });
-        if i % 3 == 0 && i >= 10 {
-            links.push(Link {
-                from: (i - 10) as i64 + 1,
-                to,
-                kind: [LinkKind::StartStart, LinkKind::FinishFinish][i % 2],
-                lag: (i % 4) as i32,
-            });
-        }
-    }
-    (activities, links)
-}
 
 fn cpm(out: &mut impl std::io::Write) -> anyhow::Result<()> {
     let (activities, links) = network(10_000, Day(20_000));

@@ -35,6 +35,9 @@ pub fn gantt_chart(props: &Props) -> Html {
             }
         });
     }
+    use_effect_with(Rc::clone(&props.gantt), |_| {
+        crate::pages::mark("gantry:gantt")
+    });
     let onscroll = {
         let (container, scroll) = (container.clone(), scroll.clone());
         Callback::from(move |_: Event| {

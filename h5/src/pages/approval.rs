@@ -94,6 +94,25 @@ fn summary(props: &DetailProps) -> Html {
 }
 
 fn field(f: &FieldValue) -> Html {
+    match (f.kind.as_str(), &f.value) {
+        ("project", Value::Number(n)) => {
+            if let Some(id) = n.as_i64() {
+                return html! { <><dt>{&f.label}</dt><dd><ProjectName {id} /></dd></> };
+            }
+        }
+        ("attachments", Value::Array(items)) => {
+            let thumbs = items.iter().filter_map(Value::as_str).map(|key| {
+                if key.starts_with("sha256:") {
+                    let src = format!("/api/v1/uploads/{key}");
+                    html! { <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="附件照片" /></a> }
+                } else {
+                    html! { <span class="meta">{"企业微信附件"}</span> }
+                }
+            });
+            return html! { <><dt>{&f.label}</dt><dd class="thumbs">{ for thumbs }</dd></> };
+        }
+        _ => {}
+    }
     let shown = match (f.kind.as_str(), &f.value) {
         ("money" | "total", Value::Number(n)) => n
             .as_i64()
@@ -113,6 +132,21 @@ fn field(f: &FieldValue) -> Html {
         (_, other) => other.to_string(),
     };
     html! { <><dt>{&f.label}</dt><dd>{shown}</dd></> }
+}
+
+#[derive(Properties, PartialEq)]
+struct ProjectNameProps {
+    id: i64,
+}
+
+/// A project field shown by code and name rather than its id.
+#[function_component(ProjectName)]
+fn project_name(props: &ProjectNameProps) -> Html {
+    let project = use_load::<api::ProjectView>(format!("/projects/{}", props.id));
+    match &project.state {
+        crate::hooks::Load::Ready(p) => html! { <>{format!("{} {}", p.code, p.name)}</> },
+        _ => html! { <>{format!("项目 #{}", props.id)}</> },
+    }
 }
 
 #[derive(Properties, PartialEq)]

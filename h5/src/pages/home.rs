@@ -16,6 +16,7 @@ pub fn home() -> Html {
     let counts = use_load::<ApprovalCounts>("/approvals/counts".to_owned());
     let tasks = use_load::<Vec<TaskView>>("/tasks/mine".to_owned());
     let projects = use_load::<ProjectPage>("/projects?member=me&per_page=20".to_owned());
+    use_effect_with((), |_| super::mark("gantry:workbench"));
     let today = today();
     let pending = match &counts.state {
         Load::Ready(c) => c.pending.to_string(),

@@ -40,6 +40,13 @@ pub fn header(props: &HeaderProps) -> Html {
     }
 }
 
+/// Marks a moment on the page's performance timeline (read by `cargo xtask bench h5`).
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Today in China time, `"YYYY-MM-DD"`.
 pub fn today() -> String {
     crate::text::day_of_ms(js_sys::Date::now() as i64)

@@ -2,6 +2,7 @@
 //! unfinished work from today, and how far a project lags (进度滞后天数).
 
 mod cpm;
+pub mod sample;
 
 use std::collections::HashMap;
 

@@ -1,5 +1,7 @@
 //! `POST /api/v1/uploads`: a photo taken in a browser outside WeCom (where there is no
-//! JS-SDK `uploadImage`), kept by content; check-ins name it by the key returned.
+//! JS-SDK `uploadImage`), kept by content; check-ins and approval attachments name it by
+//! the key returned, and `GET /api/v1/uploads/{key}` shows it to signed-in members (the key
+//! is the photo's SHA-256: knowing it takes having seen where it is attached).
 
 use actix_web::{HttpResponse, web};
 use api::{ErrorCode, Uploaded};
@@ -18,7 +20,29 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         web::resource("/uploads")
             .app_data(web::PayloadConfig::new(MAX_UPLOAD_BYTES))
             .route(web::post().to(upload)),
-    );
+    )
+    .route("/uploads/{key}", web::get().to(show));
+}
+
+async fn show(
+    _user: CurrentUser,
+    state: web::Data<AppState>,
+    key: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = match photos::load(&state, &key).await {
+        Ok(Some(bytes)) => bytes,
+        Ok(None) => return Err(ApiError::new(ErrorCode::NotFound)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(ApiError::new(ErrorCode::NotFound));
+        }
+        Err(e) => return Err(ApiError::internal(e)),
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(photos::content_type(&bytes))
+        .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Encoding", "identity"))
+        .body(bytes))
 }
 
 async fn upload(

@@ -79,6 +79,31 @@ async fn a_browser_photo_is_uploaded_then_checked_in_stamped_and_kept() {
     assert_eq!(code, StatusCode::CREATED, "{uploaded}");
     let key = uploaded["key"].as_str().expect("key").to_owned();
     assert!(key.starts_with("sha256:"), "{key}");
+    let shown = app
+        .http
+        .get(format!("{}/api/v1/uploads/{key}", app.base_url))
+        .header(COOKIE, &pm.cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(shown.status(), StatusCode::OK);
+    assert_eq!(shown.headers()["content-type"], "image/jpeg");
+    assert_eq!(&shown.bytes().await.expect("body")[..], &jpeg[..]);
+    for missing in [
+        format!("sha256:{}", "0".repeat(64)),
+        "sha256:..%2F..%2Fx".into(),
+        "x".into(),
+    ] {
+        let (code, _) = call(app, &pm, Method::GET, &format!("uploads/{missing}"), None).await;
+        assert_eq!(code, StatusCode::NOT_FOUND, "{missing}");
+    }
+    let anonymous = app
+        .http
+        .get(format!("{}/api/v1/uploads/{key}", app.base_url))
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
     let path = format!("tasks/{task}/checkins");
     let unknown = format!("sha256:{}", "0".repeat(64));
