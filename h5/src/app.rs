@@ -6,7 +6,7 @@ use api::Me;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use crate::hooks::{Load, use_load, view_load};
+use crate::hooks::{Load, use_load};
 use crate::pages;
 
 /// Every page's address.
@@ -79,30 +79,35 @@ pub fn app() -> Html {
     }
 }
 
+/// Pages render at once; who is signed in arrives alongside their own data (one round
+/// trip saved on a slow network). A lapsed session sends the browser through login.
 #[function_component(SessionGate)]
 fn session_gate() -> Html {
+    // Fixed before any navigation: iOS signs this URL for the whole visit.
+    use_state(entry_url);
     let me = use_load::<Me>("/me".to_owned());
-    {
-        let ready = match &me.state {
-            Load::Ready(me) => Some(Rc::clone(me)),
-            _ => None,
-        };
-        use_effect_with(ready, |ready| {
-            if let Some(me) = ready {
-                crate::http::set_csrf(&me.csrf_token);
-                crate::wecom::configure(&me.corp_id, me.agent_id, &entry_url());
-                crate::pending::start();
-            }
-        });
-    }
-    view_load(&me, |me| {
-        html! {
-            <ContextProvider<Session> context={Rc::clone(me)}>
-                <Switch<Route> render={switch} />
-                <TabBar />
-            </ContextProvider<Session>>
+    let session: Option<Session> = match &me.state {
+        Load::Ready(me) => Some(Rc::clone(me)),
+        _ => None,
+    };
+    use_effect_with(session.clone(), |ready| {
+        if let Some(me) = ready {
+            crate::http::set_csrf(&me.csrf_token);
+            crate::wecom::configure(&me.corp_id, me.agent_id, &entry_url());
+            crate::pending::start();
         }
-    })
+    });
+    let failed = match &me.state {
+        Load::Failed(failure) => Some(failure.text()),
+        _ => None,
+    };
+    html! {
+        <ContextProvider<Option<Session>> context={session}>
+            { for failed.map(|text| html! { <div class="state error" role="alert">{text}</div> }) }
+            <Switch<Route> render={switch} />
+            <TabBar />
+        </ContextProvider<Option<Session>>>
+    }
 }
 
 /// The URL the app was entered on (iOS signs this one for the whole visit).
@@ -136,7 +141,7 @@ fn switch(route: Route) -> Html {
 
 #[function_component(TabBar)]
 fn tab_bar() -> Html {
-    let me = use_context::<Session>();
+    let me = use_context::<Option<Session>>().flatten();
     let route = use_route::<Route>().unwrap_or(Route::Home);
     let section = |r: &Route| match r {
         Route::Home | Route::NotFound => 0,

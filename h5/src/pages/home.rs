@@ -12,7 +12,7 @@ use crate::text;
 /// 工作台.
 #[function_component(Home)]
 pub fn home() -> Html {
-    let me = use_context::<Session>();
+    let me = use_context::<Option<Session>>().flatten();
     let counts = use_load::<ApprovalCounts>("/approvals/counts".to_owned());
     let tasks = use_load::<Vec<TaskView>>("/tasks/mine".to_owned());
     let projects = use_load::<ProjectPage>("/projects?member=me&per_page=20".to_owned());

@@ -2,9 +2,10 @@
 //!
 //! 1. What the first page loads (index, css, js glue, wasm), raw / gzip / brotli, against
 //!    250 KB brotli; the JS-SDK apart (it loads only inside WeCom, on first use).
-//! 2. First render of 工作台 (the `gantry:workbench` performance mark, from navigation
-//!    start) with 4× CPU throttling, cold cache, on two mobile network profiles; and a
-//!    repeat visit (hashed assets cached).
+//! 2. First render of 工作台 by the app (the `gantry:workbench` performance mark, from
+//!    navigation start) with 4× CPU throttling, cold cache, on two mobile network
+//!    profiles, with the static skeleton's first contentful paint; and a repeat visit
+//!    (hashed assets cached).
 //! 3. The Gantt of 2,000 and 10,000 tasks: navigation to drawn (`gantry:gantt`), at full
 //!    speed and at 4× CPU throttling, and a jump-scroll to the middle redrawn.
 

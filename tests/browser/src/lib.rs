@@ -122,6 +122,14 @@ impl Browser {
         let search = self.wait_for("input[name=sim_q]").await?;
         search.send_keys(userid).await?;
         search.send_keys("\n").await?;
+        // The search reloads the picker; links found before that would be stale.
+        let started = Instant::now();
+        while !self.client.current_url().await?.as_str().contains("sim_q=") {
+            if started.elapsed() > WAIT {
+                bail!("the simulator's member search never answered");
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         self.click(&format!("a[href*='sim_userid={userid}']"))
             .await?;
         Ok(())
@@ -163,7 +171,10 @@ impl Browser {
                 vec![serde_json::to_value(&element)?],
             )
             .await?;
-        element.click().await?;
+        element
+            .click()
+            .await
+            .with_context(|| format!("clicking {css}"))?;
         Ok(())
     }
 
