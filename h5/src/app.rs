@@ -60,6 +60,12 @@ pub enum Route {
     /// 管理.
     #[at("/admin")]
     Admin,
+    /// An approval template's editor (`new` for a new one).
+    #[at("/admin/templates/:code")]
+    TemplateEditor {
+        /// Template code.
+        code: String,
+    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -132,7 +138,10 @@ fn switch(route: Route) -> Html {
         Route::Projects => html! { <pages::projects::Projects /> },
         Route::Project { id } => html! { <pages::project::ProjectPage {id} /> },
         Route::Gantt { id } => html! { <pages::project::GanttPage {id} /> },
-        Route::Admin => html! { <pages::admin::Admin /> },
+        Route::Admin => pages::admin::admin(),
+        Route::TemplateEditor { code } => {
+            html! { <pages::template_editor::TemplateEditor {code} /> }
+        }
         Route::NotFound => html! {
             <main class="page"><div class="state empty">{"页面不存在"}</div></main>
         },
@@ -151,7 +160,7 @@ fn tab_bar() -> Html {
         | Route::NewApprovalPicker => 1,
         Route::Tasks | Route::Task { .. } => 2,
         Route::Projects | Route::Project { .. } | Route::Gantt { .. } => 3,
-        Route::Admin => 4,
+        Route::Admin | Route::TemplateEditor { .. } => 4,
     };
     let current = section(&route);
     let mut tabs = vec![

@@ -225,3 +225,149 @@ async fn upload(file: &web_sys::File) -> Result<String, String> {
         .map(|u| u.key)
         .map_err(|f| f.text())
 }
+
+/// Props of [`DepartmentPicker`].
+#[derive(Properties, PartialEq)]
+pub struct DepartmentPickerProps {
+    /// Department ids chosen so far.
+    pub chosen: Vec<String>,
+    /// Called with the new choice.
+    pub onchange: Callback<Vec<String>>,
+    /// More than one allowed.
+    #[prop_or_default]
+    pub multiple: bool,
+}
+
+/// Picks departments from the synced tree, searchable by name.
+#[function_component(DepartmentPicker)]
+pub fn department_picker(props: &DepartmentPickerProps) -> Html {
+    let all = crate::hooks::use_load::<Vec<api::DepartmentEntry>>("/directory/departments".into());
+    let query = use_state(String::new);
+    let oninput = {
+        let query = query.clone();
+        Callback::from(move |e: InputEvent| query.set(input_value(&e)))
+    };
+    crate::hooks::view_load(&all, |list| {
+        let names: std::collections::HashMap<String, &str> = list
+            .iter()
+            .map(|d| (d.id.to_string(), d.name.as_str()))
+            .collect();
+        let chosen: Vec<&str> = props
+            .chosen
+            .iter()
+            .map(|id| names.get(id).copied().unwrap_or(id.as_str()))
+            .collect();
+        let shown = list
+            .iter()
+            .filter(|d| query.is_empty() || d.name.contains(query.as_str()))
+            .take(30);
+        html! {
+            <div class="picker">
+                <p class="chosen">{ if chosen.is_empty() { "未选择".to_owned() } else { chosen.join("、") } }</p>
+                <input class="search" type="search" placeholder="搜索部门" oninput={oninput.clone()} value={(*query).clone()} />
+                <ul class="list compact">
+                    { for shown.map(|d| {
+                        let id = d.id.to_string();
+                        let on = props.chosen.contains(&id);
+                        let (onchange, chosen, multiple) = (props.onchange.clone(), props.chosen.clone(), props.multiple);
+                        let onclick = Callback::from(move |_: MouseEvent| {
+                            let mut next = if multiple { chosen.clone() } else { Vec::new() };
+                            if on { next.retain(|c| *c != id) } else { next.push(id.clone()) }
+                            onchange.emit(next);
+                        });
+                        html! {
+                            <li key={d.id}>
+                                <button class={classes!("row", "pick", on.then_some("on"))} {onclick}>
+                                    <span class="title">{ if on { format!("✓ {}", d.name) } else { d.name.clone() } }</span>
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            </div>
+        }
+    })
+}
+
+/// Props of [`CodeScanner`].
+#[derive(Properties, PartialEq)]
+pub struct CodeScannerProps {
+    /// Called with the code's text.
+    pub onscan: Callback<String>,
+    /// What the code is for ("任务码").
+    pub label: AttrValue,
+}
+
+/// Scans a QR code with the WeCom camera, or takes the code typed in a browser.
+#[function_component(CodeScanner)]
+pub fn code_scanner(props: &CodeScannerProps) -> Html {
+    let typed = use_state(String::new);
+    let error = use_state(|| None::<String>);
+    if wecom::in_wecom() {
+        let (onscan, error2) = (props.onscan.clone(), error.clone());
+        let onclick = Callback::from(move |_: MouseEvent| {
+            let (onscan, error) = (onscan.clone(), error2.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match wecom::scan_qr().await {
+                    Ok(text) => onscan.emit(text),
+                    Err(e) => error.set(Some(e)),
+                }
+            });
+        });
+        return html! {
+            <div class="inline">
+                <button class="btn" {onclick}>{format!("扫{}", props.label)}</button>
+                { for error.as_ref().map(|e| html!{ <span class="notice">{e}</span> }) }
+            </div>
+        };
+    }
+    let oninput = {
+        let typed = typed.clone();
+        Callback::from(move |e: InputEvent| typed.set(input_value(&e)))
+    };
+    let onsubmit = {
+        let (typed, onscan) = (typed.clone(), props.onscan.clone());
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !typed.trim().is_empty() {
+                onscan.emit(typed.trim().to_owned());
+            }
+        })
+    };
+    html! {
+        <form class="inline" {onsubmit}>
+            <input id="code-input" placeholder={format!("输入{}", props.label)} value={(*typed).clone()} {oninput} />
+            <button class="btn" type="submit">{"打开"}</button>
+        </form>
+    }
+}
+
+/// The task a scanned or typed code names: a bare id, `task:<id>`, or a link to
+/// `/tasks/<id>`.
+pub fn task_of_code(code: &str) -> Option<i64> {
+    let code = code.trim();
+    let tail = code
+        .strip_prefix("task:")
+        .or_else(|| code.rsplit_once("/tasks/").map(|(_, t)| t))
+        .unwrap_or(code);
+    let digits: &str = tail.split(['?', '#', '/']).next().unwrap_or_default();
+    digits.parse().ok().filter(|id: &i64| *id > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::task_of_code;
+
+    #[test]
+    fn task_codes_are_read_in_every_printed_form() {
+        assert_eq!(task_of_code("42"), Some(42));
+        assert_eq!(task_of_code(" task:7 "), Some(7));
+        assert_eq!(
+            task_of_code("https://gantry.example.com/tasks/19?from=qr"),
+            Some(19)
+        );
+        assert_eq!(task_of_code("https://gantry.example.com/projects/3"), None);
+        assert_eq!(task_of_code("0"), None);
+        assert_eq!(task_of_code("hello"), None);
+    }
+}

@@ -14,6 +14,7 @@ pub mod hooks;
 pub mod http;
 pub mod pages;
 pub mod pending;
+pub mod template_edit;
 pub mod text;
 pub mod wecom;
 

@@ -50,8 +50,10 @@ pub fn yuan(fen: i64) -> String {
 /// Large amounts as people say them: `万元` above ten thousand 元.
 pub fn yuan_short(fen: i64) -> String {
     if fen.unsigned_abs() >= 1_000_000 {
-        let wan = fen as f64 / 1_000_000.0;
-        format!("{wan:.2} 万元")
+        // Hundredths of 万元, rounded half up, in integers (no float formatting in the wasm).
+        let hundredths = (fen.unsigned_abs() + 5_000) / 10_000;
+        let sign = if fen < 0 { "-" } else { "" };
+        format!("{sign}{}.{:02} 万元", hundredths / 100, hundredths % 100)
     } else {
         format!("{} 元", yuan(fen))
     }
@@ -155,6 +157,25 @@ pub fn seat_state(code: &str) -> &'static str {
     }
 }
 
+/// `value` with `places` decimals, rounded, without float formatting: `(31.2304, 4)` →
+/// `"31.2304"`.
+pub fn fixed(value: f64, places: u32) -> String {
+    let scale = 10_i64.pow(places);
+    let scaled = (value * scale as f64).round() as i64;
+    let sign = if scaled < 0 { "-" } else { "" };
+    let abs = scaled.unsigned_abs();
+    let scale = scale.unsigned_abs();
+    if places == 0 {
+        return format!("{sign}{abs}");
+    }
+    format!(
+        "{sign}{}.{:0width$}",
+        abs / scale,
+        abs % scale,
+        width = places as usize
+    )
+}
+
 /// `"2026-12-07"` from unix milliseconds in China time (UTC+8, no daylight saving).
 pub fn day_of_ms(ms: i64) -> String {
     let (y, m, d) = civil_from_days((ms + 8 * 3_600_000).div_euclid(86_400_000));
@@ -219,6 +240,12 @@ mod tests {
         assert_eq!(yuan(-100_000), "-1,000.00");
         assert_eq!(yuan(i64::MIN), "-92,233,720,368,547,758.08");
         assert_eq!(yuan_short(1_234_567_800), "1234.57 万元");
+        assert_eq!(yuan_short(-1_000_000), "-1.00 万元");
+        assert_eq!(yuan_short(999_999), "9,999.99 元");
+        assert_eq!(fixed(31.230_416, 5), "31.23042");
+        assert_eq!(fixed(-0.5, 1), "-0.5");
+        assert_eq!(fixed(121.4737, 0), "121");
+        assert_eq!(fixed(2.346, 2), "2.35");
     }
 
     #[test]

@@ -18,3 +18,14 @@ pub struct Uploaded {
     /// The key to hand to a check-in or an attachment field.
     pub key: String,
 }
+
+/// `GET /api/v1/directory/departments`: the department tree, flat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DepartmentEntry {
+    /// WeCom department id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// Parent id (0 for the root).
+    pub parent_id: i64,
+}

@@ -20,7 +20,7 @@ pub use approvals::{
     ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
     Delegation, FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
 };
-pub use directory::{DirectoryEntry, Uploaded};
+pub use directory::{DepartmentEntry, DirectoryEntry, Uploaded};
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};

@@ -21,6 +21,11 @@ pub const SUMMARY: u8 = 4;
 /// Late.
 pub const OVERDUE: u8 = 8;
 
+/// Whole pixels for the SVG: shorter attributes and paths than fractions.
+pub fn px(v: f64) -> i64 {
+    v.round() as i64
+}
+
 /// How much time a screen shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Zoom {
@@ -108,14 +113,14 @@ impl Layout {
             }
         }
         let first_day = first - 3;
-        let px = zoom.px_per_day();
+        let per_day = zoom.px_per_day();
         let label_room = 160.0;
         Self {
             first_day,
             zoom,
-            width: f64::from(last + 3 - first_day) * px + label_room,
+            width: f64::from(last + 3 - first_day) * per_day + label_room,
             height: ROW * gantt.bars.len() as f64,
-            today_x: f64::from(gantt.today - first_day) * px,
+            today_x: f64::from(gantt.today - first_day) * per_day,
             rows: gantt
                 .bars
                 .iter()
@@ -133,11 +138,11 @@ impl Layout {
     /// Bar `index` of `gantt` placed.
     pub fn place(&self, gantt: &Gantt, index: usize) -> Placed {
         let bar = &gantt.bars[index];
-        let px = self.zoom.px_per_day();
+        let per_day = self.zoom.px_per_day();
         let width = if bar.f & MILESTONE != 0 {
             BAR
         } else {
-            (f64::from(bar.d.max(1)) * px).max(2.0)
+            (f64::from(bar.d.max(1)) * per_day).max(2.0)
         };
         Placed {
             index,
@@ -146,7 +151,7 @@ impl Layout {
             y: ROW * index as f64,
             baseline: bar
                 .b
-                .map(|(s, d)| (self.x(s), (f64::from(d.max(1)) * px).max(2.0))),
+                .map(|(s, d)| (self.x(s), (f64::from(d.max(1)) * per_day).max(2.0))),
         }
     }
 
@@ -161,7 +166,7 @@ impl Layout {
 
     /// The links with an end in rows `[first, last)` or passing through them.
     pub fn arrows(&self, gantt: &Gantt, first: usize, last: usize) -> Vec<Arrow> {
-        let px = self.zoom.px_per_day();
+        let per_day = self.zoom.px_per_day();
         gantt
             .links
             .iter()
@@ -171,7 +176,7 @@ impl Layout {
                     return None;
                 }
                 let (pa, pb) = (&gantt.bars[a], &gantt.bars[b]);
-                let end = |bar: &api::GanttBar| self.x(bar.s) + f64::from(bar.d.max(1)) * px;
+                let end = |bar: &api::GanttBar| self.x(bar.s) + f64::from(bar.d.max(1)) * per_day;
                 // Where the arrow leaves the predecessor and enters the successor.
                 let (x1, x2, into_start) = match kind.as_str() {
                     "SS" => (self.x(pa.s), self.x(pb.s), true),
@@ -184,7 +189,7 @@ impl Layout {
                 let step = 6.0;
                 let path = if into_start && x2 - step >= x1 + step {
                     let mid = x2 - step;
-                    format!("M{x1:.1},{y1:.1}H{mid:.1}V{y2:.1}H{x2:.1}")
+                    format!("M{},{}H{}V{}H{}", px(x1), px(y1), px(mid), px(y2), px(x2))
                 } else {
                     // Around: out, down between the rows, back, in.
                     let out = x1 + step;
@@ -194,7 +199,16 @@ impl Layout {
                     } else {
                         y2 + ROW / 2.0
                     };
-                    format!("M{x1:.1},{y1:.1}H{out:.1}V{between:.1}H{back:.1}V{y2:.1}H{x2:.1}")
+                    format!(
+                        "M{},{}H{}V{}H{}V{}H{}",
+                        px(x1),
+                        px(y1),
+                        px(out),
+                        px(between),
+                        px(back),
+                        px(y2),
+                        px(x2)
+                    )
                 };
                 Some(Arrow {
                     path,

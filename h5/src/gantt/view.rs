@@ -6,7 +6,7 @@ use std::rc::Rc;
 use api::Gantt;
 use yew::prelude::*;
 
-use super::layout::{BAR, CRITICAL, Layout, MILESTONE, OVERDUE, ROW, SUMMARY, Zoom};
+use super::layout::{BAR, CRITICAL, Layout, MILESTONE, OVERDUE, ROW, SUMMARY, Zoom, px};
 
 /// Props of [`GanttChart`].
 #[derive(Properties, PartialEq)]
@@ -64,7 +64,7 @@ pub fn gantt_chart(props: &Props) -> Html {
         .take_while(|d| layout.x(*d) < layout.width)
         .map(|d| {
             let x = layout.x(d);
-            html! { <line class="grid" x1={x.to_string()} x2={x.to_string()} y1="0" y2={layout.height.to_string()} /> }
+            html! { <line class="grid" x1={px(x).to_string()} x2={px(x).to_string()} y1="0" y2={px(layout.height).to_string()} /> }
         });
     let rows = (first..last).map(|i| {
         let p = layout.place(g, i);
@@ -75,17 +75,17 @@ pub fn gantt_chart(props: &Props) -> Html {
         if bar.f & SUMMARY != 0 { class.push("summary"); }
         if bar.f & OVERDUE != 0 { class.push("overdue"); }
         let baseline = p.baseline.map(|(x, w)| html! {
-            <rect class="baseline" x={x.to_string()} y={(top + BAR - 4.0).to_string()} width={w.to_string()} height="6" rx="2" />
+            <rect class="baseline" x={px(x).to_string()} y={px(top + BAR - 4.0).to_string()} width={px(w).to_string()} height="6" rx="2" />
         });
         let shape = if bar.f & MILESTONE != 0 {
             let (cx, cy, r) = (p.x, top + BAR / 2.0, BAR / 2.0);
-            html! { <path class={classes!(class, "milestone")} d={format!("M{cx:.1},{:.1}l{r},{r}l-{r},{r}l-{r},-{r}z", cy - r)} /> }
+            html! { <path class={classes!(class, "milestone")} d={format!("M{},{}l{r},{r}l-{r},{r}l-{r},-{r}z", px(cx), px(cy - r), r = px(r))} /> }
         } else {
             let done = p.width * f64::from(bar.pr.min(100)) / 100.0;
             html! {
                 <>
-                    <rect class={class} x={p.x.to_string()} y={top.to_string()} width={p.width.to_string()} height={BAR.to_string()} rx="3" />
-                    <rect class="done" x={p.x.to_string()} y={top.to_string()} width={done.to_string()} height={BAR.to_string()} rx="3" />
+                    <rect class={class} x={px(p.x).to_string()} y={px(top).to_string()} width={px(p.width).to_string()} height={px(BAR).to_string()} rx="3" />
+                    <rect class="done" x={px(p.x).to_string()} y={px(top).to_string()} width={px(done).to_string()} height={px(BAR).to_string()} rx="3" />
                 </>
             }
         };
@@ -95,7 +95,7 @@ pub fn gantt_chart(props: &Props) -> Html {
                 <title>{format!("{}（{} 天，浮动 {} 天）", bar.t, bar.d, bar.fl)}</title>
                 { for baseline }
                 { shape }
-                <text x={label_x.to_string()} y={(top + BAR - 4.0).to_string()}>{&bar.t}</text>
+                <text x={px(label_x).to_string()} y={px(top + BAR - 4.0).to_string()}>{&bar.t}</text>
             </g>
         }
     });
@@ -107,7 +107,7 @@ pub fn gantt_chart(props: &Props) -> Html {
         <div class="gantt">
             <div class="segments gantt-zoom">{ for zooms }</div>
             <div class="gantt-scroll" ref={container} {onscroll}>
-                <svg id="gantt-svg" width={layout.width.to_string()} height={layout.height.max(ROW).to_string()}
+                <svg id="gantt-svg" width={px(layout.width).to_string()} height={px(layout.height.max(ROW)).to_string()}
                     data-rows={g.bars.len().to_string()} data-drawn={(last - first).to_string()}>
                     <defs>
                         <marker id="arrow" viewBox="0 0 6 6" refX="6" refY="3" markerWidth="6" markerHeight="6" orient="auto">
@@ -117,7 +117,7 @@ pub fn gantt_chart(props: &Props) -> Html {
                     { for grid }
                     { for arrows }
                     { for rows }
-                    <line class="today" x1={layout.today_x.to_string()} x2={layout.today_x.to_string()} y1="0" y2={layout.height.to_string()} />
+                    <line class="today" x1={px(layout.today_x).to_string()} x2={px(layout.today_x).to_string()} y1="0" y2={px(layout.height).to_string()} />
                 </svg>
             </div>
             <p class="legend meta">

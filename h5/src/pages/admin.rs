@@ -5,17 +5,20 @@ use api::{DeadLetter, RoleGrant, SyncStatus, TemplateView};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::Header;
+use super::header;
+use yew_router::prelude::Link;
+
+use crate::app::Route;
+use crate::components::MemberPicker;
 use crate::hooks::{empty, use_load, view_load};
 use crate::http::{self, Method};
 use crate::text;
 
-/// The admin page.
-#[function_component(Admin)]
+/// The admin page (a plain function: it only lays out its cards).
 pub fn admin() -> Html {
     html! {
         <main class="page">
-            <Header title="管理" />
+            { header("管理", false) }
             <SyncCard />
             <DeadLetters queue="inbox" title="回调死信" />
             <DeadLetters queue="outbox" title="推送死信" />
@@ -71,7 +74,7 @@ fn sync_card() -> Html {
                         ),
                         _ => "完成".to_owned(),
                     };
-                    html! { <p class="meta" id="last-sync">{format!("上次：{}，用时 {:.1} 秒，{outcome}", text::time_of_ms(l.started_at_ms), l.duration_ms as f64 / 1000.0)}</p> }
+                    html! { <p class="meta" id="last-sync">{format!("上次：{}，用时 {} 秒，{outcome}", text::time_of_ms(l.started_at_ms), text::fixed(l.duration_ms as f64 / 1000.0, 1))}</p> }
                 });
                 html! {
                     <>
@@ -156,22 +159,63 @@ fn templates() -> Html {
         <section class="card">
             <h3>{"审批模板"}</h3>
             { view_load(&list, |items| html! {
-                <ul class="list compact">
-                    { for items.iter().map(|t| html! {
-                        <li key={t.code.clone()} class="row">
-                            <span class="title">{&t.name}</span>
-                            <span class="meta">{format!("{} · v{} · {}", t.code, t.version, if t.enabled { "启用" } else { "停用" })}</span>
-                        </li>
-                    }) }
-                </ul>
+                <>
+                    <ul class="list compact" id="template-list">
+                        { for items.iter().map(|t| html! {
+                            <li key={t.code.clone()}>
+                                <Link<Route> to={Route::TemplateEditor { code: t.code.clone() }} classes="row">
+                                    <span class="title">{&t.name}</span>
+                                    <span class="meta">{format!("{} · v{} · {}", t.code, t.version, if t.enabled { "启用" } else { "停用" })}</span>
+                                </Link<Route>>
+                            </li>
+                        }) }
+                    </ul>
+                    <Link<Route> to={Route::TemplateEditor { code: "new".to_owned() }} classes="btn block">{"新建模板"}</Link<Route>>
+                </>
             }) }
         </section>
+    }
+}
+
+fn role_name(code: &str) -> &'static str {
+    match code {
+        "admin" => "系统管理员",
+        "finance" => "财务",
+        _ => "其他",
     }
 }
 
 #[function_component(Roles)]
 fn roles() -> Html {
     let list = use_load::<Vec<RoleGrant>>("/admin/roles".to_owned());
+    let role = use_state(|| "finance".to_owned());
+    let message = use_state(|| None::<String>);
+    let change = {
+        let (message, reload) = (message.clone(), list.reload.clone());
+        Callback::from(move |(method, userid, role): (Method, String, String)| {
+            let (message, reload) = (message.clone(), reload.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/admin/roles/{userid}/{role}");
+                match http::call::<Value>(method, &path).await {
+                    Ok(_) => message.set(None),
+                    Err(f) => message.set(Some(f.text())),
+                }
+                reload.emit(());
+            });
+        })
+    };
+    let grant = {
+        let (change, role) = (change.clone(), role.clone());
+        Callback::from(move |userids: Vec<String>| {
+            for userid in userids {
+                change.emit((Method::Put, userid, (*role).clone()));
+            }
+        })
+    };
+    let pick_role = {
+        let role = role.clone();
+        Callback::from(move |e: Event| role.set(super::input_value(&e)))
+    };
     html! {
         <section class="card">
             <h3>{"系统角色"}</h3>
@@ -180,15 +224,30 @@ fn roles() -> Html {
                     return empty("尚未授予角色");
                 }
                 html! {
-                    <ul class="list compact">
-                        { for items.iter().map(|r| html! {
-                            <li key={format!("{}:{}", r.userid, r.role)} class="row">
-                                <span class="title">{&r.userid}</span><span class="meta">{&r.role}</span>
-                            </li>
+                    <ul class="list compact" id="role-list">
+                        { for items.iter().map(|r| {
+                            let (change, userid, code) = (change.clone(), r.userid.clone(), r.role.clone());
+                            let revoke = Callback::from(move |_: MouseEvent| {
+                                change.emit((Method::Delete, userid.clone(), code.clone()));
+                            });
+                            html! {
+                                <li key={format!("{}:{}", r.userid, r.role)} class="row">
+                                    <span class="title">{&r.userid}</span>
+                                    <button class="btn" onclick={revoke}>{"撤销"}</button>
+                                    <span class="meta">{format!("{} · 由 {} 授予", role_name(&r.role), r.granted_by)}</span>
+                                </li>
+                            }
                         }) }
                     </ul>
                 }
             }) }
+            <h3>{"授予角色"}</h3>
+            <select onchange={pick_role} aria-label="角色">
+                <option value="finance" selected={*role == "finance"}>{"财务"}</option>
+                <option value="admin" selected={*role == "admin"}>{"系统管理员"}</option>
+            </select>
+            <MemberPicker single=true onpick={grant} />
+            { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
         </section>
     }
 }

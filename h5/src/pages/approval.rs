@@ -7,7 +7,7 @@ use api::{ApprovalAction, ApprovalDetail, FieldValue};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::{Header, input_value};
+use super::{header, input_value};
 use crate::components::MemberPicker;
 use crate::hooks::{use_load, view_load};
 use crate::http::{self, Method};
@@ -27,10 +27,10 @@ pub fn approval_page(props: &Props) -> Html {
     let reload = detail.reload.clone();
     html! {
         <main class="page">
-            <Header title="审批详情" back=true />
+            { header("审批详情", true) }
             { view_load(&detail, |d| html! {
                 <>
-                    <Summary detail={Rc::clone(d)} />
+                    { summary(d) }
                     <Actions detail={Rc::clone(d)} done={reload.clone()} />
                 </>
             }) }
@@ -38,14 +38,8 @@ pub fn approval_page(props: &Props) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct DetailProps {
-    detail: Rc<ApprovalDetail>,
-}
-
-#[function_component(Summary)]
-fn summary(props: &DetailProps) -> Html {
-    let d = &props.detail;
+/// The form, the flow and the timeline (no state of its own, so a plain function).
+fn summary(d: &ApprovalDetail) -> Html {
     html! {
         <>
             <section class="card">

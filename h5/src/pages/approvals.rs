@@ -6,7 +6,7 @@ use api::{ApprovalPage, ApprovalSummary};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::Header;
+use super::header;
 use crate::app::Route;
 use crate::hooks::{empty, use_load, view_load};
 use crate::text;
@@ -43,7 +43,7 @@ pub fn approvals() -> Html {
     });
     html! {
         <main class="page">
-            <Header title="审批" />
+            { header("审批", false) }
             <div class="segments" role="tablist">{ for tabs }</div>
             <Link<Route> to={Route::NewApprovalPicker} classes="btn primary block">{"发起审批"}</Link<Route>>
             { view_load(&page, |p: &Rc<ApprovalPage>| {

@@ -4,7 +4,7 @@ use api::{ApprovalCounts, ProjectPage, TaskView};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Header, today};
+use super::{header, today};
 use crate::app::{Route, Session};
 use crate::hooks::{Load, use_load, view_load};
 use crate::text;
@@ -41,7 +41,7 @@ pub fn home() -> Html {
     let greeting = me.map(|m| format!("{}，你好", m.name)).unwrap_or_default();
     html! {
         <main class="page">
-            <Header title="工作台" />
+            { header("工作台", false) }
             <p class="greeting">{greeting}</p>
             <section class="stats" aria-label="待办概览">
                 <Link<Route> to={Route::Approvals} classes="stat">

@@ -9,33 +9,24 @@ pub mod projects;
 pub mod submit;
 pub mod task;
 pub mod tasks;
+pub mod template_editor;
 
 use yew::prelude::*;
 
-/// The page header: a title and, on inner pages, a way back.
-#[derive(Properties, PartialEq)]
-pub struct HeaderProps {
-    /// Title.
-    pub title: AttrValue,
-    /// Show a back button.
-    #[prop_or_default]
-    pub back: bool,
-}
-
-/// The page header.
-#[function_component(Header)]
-pub fn header(props: &HeaderProps) -> Html {
-    let back = Callback::from(|_: MouseEvent| {
+/// The page header: a title and, on inner pages, a way back. A plain function, not a
+/// component: it keeps no state, and each component costs ~4 KB of wasm.
+pub fn header(title: impl Into<AttrValue>, back: bool) -> Html {
+    let on_back = Callback::from(|_: MouseEvent| {
         if let Some(history) = web_sys::window().and_then(|w| w.history().ok()) {
             let _ = history.back();
         }
     });
     html! {
         <header class="topbar">
-            if props.back {
-                <button class="back" aria-label="返回" onclick={back}>{"‹"}</button>
+            if back {
+                <button class="back" aria-label="返回" onclick={on_back}>{"‹"}</button>
             }
-            <h1>{props.title.clone()}</h1>
+            <h1>{title.into()}</h1>
         </header>
     }
 }

@@ -4,7 +4,7 @@ use api::{Gantt, ProjectMemberView, ProjectView};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::Header;
+use super::header;
 use crate::app::Route;
 use crate::gantt::GanttChart;
 use crate::hooks::{Load, use_load, view_load};
@@ -46,7 +46,7 @@ pub fn project_page(props: &Props) -> Html {
     let id = props.id;
     html! {
         <main class="page">
-            <Header title="项目详情" back=true />
+            { header("项目详情", true) }
             { view_load(&project, |p| html! {
                 <section class="card">
                     <h2 id="project-name">{&p.name}</h2>
@@ -85,7 +85,7 @@ pub fn gantt_page(props: &Props) -> Html {
     let gantt = use_load::<Gantt>(format!("/projects/{}/gantt", props.id));
     html! {
         <main class="page wide">
-            <Header title="甘特图" back=true />
+            { header("甘特图", true) }
             { view_load(&gantt, |g| {
                 if g.bars.is_empty() {
                     return crate::hooks::empty("还没有计划任务");

@@ -4,7 +4,7 @@ use api::ProjectPage;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Header, input_value};
+use super::{header, input_value};
 use crate::app::Route;
 use crate::hooks::{empty, use_load, view_load};
 use crate::text;
@@ -32,7 +32,7 @@ pub fn projects() -> Html {
     };
     html! {
         <main class="page">
-            <Header title="项目" />
+            { header("项目", false) }
             <div class="filters">
                 <input class="search" type="search" placeholder="搜索编号、名称、建设单位" {oninput} value={(*query).clone()} />
                 <select {onchange} aria-label="状态">

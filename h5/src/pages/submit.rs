@@ -7,9 +7,9 @@ use api::{Created, ProjectPage, SubmitApproval, TemplateView};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Header, input_value};
+use super::{header, input_value};
 use crate::app::Route;
-use crate::components::{MemberPicker, PhotoPicker, Photos};
+use crate::components::{DepartmentPicker, MemberPicker, PhotoPicker, Photos};
 use crate::form::{Entry, Field, Kind, fields_of, value_of};
 use crate::hooks::{empty, use_load, view_load};
 use crate::http::Method;
@@ -21,7 +21,7 @@ pub fn template_picker() -> Html {
     let templates = use_load::<Vec<TemplateView>>("/approval-templates".to_owned());
     html! {
         <main class="page">
-            <Header title="发起审批" back=true />
+            { header("发起审批", true) }
             { view_load(&templates, |list| {
                 let enabled: Vec<_> = list.iter().filter(|t| t.enabled).collect();
                 if enabled.is_empty() {
@@ -161,7 +161,7 @@ fn form_view(props: &FormProps) -> Html {
     };
     html! {
         <>
-            <Header title={props.name.clone()} back=true />
+            { header(props.name.clone(), true) }
             <form class="card form" {onsubmit} novalidate=true>
                 { for props.fields.iter().map(|f| {
                     let entry = entries.get(&f.key).cloned().unwrap_or_default();
@@ -290,16 +290,16 @@ fn field_input(props: &FieldProps) -> Html {
                 </div>
             }
         }
-        Kind::Departments { .. } => html! {
-            <input id={id.clone()} inputmode="numeric" placeholder="部门 ID" value={props.entry.items.join(",")}
-                oninput={{
-                    let (emit, entry) = (emit.clone(), props.entry.clone());
-                    Callback::from(move |e: InputEvent| emit(Entry {
-                        items: input_value(&e).split([',', '，']).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect(),
-                        ..entry.clone()
-                    }))
-                }} />
-        },
+        Kind::Departments { multiple } => {
+            let (emit, entry) = (emit.clone(), props.entry.clone());
+            let changed = Callback::from(move |items: Vec<String>| {
+                emit(Entry {
+                    items,
+                    ..entry.clone()
+                })
+            });
+            html! { <DepartmentPicker chosen={props.entry.items.clone()} multiple={*multiple} onchange={changed} /> }
+        }
         Kind::Project => {
             html! { <ProjectSelect id={id.clone()} value={props.entry.text.clone()} onchange={{
                 let (emit, entry) = (emit.clone(), props.entry.clone());

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use yew::prelude::*;
 
-use super::{Header, input_value};
+use super::{header, input_value};
 use crate::components::{PhotoPicker, Photos};
 use crate::hooks::{empty, use_load, view_load};
 use crate::http::{self, Method};
@@ -37,7 +37,7 @@ pub fn task_page(props: &Props) -> Html {
     let id = props.id;
     html! {
         <main class="page">
-            <Header title="任务详情" back=true />
+            { header("任务详情", true) }
             { view_load(&task, |t| html! {
                 <>
                     <Overview task={Rc::clone(t)} changed={changed.clone()} />
@@ -191,7 +191,7 @@ fn checkin_form(props: &TaskProps) -> Html {
                 match wecom::locate().await {
                     Ok(at) => update.emit(Draft {
                         location: Some(at),
-                        address: format!("{:.5}, {:.5}", at.0, at.1),
+                        address: format!("{}, {}", text::fixed(at.0, 5), text::fixed(at.1, 5)),
                         ..(*d).clone()
                     }),
                     Err(e) => message.set(Some(e)),

@@ -4,8 +4,9 @@ use api::TaskView;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
-use super::{Header, today};
+use super::{header, today};
 use crate::app::Route;
+use crate::components::{CodeScanner, task_of_code};
 use crate::hooks::{empty, use_load, view_load};
 use crate::text;
 
@@ -33,6 +34,19 @@ impl Filter {
 pub fn tasks() -> Html {
     let tasks = use_load::<Vec<TaskView>>("/tasks/mine".to_owned());
     let filter = use_state(|| Filter::All);
+    let navigator = use_navigator();
+    let scan_problem = use_state(|| None::<String>);
+    let onscan = {
+        let scan_problem = scan_problem.clone();
+        Callback::from(move |code: String| match task_of_code(&code) {
+            Some(id) => {
+                if let Some(nav) = &navigator {
+                    nav.push(&Route::Task { id });
+                }
+            }
+            None => scan_problem.set(Some(format!("无法识别的任务码：{code}"))),
+        })
+    };
     let today = today();
     let chips = [
         (Filter::All, "全部"),
@@ -48,7 +62,9 @@ pub fn tasks() -> Html {
     });
     html! {
         <main class="page">
-            <Header title="我的任务" />
+            { header("我的任务", false) }
+            <CodeScanner label="任务码" {onscan} />
+            { for scan_problem.as_ref().map(|p| html!{ <p class="notice">{p}</p> }) }
             <div class="segments">{ for chips }</div>
             { view_load(&tasks, |list| {
                 let shown: Vec<_> = list.iter().filter(|t| filter.keeps(t, &today)).collect();

@@ -63,13 +63,15 @@ async fn main() -> anyhow::Result<()> {
         b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": true}))
             .await?;
         let cold = timed(&b, "/", "gantry:workbench").await?;
+        let skeleton = timed(&b, "/", "first-contentful-paint").await?;
         b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": false}))
             .await?;
         timed(&b, "/", "gantry:workbench").await?;
         let warm = timed(&b, "/", "gantry:workbench").await?;
         println!(
-            "  {name}: cold {}, repeat visit {}",
+            "  {name}: cold {} (the static skeleton painted at {}), repeat visit {}",
             show(&cold),
+            show(&skeleton),
             show(&warm)
         );
     }

@@ -62,10 +62,23 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
     b.wait_for(".list a.row").await?;
     b.shot("workbench").await?;
 
-    // 任务 → a task → check in with a photo, a note and progress.
+    // 任务 → a task (opened by its code, as a scan outside WeCom is typed) → check in with a
+    // photo, a note and progress.
     b.open("/tasks").await?;
-    b.click("#task-list a.row").await?;
+    let first = b.wait_for("#task-list a.row").await?.attr("href").await?;
+    let first = first.context("a task link")?;
+    let task_id = first.rsplit('/').next().context("a task id")?.to_owned();
+    b.type_into("#code-input", &format!("task:{task_id}"))
+        .await?;
+    b.type_into("#code-input", "\n").await?;
     b.wait_for("#task-title").await?;
+    assert!(
+        b.client
+            .current_url()
+            .await?
+            .path()
+            .ends_with(&format!("/tasks/{task_id}"))
+    );
     b.type_into("#checkin-note", "模板支设完成，明日浇筑")
         .await?;
     b.type_into("#checkin-progress", "70").await?;
@@ -161,10 +174,28 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
     }
     b.shot("gantt").await?;
 
-    // 管理: the admin sees the org sync and the queues.
+    // 管理: the admin sees the org sync and the queues, then adds a field to the purchase
+    // form in the template editor.
     b.sign_in(admin, "/admin").await?;
     b.wait_text("#last-sync", |t| t.contains("成功")).await?;
     b.shot("admin").await?;
+    b.click("#template-list a[href='/admin/templates/purchase']")
+        .await?;
+    b.wait_for(".template-editor .flow-node").await?;
+    let fields_before = b.count(".edit-row").await?;
+    b.click(".template-editor > .btn.small").await?;
+    assert_eq!(b.count(".edit-row").await?, fields_before + 1);
+    b.shot("template-editor").await?;
+    b.click("#save-template").await?;
+    b.wait_text("#template-message", |t| t == "已保存").await?;
+    let stored = demo
+        .state
+        .store
+        .approvals()
+        .template("purchase")
+        .await?
+        .context("the purchase template")?;
+    assert_eq!(stored.template.form.fields.len(), fields_before + 1);
 
     b.client.clone().close().await?;
     Ok(())

@@ -2,7 +2,7 @@
 //! `selectEnterpriseContact` is used).
 
 use actix_web::{HttpResponse, web};
-use api::DirectoryEntry;
+use api::{DepartmentEntry, DirectoryEntry};
 use serde::Deserialize;
 
 use crate::auth::CurrentUser;
@@ -14,7 +14,8 @@ const MAX_RESULTS: u32 = 50;
 
 /// Registers the routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/directory/members", web::get().to(members));
+    cfg.route("/directory/members", web::get().to(members))
+        .route("/directory/departments", web::get().to(departments));
 }
 
 #[derive(Debug, Deserialize)]
@@ -42,6 +43,27 @@ async fn members(
             userid,
             name,
             position,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(entries))
+}
+
+async fn departments(
+    _user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let all = state
+        .store
+        .org()
+        .departments()
+        .await
+        .map_err(ApiError::internal)?;
+    let entries: Vec<DepartmentEntry> = all
+        .into_iter()
+        .map(|d| DepartmentEntry {
+            id: d.id,
+            name: d.name,
+            parent_id: d.parent_id,
         })
         .collect();
     Ok(HttpResponse::Ok().json(entries))
