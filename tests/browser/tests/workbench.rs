@@ -178,6 +178,7 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
     // form in the template editor.
     b.sign_in(admin, "/admin").await?;
     b.wait_text("#last-sync", |t| t.contains("成功")).await?;
+    b.wait_text(".tabbar", |t| t.contains("管理")).await?;
     b.shot("admin").await?;
     b.click("#template-list a[href='/admin/templates/purchase']")
         .await?;

@@ -144,6 +144,15 @@ async fn the_member_picker_finds_current_members_by_name_or_account() {
     let me: api::Me = serde_json::from_value(me).expect("the shared type");
     assert_eq!(me.corp_id, app.state.settings.wecom.corp_id);
     assert_eq!(me.agent_id, app.state.settings.wecom.agent_id);
+    assert!(!me.is_admin);
+    app.state
+        .store
+        .roles()
+        .grant(&s.pm, "admin", "test", app.state.clock.now_ms())
+        .await
+        .expect("grant");
+    let (_, me) = call(app, &pm, Method::GET, "me", None).await;
+    assert_eq!(me["is_admin"], json!(true), "a granted admin sees 管理 too");
 
     let (code, all) = call(app, &pm, Method::GET, "directory/members?limit=5", None).await;
     assert_eq!(code, StatusCode::OK, "{all}");
