@@ -57,15 +57,6 @@ pub enum Route {
         /// Project id.
         id: i64,
     },
-    /// 管理.
-    #[at("/admin")]
-    Admin,
-    /// An approval template's editor (`new` for a new one).
-    #[at("/admin/templates/:code")]
-    TemplateEditor {
-        /// Template code.
-        code: String,
-    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -75,20 +66,30 @@ pub enum Route {
 /// The signed-in member, shared with every page.
 pub type Session = Rc<Me>;
 
-/// The whole app.
+/// The field app: everything but 管理, which is its own bundle (see [`crate::admin_app`]).
 #[function_component(App)]
 pub fn app() -> Html {
     html! {
         <BrowserRouter>
-            <SessionGate />
+            <SessionProvider>
+                <Switch<Route> render={switch} />
+                <MainTabs />
+            </SessionProvider>
         </BrowserRouter>
     }
 }
 
+/// Props of [`SessionProvider`].
+#[derive(Properties, PartialEq)]
+pub struct SessionProps {
+    /// The pages.
+    pub children: Html,
+}
+
 /// Pages render at once; who is signed in arrives alongside their own data (one round
 /// trip saved on a slow network). A lapsed session sends the browser through login.
-#[function_component(SessionGate)]
-fn session_gate() -> Html {
+#[function_component(SessionProvider)]
+pub fn session_provider(props: &SessionProps) -> Html {
     // Fixed before any navigation: iOS signs this URL for the whole visit.
     use_state(entry_url);
     let me = use_load::<Me>("/me".to_owned());
@@ -110,8 +111,7 @@ fn session_gate() -> Html {
     html! {
         <ContextProvider<Option<Session>> context={session}>
             { for failed.map(|text| html! { <div class="state error" role="alert">{text}</div> }) }
-            <Switch<Route> render={switch} />
-            <TabBar />
+            { props.children.clone() }
         </ContextProvider<Option<Session>>>
     }
 }
@@ -138,46 +138,87 @@ fn switch(route: Route) -> Html {
         Route::Projects => html! { <pages::projects::Projects /> },
         Route::Project { id } => html! { <pages::project::ProjectPage {id} /> },
         Route::Gantt { id } => html! { <pages::project::GanttPage {id} /> },
-        Route::Admin => pages::admin::admin(),
-        Route::TemplateEditor { code } => {
-            html! { <pages::template_editor::TemplateEditor {code} /> }
-        }
         Route::NotFound => html! {
             <main class="page"><div class="state empty">{"页面不存在"}</div></main>
         },
     }
 }
 
+/// The tab bar's sections: (path, label).
+const SECTIONS: [(&str, &str); 5] = [
+    ("/", "工作台"),
+    ("/approvals", "审批"),
+    ("/tasks", "任务"),
+    ("/projects", "项目"),
+    ("/admin", "管理"),
+];
+
+/// The section a path belongs to.
+pub fn section_of(path: &str) -> usize {
+    SECTIONS
+        .iter()
+        .rposition(|(p, _)| *p != "/" && (path == *p || path.starts_with(&format!("{p}/"))))
+        .unwrap_or(0)
+}
+
+/// Props of [`TabBar`].
+#[derive(Properties, PartialEq)]
+pub struct TabBarProps {
+    /// Tabs that switch pages without reloading (the rest load their own bundle).
+    pub in_app: Callback<usize, Option<Html>>,
+    /// The current path.
+    pub path: String,
+}
+
+/// The tab bar; 管理 only for admins.
 #[function_component(TabBar)]
-fn tab_bar() -> Html {
+pub fn tab_bar(props: &TabBarProps) -> Html {
     let me = use_context::<Option<Session>>().flatten();
-    let route = use_route::<Route>().unwrap_or(Route::Home);
-    let section = |r: &Route| match r {
-        Route::Home | Route::NotFound => 0,
-        Route::Approvals
-        | Route::Approval { .. }
-        | Route::NewApproval { .. }
-        | Route::NewApprovalPicker => 1,
-        Route::Tasks | Route::Task { .. } => 2,
-        Route::Projects | Route::Project { .. } | Route::Gantt { .. } => 3,
-        Route::Admin | Route::TemplateEditor { .. } => 4,
-    };
-    let current = section(&route);
-    let mut tabs = vec![
-        (Route::Home, "工作台"),
-        (Route::Approvals, "审批"),
-        (Route::Tasks, "任务"),
-        (Route::Projects, "项目"),
-    ];
-    if me.is_some_and(|m| m.is_admin) {
-        tabs.push((Route::Admin, "管理"));
-    }
+    let admin = me.is_some_and(|m| m.is_admin);
+    let current = section_of(&props.path);
     html! {
         <nav class="tabbar" aria-label="主导航">
-            { for tabs.into_iter().map(|(to, label)| {
-                let class = if section(&to) == current { "tab active" } else { "tab" };
-                html! { <Link<Route> {to} classes={classes!(class)}>{label}</Link<Route>> }
+            { for SECTIONS.iter().enumerate().filter(|(i, _)| *i < 4 || admin).map(|(i, (path, label))| {
+                let class = if i == current { "tab active" } else { "tab" };
+                props.in_app.emit(i).unwrap_or_else(|| html! { <a {class} href={*path}>{*label}</a> })
             }) }
         </nav>
+    }
+}
+
+#[function_component(MainTabs)]
+fn main_tabs() -> Html {
+    let path = use_location()
+        .map(|l| l.path().to_owned())
+        .unwrap_or_default();
+    let current = section_of(&path);
+    let in_app = Callback::from(move |i: usize| {
+        let to = match i {
+            0 => Route::Home,
+            1 => Route::Approvals,
+            2 => Route::Tasks,
+            3 => Route::Projects,
+            _ => return None,
+        };
+        let class = if i == current { "tab active" } else { "tab" };
+        Some(html! { <Link<Route> {to} classes={classes!(class)}>{SECTIONS[i].1}</Link<Route>> })
+    });
+    html! { <TabBar {in_app} {path} /> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::section_of;
+
+    #[test]
+    fn paths_light_up_their_tab() {
+        assert_eq!(section_of("/"), 0);
+        assert_eq!(section_of("/approvals/12"), 1);
+        assert_eq!(section_of("/approvals/new/purchase"), 1);
+        assert_eq!(section_of("/tasks"), 2);
+        assert_eq!(section_of("/projects/3/gantt"), 3);
+        assert_eq!(section_of("/admin/templates/leave"), 4);
+        assert_eq!(section_of("/administrator"), 0);
+        assert_eq!(section_of("/nowhere"), 0);
     }
 }

@@ -6,6 +6,7 @@
 // Yew props and hook results carry callbacks; a Debug for each would add nothing.
 #![allow(missing_debug_implementations)]
 
+pub mod admin_app;
 pub mod app;
 pub mod components;
 pub mod form;
@@ -18,4 +19,5 @@ pub mod template_edit;
 pub mod text;
 pub mod wecom;
 
+pub use admin_app::AdminApp;
 pub use app::App;

@@ -8,7 +8,7 @@ use yew::prelude::*;
 use super::header;
 use yew_router::prelude::Link;
 
-use crate::app::Route;
+use crate::admin_app::AdminRoute as Route;
 use crate::components::MemberPicker;
 use crate::hooks::{empty, use_load, view_load};
 use crate::http::{self, Method};

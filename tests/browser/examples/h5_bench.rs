@@ -105,7 +105,9 @@ async fn main() -> anyhow::Result<()> {
 fn sizes(dist: &Path) -> anyhow::Result<()> {
     let index = std::fs::read_to_string(dist.join("index.html"))
         .context("h5/dist is not built: run cargo xtask build-h5")?;
+    let admin = std::fs::read_to_string(dist.join("admin.html")).unwrap_or_default();
     let mut first_page: Vec<String> = vec!["index.html".into()];
+    let mut admin_page: Vec<String> = vec!["admin.html".into()];
     let mut jssdk = None;
     for asset in std::fs::read_dir(dist.join("assets"))? {
         let name = asset?.file_name().to_string_lossy().into_owned();
@@ -117,6 +119,8 @@ fn sizes(dist: &Path) -> anyhow::Result<()> {
             jssdk = Some(path);
         } else if index.contains(&format!("/{path}")) {
             first_page.push(path);
+        } else if admin.contains(&format!("/{path}")) {
+            admin_page.push(path);
         }
     }
     first_page.sort();
@@ -152,6 +156,11 @@ fn sizes(dist: &Path) -> anyhow::Result<()> {
         } else {
             "NOT met"
         }
+    );
+    let admin_total: u64 = admin_page.iter().map(|p| packed(p, "br")).sum();
+    println!(
+        "  {:<34} {:>29}  (管理, its own bundle, loaded only by admins)",
+        "admin.html + its js and wasm", admin_total
     );
     if let Some(p) = jssdk {
         println!(

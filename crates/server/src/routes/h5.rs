@@ -1,6 +1,7 @@
-//! The H5 workbench, embedded from `h5/dist`: hashed assets cached forever, `index.html`
+//! The H5 workbench, embedded from `h5/dist`: hashed assets cached forever, pages
 //! revalidated, brotli or gzip copies sent as built, and every other page path answered
-//! with `index.html` so deep links work in the single-page app.
+//! with its bundle's page so deep links work: `admin.html` under `/admin`, else
+//! `index.html`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -46,7 +47,16 @@ async fn serve(req: HttpRequest) -> HttpResponse {
             .content_type("text/plain; charset=utf-8")
             .body("404 页面不存在");
     }
-    respond(&req, "index.html")
+    respond(&req, page_for(path))
+}
+
+/// Which bundle's page a path opens: 管理 is its own app.
+fn page_for(path: &str) -> &'static str {
+    if path == "admin" || path.starts_with("admin/") {
+        "admin.html"
+    } else {
+        "index.html"
+    }
 }
 
 fn respond(req: &HttpRequest, name: &str) -> HttpResponse {
@@ -133,6 +143,14 @@ mod tests {
         assert!(!accepts("gzip, br;q=0", "br"));
         assert!(!accepts("identity", "gzip"));
         assert!(!accepts("", "br"));
+    }
+
+    #[test]
+    fn admin_paths_open_the_admin_bundle() {
+        assert_eq!(page_for("admin"), "admin.html");
+        assert_eq!(page_for("admin/templates/leave"), "admin.html");
+        assert_eq!(page_for("administrator"), "index.html");
+        assert_eq!(page_for("tasks/3"), "index.html");
     }
 
     #[test]
