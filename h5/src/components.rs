@@ -51,7 +51,7 @@ pub fn member_picker(props: &MemberPickerProps) -> Html {
                 }
             });
         });
-        html! { <button class="btn block" {onclick}>{"从通讯录选择"}</button> }
+        html! { <button type="button" class="btn block" {onclick}>{"从通讯录选择"}</button> }
     });
     let oninput = {
         let query = query.clone();
@@ -68,7 +68,7 @@ pub fn member_picker(props: &MemberPickerProps) -> Html {
                     let onclick = Callback::from(move |_: MouseEvent| onpick.emit(vec![userid.clone()]));
                     html! {
                         <li key={m.userid.clone()}>
-                            <button class="row pick" data-userid={m.userid.clone()} {onclick}>
+                            <button type="button" class="row pick" data-userid={m.userid.clone()} {onclick}>
                                 <span class="title">{&m.name}</span>
                                 <span class="meta">{m.position.clone().unwrap_or_default()}</span>
                             </button>
@@ -189,7 +189,7 @@ pub fn photo_picker(props: &PhotoPickerProps) -> Html {
         })
     };
     let control = if wecom::in_wecom() {
-        html! { <button class="btn" disabled={*busy || room == 0} onclick={take}>{"拍照"}</button> }
+        html! { <button type="button" class="btn" disabled={*busy || room == 0} onclick={take}>{"拍照"}</button> }
     } else {
         html! {
             <label class="btn file">
@@ -277,7 +277,7 @@ pub fn department_picker(props: &DepartmentPickerProps) -> Html {
                         });
                         html! {
                             <li key={d.id}>
-                                <button class={classes!("row", "pick", on.then_some("on"))} {onclick}>
+                                <button type="button" class={classes!("row", "pick", on.then_some("on"))} {onclick}>
                                     <span class="title">{ if on { format!("✓ {}", d.name) } else { d.name.clone() } }</span>
                                 </button>
                             </li>
@@ -316,7 +316,7 @@ pub fn code_scanner(props: &CodeScannerProps) -> Html {
         });
         return html! {
             <div class="inline">
-                <button class="btn" {onclick}>{format!("扫{}", props.label)}</button>
+                <button type="button" class="btn" {onclick}>{format!("扫{}", props.label)}</button>
                 { for error.as_ref().map(|e| html!{ <span class="notice">{e}</span> }) }
             </div>
         };

@@ -52,6 +52,7 @@ type Identity = (String, i64, String);
 
 thread_local! {
     static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
+    static REGISTERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 /// Remembers who the app is, for registering once the SDK loads.
@@ -61,9 +62,21 @@ pub fn configure(corp_id: &str, agent_id: i64, entry_url: &str) {
 
 /// The SDK, loading and registering it on first use.
 async fn sdk() -> Result<JsValue, String> {
-    if let Some(ww) = ww() {
-        return Ok(ww);
+    if ww().is_none() {
+        load().await?;
     }
+    let ww = ww().ok_or_else(|| "企业微信 JS-SDK 未加载".to_owned())?;
+    if !REGISTERED.get()
+        && let Some((corp_id, agent_id, entry)) = IDENTITY.with(|i| i.borrow().clone())
+    {
+        register(&corp_id, agent_id, &entry);
+        REGISTERED.set(true);
+    }
+    Ok(ww)
+}
+
+/// Adds the SDK's script (its hashed URL is in the page's `wecom-jssdk` meta) and waits.
+async fn load() -> Result<(), String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("企业微信 JS-SDK 未加载")?;
@@ -92,10 +105,7 @@ async fn sdk() -> Result<JsValue, String> {
     JsFuture::from(loaded)
         .await
         .map_err(|_| "企业微信 JS-SDK 加载失败，请检查网络".to_owned())?;
-    if let Some((corp_id, agent_id, entry)) = IDENTITY.with(|i| i.borrow().clone()) {
-        register(&corp_id, agent_id, &entry);
-    }
-    ww().ok_or_else(|| "企业微信 JS-SDK 未加载".to_owned())
+    Ok(())
 }
 
 /// Calls `ww.<name>(options)` and awaits its promise.

@@ -277,7 +277,7 @@ fn checkin_form(props: &TaskProps) -> Html {
             <div class="field">
                 <label>{"位置"}</label>
                 <div class="inline">
-                    <button type="button" class="btn" onclick={locate}>{"获取位置"}</button>
+                    <button id="locate" type="button" class="btn" onclick={locate}>{"获取位置"}</button>
                     <span class="meta" id="checkin-location">{ if draft.address.is_empty() { "未定位".to_owned() } else { draft.address.clone() } }</span>
                 </div>
             </div>

@@ -54,6 +54,15 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium with a 390×844 phone viewport; screenshots
     /// go to `shots`.
     pub async fn start(base: &str, shots: PathBuf) -> anyhow::Result<Self> {
+        Self::start_as(base, shots, None).await
+    }
+
+    /// [`Browser::start`] with another user agent (WeCom's webview says `wxwork/…`).
+    pub async fn start_as(
+        base: &str,
+        shots: PathBuf,
+        user_agent: Option<&str>,
+    ) -> anyhow::Result<Self> {
         let chromium = tool("GANTRY_CHROMIUM", "/usr/bin/chromium")?;
         let chromedriver = tool("GANTRY_CHROMEDRIVER", "/usr/bin/chromedriver")?;
         let port = free_port();
@@ -78,7 +87,10 @@ impl Browser {
             &format!("--user-data-dir={}", profile.path().display()),
         ];
         // A phone's viewport and touch, as Chrome's device emulation gives them.
-        let phone = json!({"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0, "touch": true}});
+        let mut phone = json!({"deviceMetrics": {"width": 390, "height": 844, "pixelRatio": 1.0, "touch": true}});
+        if let Some(agent) = user_agent {
+            phone["userAgent"] = json!(agent);
+        }
         let caps = json!({"goog:chromeOptions": {
             "binary": chromium, "args": args, "mobileEmulation": phone
         }});

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context as _, bail};
 use browser_tests::{Browser, WAIT, free_port};
+use serde_json::json;
 
 /// A phone photo of a site, as a file the browser's picker would hand over.
 fn site_photo(dir: &Path) -> anyhow::Result<PathBuf> {
@@ -198,6 +199,94 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
         .context("the purchase template")?;
     assert_eq!(stored.template.form.fields.len(), fields_before + 1);
 
+    b.client.clone().close().await?;
+    Ok(())
+}
+
+/// Inside WeCom (its webview's user agent), the H5 goes through the JS-SDK: registered with
+/// this app's corp and agent, signatures from the server, the camera's photo uploaded to
+/// WeCom and fetched by the server with `media/get`, the location from the client. A stand-in
+/// `ww` with the SDK's promise API plays the WeCom client; the photo is a real media id in
+/// the simulator.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn inside_wecom_the_js_sdk_takes_the_photo_and_the_place() -> anyhow::Result<()> {
+    let data = tempfile::tempdir()?;
+    let demo = server::demo::start(None, free_port(), data.path().to_path_buf(), 60).await?;
+    let people = demo.state.store.org().current_userids().await?;
+    let engineer = people.get(2).context("the seeded engineer")?;
+    let jpeg = std::fs::read(site_photo(data.path())?)?;
+    let media_id = demo
+        .state
+        .wecom
+        .upload_media(
+            wecom::client::MediaKind::Image,
+            "site.jpg",
+            jpeg,
+            "image/jpeg",
+        )
+        .await?
+        .media_id;
+    let shots = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("screenshots");
+    let agent = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/120.0 Mobile \
+                 wxwork/4.1.20 MicroMessenger/7.0.1";
+    let b = Browser::start_as(&demo.url, shots, Some(agent)).await?;
+    let fake = format!(
+        "window.ww = {{
+           SDK_VERSION: 'stand-in',
+           register(o) {{ window.__ww = o; }},
+           chooseImage(o) {{ return Promise.resolve({{localIds: ['wxLocalResource://1']}}); }},
+           uploadImage(o) {{ return Promise.resolve({{serverId: '{media_id}'}}); }},
+           getLocation(o) {{ return Promise.resolve({{latitude: 30.2741, longitude: 120.1551}}); }},
+           scanQRCode(o) {{ return Promise.resolve({{resultStr: 'task:1'}}); }},
+           selectEnterpriseContact(o) {{ return Promise.resolve({{result: {{userList: []}}}}); }}
+         }};"
+    );
+    b.cdp("Page.enable", json!({})).await?;
+    b.cdp(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({"source": fake}),
+    )
+    .await?;
+    b.sign_in(engineer, "/tasks").await?;
+    b.click("#task-list a.row").await?;
+    b.wait_for("#task-title").await?;
+    assert_eq!(
+        b.count("#photo-input").await?,
+        0,
+        "no file input inside WeCom"
+    );
+    b.click(".photos button").await?;
+    b.wait_text("#photo-count", |t| t.contains("已添加 1 张"))
+        .await?;
+    b.click("#locate").await?;
+    b.wait_text("#checkin-location", |t| t.contains("30.27410"))
+        .await?;
+    b.type_into("#checkin-note", "企业微信内打卡").await?;
+    b.click("#submit-checkin").await?;
+    b.wait_text("#checkin-message", |t| t.contains("打卡成功"))
+        .await?;
+    b.wait_for("#checkin-list .thumbs img").await?;
+
+    // The app registered itself, and its signer answers with a signature from the server.
+    let corp = b
+        .client
+        .execute("return window.__ww && window.__ww.corpId;", vec![])
+        .await?;
+    assert_eq!(corp, json!(demo.state.settings.wecom.corp_id));
+    let signed = b
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__ww.getConfigSignature(location.href).then(done, e => done(String(e)));",
+            vec![],
+        )
+        .await?;
+    let signature = signed["signature"].as_str().unwrap_or_default();
+    assert_eq!(
+        signature.len(),
+        40,
+        "a SHA-1 from /api/v1/jssdk/signature: {signed}"
+    );
     b.client.clone().close().await?;
     Ok(())
 }
