@@ -1,6 +1,7 @@
 //! `Idempotency-Key` on changes: a client that lost an answer (a site network dropping)
 //! sends the same request again with the same key and gets the first answer back instead
-//! of a second check-in or a second approval. Keys are per session; answers are kept a day.
+//! of a second check-in or a second approval. Keys are per member (a queued report may be
+//! resent after signing in again); answers are kept a day.
 
 use std::time::Duration;
 
@@ -21,11 +22,14 @@ use crate::state::AppState;
 const HEADER: &str = "Idempotency-Key";
 /// How long an answer is replayed.
 const KEEP: Duration = Duration::from_secs(24 * 3600);
-/// How long a first request may take before a retry may run it again.
-const IN_FLIGHT: Duration = Duration::from_secs(120);
+/// How long a first request may take before a retry may run it again (a check-in with
+/// nine photos fetched from WeCom and stamped can take minutes on a busy server).
+const IN_FLIGHT: Duration = Duration::from_secs(600);
 /// Answers larger than this are not kept (none of the changes' answers come near).
 const MAX_KEPT_BYTES: usize = 256 * 1024;
-const PENDING: &str = "pending";
+/// Marks a slot whose first request is still running; the suffix names that request, so
+/// only it may store or free the slot.
+const PENDING: &str = "pending:";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Kept {
@@ -66,12 +70,13 @@ pub async fn middleware(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let session = req
-        .cookie(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .unwrap_or_default();
-    let slot = slot(&session, req.method().as_str(), req.path(), &key);
-    match state.cache.set_nx(&slot, PENDING, IN_FLIGHT).await {
+    let Some(member) = member_of(&req, &state).await else {
+        // Not signed in: the handler refuses it; nothing to remember.
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    };
+    let slot = slot(&member, req.method().as_str(), req.path(), &key);
+    let mine = format!("{PENDING}{}", crate::auth::new_token());
+    match state.cache.set_nx(&slot, &mine, IN_FLIGHT).await {
         Ok(true) => {}
         Ok(false) => return replay(req, &state, &slot).await,
         Err(e) => {
@@ -83,17 +88,29 @@ pub async fn middleware(
     let response = match next.call(req).await {
         Ok(response) => response,
         Err(e) => {
-            let _ = state.cache.delete(&slot).await;
+            let _ = state.cache.delete_if_eq(&slot, &mine).await;
             return Err(e);
         }
     };
-    keep(&state, &slot, response).await
+    keep(&state, &slot, &mine, response).await
 }
 
-/// Where the answer to one (session, method, path, key) lives; the session token itself
-/// never reaches the cache.
-fn slot(session: &str, method: &str, path: &str, key: &str) -> String {
-    let digest = Sha256::digest(format!("{session}\n{method}\n{path}\n{key}"));
+/// The member a request's session belongs to (a live session only).
+async fn member_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
+    let token = req.cookie(SESSION_COOKIE)?;
+    let session = state
+        .store
+        .sessions()
+        .get(&crate::auth::hash_token(token.value()))
+        .await
+        .ok()
+        .flatten()?;
+    Some(session.userid)
+}
+
+/// Where the answer to one (member, method, path, key) lives.
+fn slot(member: &str, method: &str, path: &str, key: &str) -> String {
+    let digest = Sha256::digest(format!("{member}\n{method}\n{path}\n{key}"));
     format!("idem:{}", hex::encode(digest))
 }
 
@@ -104,14 +121,9 @@ async fn replay(
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     let kept = state.cache.get(slot).await.ok().flatten();
     let response = match kept.as_deref() {
-        Some(PENDING) | None => {
-            let mut busy =
-                ApiError::with_message(ErrorCode::Unavailable, "同一请求正在处理中，请稍后")
-                    .error_response();
-            busy.headers_mut()
-                .insert(RETRY_AFTER, HeaderValue::from_static("2"));
-            busy
-        }
+        Some(running) if running.starts_with(PENDING) => busy(),
+        // Freed between our try and this look: the first attempt failed; try again later.
+        None => busy(),
         Some(json) => match serde_json::from_str::<Kept>(json) {
             Ok(kept) => {
                 let status = StatusCode::from_u16(kept.status).unwrap_or(StatusCode::OK);
@@ -128,14 +140,34 @@ async fn replay(
     Ok(req.into_response(response))
 }
 
+/// The first request with this key is still running.
+fn busy() -> HttpResponse {
+    let mut busy = ApiError::with_message(ErrorCode::Unavailable, "同一请求正在处理中，请稍后")
+        .error_response();
+    busy.headers_mut()
+        .insert(RETRY_AFTER, HeaderValue::from_static("2"));
+    busy
+}
+
 /// Keeps a successful answer for replays; a failed one frees the key so a retry runs again.
+/// Only the request that holds the slot (`mine`) stores or frees it.
 async fn keep(
     state: &AppState,
     slot: &str,
+    mine: &str,
     response: ServiceResponse<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, Error> {
     if !response.status().is_success() {
-        let _ = state.cache.delete(slot).await;
+        let _ = state.cache.delete_if_eq(slot, mine).await;
+        return Ok(response.map_into_boxed_body());
+    }
+    // Too large to keep: the change is done, so its answer goes out as it is; a retry
+    // then finds the slot still held and is told to wait rather than run it again.
+    let too_large = match response.response().body().size() {
+        actix_web::body::BodySize::Sized(n) => n > MAX_KEPT_BYTES as u64,
+        _ => true,
+    };
+    if too_large {
         return Ok(response.map_into_boxed_body());
     }
     let (req, res) = response.into_parts();
@@ -150,7 +182,7 @@ async fn keep(
     let bytes = match body {
         Ok(Ok(bytes)) => bytes,
         _ => {
-            let _ = state.cache.delete(slot).await;
+            let _ = state.cache.delete_if_eq(slot, mine).await;
             return Err(ApiError::new(ErrorCode::Internal).into());
         }
     };
@@ -160,14 +192,18 @@ async fn keep(
         content_type,
         body: text.to_owned(),
     });
+    // Stored only while the slot is still this request's (it may have outlived IN_FLIGHT).
     match kept.and_then(|k| serde_json::to_string(&k).ok()) {
-        Some(json) => {
-            if let Err(e) = state.cache.set(slot, &json, Some(KEEP)).await {
-                tracing::warn!(error = %e, "idempotent answer not kept");
+        Some(json) => match state.cache.get(slot).await {
+            Ok(Some(held)) if held == mine => {
+                if let Err(e) = state.cache.set(slot, &json, Some(KEEP)).await {
+                    tracing::warn!(error = %e, "idempotent answer not kept");
+                }
             }
-        }
+            _ => {}
+        },
         None => {
-            let _ = state.cache.delete(slot).await;
+            let _ = state.cache.delete_if_eq(slot, mine).await;
         }
     }
     let mut rebuilt = HttpResponse::build(status);

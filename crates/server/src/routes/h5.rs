@@ -30,7 +30,9 @@ pub async fn index(req: HttpRequest) -> HttpResponse {
 
 async fn serve(req: HttpRequest) -> HttpResponse {
     if !matches!(req.method().as_str(), "GET" | "HEAD") {
-        return HttpResponse::MethodNotAllowed().finish();
+        return HttpResponse::MethodNotAllowed()
+            .insert_header((header::ALLOW, "GET, HEAD"))
+            .finish();
     }
     let path = req.path().trim_start_matches('/');
     let last = path.rsplit('/').next().unwrap_or_default();
@@ -63,12 +65,30 @@ fn respond(req: &HttpRequest, name: &str) -> HttpResponse {
     let Some(file) = Dist::get(name) else {
         return HttpResponse::NotFound().finish();
     };
-    let etag = format!("\"{}\"", hex::encode(&file.metadata.sha256_hash()[..12]));
+    let accepted = req
+        .headers()
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    // The copy sent: brotli, gzip or as built; each has its own tag.
+    let packed = [("br", "br"), ("gzip", "gz")]
+        .into_iter()
+        .filter(|(token, _)| accepts(accepted, token))
+        .find_map(|(token, suffix)| Dist::get(&format!("{name}.{suffix}")).map(|f| (token, f)));
+    let encoding = packed.as_ref().map_or("identity", |(token, _)| *token);
+    let etag = format!(
+        "\"{}-{encoding}\"",
+        hex::encode(&file.metadata.sha256_hash()[..12])
+    );
     let unchanged = req
         .headers()
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag));
+        .is_some_and(|v| {
+            v.split(',')
+                .map(|t| t.trim().trim_start_matches("W/"))
+                .any(|t| t == etag || t == "*")
+        });
     let mut response = if unchanged {
         HttpResponse::NotModified()
     } else {
@@ -83,21 +103,12 @@ fn respond(req: &HttpRequest, name: &str) -> HttpResponse {
     if unchanged {
         return response.finish();
     }
-    let accepted = req
-        .headers()
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    for (token, suffix) in [("br", "br"), ("gzip", "gz")] {
-        if accepts(accepted, token)
-            && let Some(packed) = Dist::get(&format!("{name}.{suffix}"))
-        {
-            return response
-                .insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(token)))
-                .body(packed.data.into_owned());
-        }
+    match packed {
+        Some((token, packed)) => response
+            .insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(token)))
+            .body(packed.data.into_owned()),
+        None => response.body(file.data.into_owned()),
     }
-    response.body(file.data.into_owned())
 }
 
 /// Whether `Accept-Encoding` allows `token` (absent `q=0`).

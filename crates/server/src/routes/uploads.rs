@@ -1,6 +1,6 @@
 //! `POST /api/v1/uploads`: a photo taken in a browser outside WeCom (where there is no
-//! JS-SDK `uploadImage`), kept by content; check-ins and approval attachments name it by
-//! the key returned, and `GET /api/v1/uploads/{key}` shows it to signed-in members (the key
+//! JS-SDK `uploadImage`), kept by content; the uploader's check-ins (for three days, as
+//! with a WeCom media id) and approval attachments name it by the key returned, and `GET /api/v1/uploads/{key}` shows it to signed-in members (the key
 //! is the photo's SHA-256: knowing it takes having seen where it is attached).
 
 use actix_web::{HttpResponse, web};
@@ -63,6 +63,20 @@ async fn upload(
     let key = photos::store(&state, &body)
         .await
         .map_err(ApiError::internal)?;
+    // Only the uploader may check in with it, for as long as WeCom keeps a media id: a
+    // photo already on record cannot be passed off as new evidence by someone else.
+    state
+        .cache
+        .set(
+            &photos::upload_mark(&key, user.userid()),
+            "1",
+            Some(photos::UPLOAD_TTL),
+        )
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "cannot record an upload");
+            ApiError::new(ErrorCode::Unavailable)
+        })?;
     tracing::info!(userid = %user.userid(), bytes = body.len(), "photo uploaded");
     Ok(HttpResponse::Created().json(Uploaded { key }))
 }

@@ -11,6 +11,14 @@ use crate::state::AppState;
 
 const PREFIX: &str = "sha256:";
 
+/// How long an upload may be used in a check-in (WeCom keeps a media id as long).
+pub const UPLOAD_TTL: std::time::Duration = std::time::Duration::from_secs(3 * 24 * 3600);
+
+/// The cache key that says `userid` uploaded `key` recently.
+pub fn upload_mark(key: &str, userid: &str) -> String {
+    format!("upload:{userid}:{key}")
+}
+
 /// Stores `bytes` by content (once); returns the key.
 pub async fn store(state: &AppState, bytes: &[u8]) -> io::Result<String> {
     let hex = hex::encode(Sha256::digest(bytes));
@@ -19,8 +27,9 @@ pub async fn store(state: &AppState, bytes: &[u8]) -> io::Result<String> {
         if let Some(dir) = path.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
-        // Written aside and renamed, so a half-written photo never has the final name.
-        let partial = path.with_extension("part");
+        // Written aside under a name of its own (two uploads of one photo may race) and
+        // renamed, so a half-written photo never has the final name.
+        let partial = path.with_extension(format!("part-{}", crate::auth::new_token()));
         tokio::fs::write(&partial, bytes).await?;
         tokio::fs::rename(&partial, &path).await?;
     }

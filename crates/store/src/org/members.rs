@@ -199,7 +199,8 @@ impl Org<'_> {
         .await?)
     }
 
-    /// Current members whose name or userid contains `text` (all when empty), as
+    /// Current members whose name or userid contains `text`, ignoring ASCII case on both
+    /// backends (all when empty), as
     /// `(userid, name, position)`, by name; for pickers outside WeCom.
     pub async fn search(
         &self,
@@ -212,11 +213,11 @@ impl Org<'_> {
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = format!("%{}%", escaped.to_lowercase());
         Ok(sqlx::query_as(
             "SELECT userid, name, position FROM org_members \
              WHERE left_at_ms IS NULL \
-               AND (name LIKE $1 ESCAPE '\\' OR userid LIKE $1 ESCAPE '\\') \
+               AND (LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(userid) LIKE $1 ESCAPE '\\') \
              ORDER BY name, userid LIMIT $2",
         )
         .bind(pattern)
