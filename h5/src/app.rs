@@ -105,12 +105,38 @@ pub fn session_provider(props: &SessionProps) -> Html {
         }
     });
     let failed = match &me.state {
-        Load::Failed(failure) => Some(failure.text()),
+        Load::Failed(failure) => Some(failure.clone()),
         _ => None,
+    };
+    {
+        // A dropped network at start must not leave the app without a session (no CSRF
+        // token, no queue flushing): ask again every few seconds until it answers.
+        let reload = me.reload.clone();
+        let retry = failed.as_ref().is_some_and(crate::http::Failure::retryable);
+        use_effect_with(retry, move |retry| {
+            let timer =
+                retry.then(|| gloo::timers::callback::Timeout::new(3_000, move || reload.emit(())));
+            move || drop(timer)
+        });
+    }
+    let refused = use_state(crate::pending::refused);
+    let dismiss = {
+        let refused = refused.clone();
+        Callback::from(move |_: MouseEvent| {
+            crate::pending::clear_refused();
+            refused.set(Vec::new());
+        })
     };
     html! {
         <ContextProvider<Option<Session>> context={session}>
-            { for failed.map(|text| html! { <div class="state error" role="alert">{text}</div> }) }
+            { for failed.map(|f| html! { <div class="state error" role="alert">{f.text()}</div> }) }
+            if !refused.is_empty() {
+                <div class="card notice" role="alert">
+                    <p>{format!("{} 条离线提交未被接受：", refused.len())}</p>
+                    <ul>{ for refused.iter().map(|r| html! { <li>{format!("{}：{}", r.label, r.reason)}</li> }) }</ul>
+                    <button class="btn" onclick={dismiss}>{"知道了"}</button>
+                </div>
+            }
             { props.children.clone() }
         </ContextProvider<Option<Session>>>
     }

@@ -45,15 +45,31 @@ where
 {
     let state = use_state(|| Load::<T>::Loading);
     let generation = use_state(|| 0u32);
+    // The newest request and the path shown: a slow answer for an older path or an earlier
+    // reload never replaces a newer one.
+    let latest = use_mut_ref(|| (0u64, String::new()));
     {
-        let state = state.clone();
+        let (state, latest) = (state.clone(), latest.clone());
         use_effect_with((path, *generation), move |(path, _)| {
+            let ticket = {
+                let mut latest = latest.borrow_mut();
+                if latest.1 != *path {
+                    // Another page's data must not show while this one's loads.
+                    state.set(Load::Loading);
+                    latest.1 = path.clone();
+                }
+                latest.0 += 1;
+                latest.0
+            };
             let path = path.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                state.set(match http::get::<T>(&path).await {
+                let loaded = match http::get::<T>(&path).await {
                     Ok(value) => Load::Ready(Rc::new(value)),
                     Err(failure) => Load::Failed(failure),
-                });
+                };
+                if latest.borrow().0 == ticket {
+                    state.set(loaded);
+                }
             });
         });
     }

@@ -12,6 +12,7 @@ use wasm_bindgen::closure::Closure;
 use crate::http::{self, Failure, Method};
 
 const QUEUE_KEY: &str = "gantry.pending";
+const REFUSED_KEY: &str = "gantry.refused";
 const DRAFT_PREFIX: &str = "gantry.draft.";
 /// Submissions kept at most; older ones are dropped first (and said so).
 const MAX_QUEUED: usize = 50;
@@ -118,19 +119,66 @@ pub async fn submit<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// Sends what is queued, oldest first; stops at the first network failure.
+/// A queued submission the server refused for good, kept so the member is told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Refused {
+    /// What it was.
+    pub label: String,
+    /// Why, in Chinese.
+    pub reason: String,
+}
+
+/// What to do with a queued submission after a try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum After {
+    /// Done: forget it.
+    Sent,
+    /// Keep it and stop for now (no network, or signed out: it goes once signed in).
+    Wait,
+    /// Refused for good: move it to the refused list.
+    Refuse,
+}
+
+/// The rule for a try's outcome.
+pub fn after(outcome: Result<(), &Failure>) -> After {
+    match outcome {
+        Ok(()) => After::Sent,
+        Err(f) if f.retryable() => After::Wait,
+        Err(Failure::Api(e)) if e.code == api::ErrorCode::Unauthenticated => After::Wait,
+        Err(_) => After::Refuse,
+    }
+}
+
+/// Submissions the server refused, for the banner.
+pub fn refused() -> Vec<Refused> {
+    LocalStorage::get(REFUSED_KEY).unwrap_or_default()
+}
+
+/// Forgets the refused submissions (the member has read them).
+pub fn clear_refused() {
+    LocalStorage::delete(REFUSED_KEY);
+}
+
+/// Sends what is queued, oldest first; stops at the first that has to wait.
 pub async fn flush() {
     for mut item in load().items {
         item.tries += 1;
-        match http::send_once::<Value>(item.method, &item.path, &item.body, &item.key).await {
-            Err(failure) if failure.retryable() => return,
-            // Sent, or refused for good (then retrying cannot help; it is dropped).
-            _ => {
-                let mut queue = load();
-                queue.remove(&item.key);
-                save(&queue);
-            }
+        let sent = http::send_once::<Value>(item.method, &item.path, &item.body, &item.key).await;
+        let next = after(sent.as_ref().map(|_| ()));
+        if next == After::Wait {
+            return;
         }
+        if let (After::Refuse, Err(failure)) = (next, &sent) {
+            let mut list = refused();
+            list.push(Refused {
+                label: item.label.clone(),
+                reason: failure.text(),
+            });
+            let _ = LocalStorage::set(REFUSED_KEY, &list);
+        }
+        let mut queue = load();
+        queue.remove(&item.key);
+        save(&queue);
     }
 }
 
@@ -202,6 +250,22 @@ mod tests {
         assert_eq!(queue.items.len(), MAX_QUEUED);
         assert_eq!(queue.items[0].key, "1");
         assert_eq!(queue.items.last().map(|i| i.key.as_str()), Some("new"));
+    }
+
+    #[test]
+    fn only_a_final_refusal_leaves_the_queue() {
+        use api::{ApiError, ErrorCode};
+        let api = |code| Failure::Api(ApiError::new(code));
+        assert_eq!(after(Ok(())), After::Sent);
+        assert_eq!(after(Err(&Failure::Offline)), After::Wait);
+        assert_eq!(after(Err(&api(ErrorCode::Unavailable))), After::Wait);
+        assert_eq!(
+            after(Err(&api(ErrorCode::Unauthenticated))),
+            After::Wait,
+            "sent after sign-in"
+        );
+        assert_eq!(after(Err(&api(ErrorCode::BadRequest))), After::Refuse);
+        assert_eq!(after(Err(&api(ErrorCode::Forbidden))), After::Refuse);
     }
 
     #[test]

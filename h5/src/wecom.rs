@@ -53,6 +53,8 @@ type Identity = (String, i64, String);
 thread_local! {
     static IDENTITY: RefCell<Option<Identity>> = const { RefCell::new(None) };
     static REGISTERED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// The script's load, shared by every caller that needs the SDK meanwhile.
+    static LOADING: RefCell<Option<Promise>> = const { RefCell::new(None) };
 }
 
 /// Remembers who the app is, for registering once the SDK loads.
@@ -75,8 +77,29 @@ async fn sdk() -> Result<JsValue, String> {
     Ok(ww)
 }
 
-/// Adds the SDK's script (its hashed URL is in the page's `wecom-jssdk` meta) and waits.
+/// Adds the SDK's script once (its hashed URL is in the page's `wecom-jssdk` meta) and
+/// waits for it; callers meanwhile wait for the same load.
 async fn load() -> Result<(), String> {
+    let pending = LOADING.with(|l| l.borrow().clone());
+    let promise = match pending {
+        Some(promise) => promise,
+        None => {
+            let promise = add_script()?;
+            LOADING.with(|l| *l.borrow_mut() = Some(promise.clone()));
+            promise
+        }
+    };
+    let loaded = JsFuture::from(promise).await;
+    if loaded.is_err() {
+        // A failed load may be tried again (the network may be back).
+        LOADING.with(|l| *l.borrow_mut() = None);
+    }
+    loaded
+        .map(|_| ())
+        .map_err(|_| "企业微信 JS-SDK 加载失败，请检查网络".to_owned())
+}
+
+fn add_script() -> Result<Promise, String> {
     let document = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("企业微信 JS-SDK 未加载")?;
@@ -102,10 +125,7 @@ async fn load() -> Result<(), String> {
         .ok_or("无法加载企业微信 JS-SDK")?
         .append_child(&script)
         .map_err(|_| "无法加载企业微信 JS-SDK".to_owned())?;
-    JsFuture::from(loaded)
-        .await
-        .map_err(|_| "企业微信 JS-SDK 加载失败，请检查网络".to_owned())?;
-    Ok(())
+    Ok(loaded)
 }
 
 /// Calls `ww.<name>(options)` and awaits its promise.
