@@ -64,14 +64,16 @@ async fn main() -> anyhow::Result<()> {
             .await?;
         let cold = timed(&b, "/", "gantry:workbench").await?;
         let skeleton = timed(&b, "/", "first-contentful-paint").await?;
+        let first_screen = timed(&b, "/", "gantry:first-screen").await?;
         b.cdp("Network.setCacheDisabled", json!({"cacheDisabled": false}))
             .await?;
         timed(&b, "/", "gantry:workbench").await?;
         let warm = timed(&b, "/", "gantry:workbench").await?;
         println!(
-            "  {name}: cold {} (the static skeleton painted at {}), repeat visit {}",
-            show(&cold),
+            "  {name}: cold: counts in the served page {}, first paint {}, the app {}; repeat visit {}",
+            show(&first_screen),
             show(&skeleton),
+            show(&cold),
             show(&warm)
         );
     }

@@ -28,6 +28,21 @@ pub async fn index(req: HttpRequest) -> HttpResponse {
     respond(&req, "index.html")
 }
 
+/// `index.html` with `screen` in its first-screen placeholder: personal, so never stored by
+/// shared caches and compressed per answer.
+pub fn personal_index(screen: &str) -> HttpResponse {
+    let Some(file) = Dist::get("index.html") else {
+        return HttpResponse::NotFound().finish();
+    };
+    let page = String::from_utf8_lossy(&file.data);
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "private, no-cache"))
+        .insert_header((header::VARY, "Cookie, Accept-Encoding"))
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .body(super::first_screen::fill(&page, screen))
+}
+
 async fn serve(req: HttpRequest) -> HttpResponse {
     if !matches!(req.method().as_str(), "GET" | "HEAD") {
         return HttpResponse::MethodNotAllowed()

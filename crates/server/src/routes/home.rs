@@ -1,22 +1,43 @@
 //! `GET /status` (and `/` when no H5 build is embedded): a small status page, so an admin
 //! opening the server sees that it runs and where to look.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+
+use crate::auth::CurrentUser;
 
 use crate::state::AppState;
 
 /// Registers the home page.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/status", web::get().to(home)).route(
-        "/",
-        web::get().to(|req, state| async move {
-            if super::h5::built() {
-                super::h5::index(req).await
-            } else {
-                home(state).await
-            }
-        }),
+    cfg.route("/status", web::get().to(home)).service(
+        web::resource("/")
+            // The personal first screen is compressed per answer; the shared page goes
+            // precompressed (already encoded, so left alone here).
+            .wrap(actix_web::middleware::Compress::default())
+            .route(web::get().to(root)),
     );
+}
+
+/// `/`: the H5 with the member's 工作台 counts already in the page, or the status page when
+/// no H5 is built.
+async fn root(
+    req: HttpRequest,
+    user: Option<CurrentUser>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if !super::h5::built() {
+        return home(state).await;
+    }
+    let Some(user) = user else {
+        return super::h5::index(req).await;
+    };
+    match super::first_screen::counts(&state, &user).await {
+        Ok(counts) => {
+            super::h5::personal_index(&super::first_screen::html(&user.member.name, counts))
+        }
+        // Without the counts the page still works: the app fetches them itself.
+        Err(_) => super::h5::index(req).await,
+    }
 }
 
 async fn home(state: web::Data<AppState>) -> HttpResponse {

@@ -6,6 +6,7 @@ pub mod approvals;
 pub mod auth;
 pub mod checkin_photos;
 pub mod directory;
+pub mod first_screen;
 pub mod h5;
 pub mod health;
 pub mod home;
