@@ -137,7 +137,23 @@ pub fn photo_picker(props: &PhotoPickerProps) -> Html {
             wasm_bindgen_futures::spawn_local(async move {
                 match wecom::take_photos(room as u32).await {
                     Ok(ids) => {
-                        photos.media_ids.extend(ids);
+                        // Kept by the server now: a WeCom media id expires in three days.
+                        for media_id in ids {
+                            let body = serde_json::json!({ "media_id": media_id });
+                            match http::send::<_, Uploaded>(
+                                http::Method::Post,
+                                "/uploads/wecom",
+                                &body,
+                            )
+                            .await
+                            {
+                                Ok(kept) => photos.uploads.push(kept.key),
+                                Err(f) => {
+                                    error.set(Some(f.text()));
+                                    break;
+                                }
+                            }
+                        }
                         onchange.emit(photos);
                     }
                     Err(e) => error.set(Some(e)),

@@ -21,7 +21,32 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .app_data(web::PayloadConfig::new(MAX_UPLOAD_BYTES))
             .route(web::post().to(upload)),
     )
+    .route("/uploads/wecom", web::post().to(from_wecom))
     .route("/uploads/{key}", web::get().to(show));
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct FromWecom {
+    media_id: String,
+}
+
+/// A photo taken with the JS-SDK (`uploadImage` → `media_id`), fetched from WeCom now and
+/// kept like a browser upload: a media id expires after three days, an approval's photos
+/// must not.
+async fn from_wecom(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    body: web::Json<FromWecom>,
+) -> Result<HttpResponse, ApiError> {
+    let bytes = crate::tasks::checkin::fetch_photo(&state, &body.media_id)
+        .await
+        .map_err(|e| match e {
+            crate::tasks::service::TaskError::Invalid(m) => {
+                ApiError::with_message(ErrorCode::BadRequest, m)
+            }
+            other => ApiError::internal(anyhow::anyhow!("{other}")),
+        })?;
+    keep_upload(&state, &user, &bytes).await
 }
 
 async fn show(
@@ -53,14 +78,23 @@ async fn upload(
     if body.is_empty() {
         return Err(ApiError::with_message(ErrorCode::BadRequest, "照片是空的"));
     }
-    // Judged by the bytes, not the declared type: only photos are kept.
-    if photos::content_type(&body) == "application/octet-stream" {
+    keep_upload(&state, &user, &body).await
+}
+
+/// Stores a photo by content and lets its uploader use it in check-ins. Judged by the
+/// bytes, not a declared type: only photos are kept.
+async fn keep_upload(
+    state: &AppState,
+    user: &CurrentUser,
+    body: &[u8],
+) -> Result<HttpResponse, ApiError> {
+    if photos::content_type(body) == "application/octet-stream" {
         return Err(ApiError::with_message(
             ErrorCode::BadRequest,
             "只能上传 JPEG 或 PNG 照片",
         ));
     }
-    let key = photos::store(&state, &body)
+    let key = photos::store(state, body)
         .await
         .map_err(ApiError::internal)?;
     // Only the uploader may check in with it, for as long as WeCom keeps a media id: a
@@ -77,6 +111,6 @@ async fn upload(
             tracing::warn!(error = %e, "cannot record an upload");
             ApiError::new(ErrorCode::Unavailable)
         })?;
-    tracing::info!(userid = %user.userid(), bytes = body.len(), "photo uploaded");
+    tracing::info!(userid = %user.userid(), bytes = body.len(), "photo kept");
     Ok(HttpResponse::Created().json(Uploaded { key }))
 }

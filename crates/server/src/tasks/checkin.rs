@@ -103,7 +103,7 @@ pub async fn record(
 }
 
 /// Downloads one photo, as WeCom gives it.
-async fn fetch_photo(state: &AppState, media_id: &str) -> Result<Vec<u8>, TaskError> {
+pub async fn fetch_photo(state: &AppState, media_id: &str) -> Result<Vec<u8>, TaskError> {
     let media = match state.wecom.get_media(media_id).await {
         Ok(media) => media,
         Err(wecom::client::Error::Api { errcode, .. }) => {

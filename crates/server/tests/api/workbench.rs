@@ -105,6 +105,28 @@ async fn a_browser_photo_is_uploaded_then_checked_in_stamped_and_kept() {
         .expect("sent");
     assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
 
+    // The same photo taken with the JS-SDK is fetched from WeCom and kept under the same key.
+    let media_id = checkin_photos::upload(app, jpeg.clone()).await;
+    let (code, kept) = call(
+        app,
+        &eng,
+        Method::POST,
+        "uploads/wecom",
+        Some(json!({ "media_id": media_id })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{kept}");
+    assert_eq!(kept["key"], json!(key), "content addressed");
+    let (code, refused) = call(
+        app,
+        &eng,
+        Method::POST,
+        "uploads/wecom",
+        Some(json!({ "media_id": "gone" })),
+    )
+    .await;
+    assert_eq!(code, StatusCode::BAD_REQUEST, "{refused}");
+
     let path = format!("tasks/{task}/checkins");
     let unknown = format!("sha256:{}", "0".repeat(64));
     for bad in [unknown.as_str(), "sha256:../../etc/passwd", "nope"] {
