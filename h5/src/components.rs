@@ -111,6 +111,9 @@ pub struct PhotoPickerProps {
     /// Most photos.
     #[prop_or(9)]
     pub max: usize,
+    /// The file input's id (unique on the page).
+    #[prop_or(AttrValue::Static("photo-input"))]
+    pub input_id: AttrValue,
 }
 
 /// Takes photos with the WeCom camera, or picks files in a browser and uploads them.
@@ -210,7 +213,7 @@ pub fn photo_picker(props: &PhotoPickerProps) -> Html {
         html! {
             <label class="btn file">
                 {"添加照片"}
-                <input id="photo-input" type="file" accept="image/jpeg,image/png" multiple=true
+                <input id={props.input_id.clone()} type="file" accept="image/jpeg,image/png" multiple=true
                     disabled={*busy || room == 0} onchange={chosen} />
             </label>
         }

@@ -29,6 +29,6 @@ pub use projects::{
     ProjectPage, ProjectView, ReassignmentView, ScheduleSettingsView,
 };
 pub use tasks::{
-    CheckinRequest, CheckinView, DailyReport, Gantt, GanttBar, LinkView, NewTaskRequest,
-    TaskChanged, TaskUpdate, TaskView,
+    CheckinRequest, CheckinView, CommentView, DailyReport, Gantt, GanttBar, LinkView, NewComment,
+    NewTaskRequest, TaskChanged, TaskUpdate, TaskView,
 };

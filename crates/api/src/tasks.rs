@@ -217,3 +217,30 @@ pub struct DailyReport {
     /// Text.
     pub content: String,
 }
+
+/// `POST /api/v1/tasks/{id}/comments`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewComment {
+    /// Text.
+    pub text: String,
+    /// Keys of the writer's uploaded photos (`POST /api/v1/uploads[/wecom]`).
+    #[serde(default)]
+    pub uploads: Vec<String>,
+}
+
+/// A comment on a task.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    /// Id.
+    pub id: i64,
+    /// Who.
+    pub userid: String,
+    /// Their name.
+    pub name: String,
+    /// When (unix ms).
+    pub at_ms: i64,
+    /// Text.
+    pub text: String,
+    /// Photo keys (`GET /api/v1/uploads/{key}`).
+    pub photos: Vec<String>,
+}

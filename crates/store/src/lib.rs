@@ -54,7 +54,7 @@ pub use sessions::{NewSession, Session, Sessions};
 pub use settings::Settings;
 pub use store::{Store, StoreOptions, Tx};
 pub use target::Backend;
-pub use tasks::{Checkin, DueTask, NewTask, Tasks};
+pub use tasks::{Checkin, Comment, DueTask, NewTask, Tasks};
 
 /// The sqlx version this crate speaks, so callers can name `sqlx::AnyConnection` and
 /// friends without a dependency of their own that could drift.

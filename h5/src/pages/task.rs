@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use api::{CheckinRequest, CheckinView, TaskUpdate, TaskView};
+use api::{CheckinRequest, CheckinView, CommentView, NewComment, TaskUpdate, TaskView};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use yew::prelude::*;
@@ -44,6 +44,7 @@ pub fn task_page(props: &Props) -> Html {
                     <CheckinForm task={Rc::clone(t)} changed={changed.clone()} />
                 </>
             }) }
+            <Comments task={id} />
             <h2>{"打卡记录"}</h2>
             { view_load(&checkins, |list| {
                 if list.is_empty() {
@@ -290,5 +291,119 @@ fn checkin_form(props: &TaskProps) -> Html {
                 { if *busy { "提交中…" } else { "提交打卡" } }
             </button>
         </form>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct CommentsProps {
+    task: i64,
+}
+
+/// The task's comment thread and a box to add to it (kept as a draft, queued offline).
+#[function_component(Comments)]
+fn comments(props: &CommentsProps) -> Html {
+    let list = use_load::<Vec<CommentView>>(format!("/tasks/{}/comments", props.task));
+    let draft_name = format!("comment.{}", props.task);
+    let text = {
+        let name = draft_name.clone();
+        use_state(move || pending::draft::<String>(&name).unwrap_or_default())
+    };
+    let photos = use_state(Photos::default);
+    let message = use_state(|| None::<String>);
+    let oninput = {
+        let (text, name) = (text.clone(), draft_name.clone());
+        Callback::from(move |e: InputEvent| {
+            let typed = input_value(&e);
+            pending::keep_draft(&name, &typed);
+            text.set(typed);
+        })
+    };
+    let on_photos = {
+        let photos = photos.clone();
+        Callback::from(move |p: Photos| photos.set(p))
+    };
+    let onsubmit = {
+        let (text, photos, message, reload, name, task) = (
+            text.clone(),
+            photos.clone(),
+            message.clone(),
+            list.reload.clone(),
+            draft_name.clone(),
+            props.task,
+        );
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if text.trim().is_empty() {
+                message.set(Some("请填写评论".to_owned()));
+                return;
+            }
+            let body = NewComment {
+                text: (*text).clone(),
+                uploads: photos.uploads.clone(),
+            };
+            let Ok(body) = serde_json::to_value(&body) else {
+                return;
+            };
+            let (text, photos, message, reload, name) = (
+                text.clone(),
+                photos.clone(),
+                message.clone(),
+                reload.clone(),
+                name.clone(),
+            );
+            wasm_bindgen_futures::spawn_local(async move {
+                let path = format!("/tasks/{task}/comments");
+                match pending::submit::<Value>("评论", Method::Post, &path, body).await {
+                    Outcome::Sent(_) => {
+                        pending::drop_draft(&name);
+                        text.set(String::new());
+                        photos.set(Photos::default());
+                        message.set(None);
+                        reload.emit(());
+                    }
+                    Outcome::Queued => {
+                        pending::drop_draft(&name);
+                        text.set(String::new());
+                        photos.set(Photos::default());
+                        message.set(Some(
+                            "网络不可用，评论已保存，恢复网络后自动发送".to_owned(),
+                        ));
+                    }
+                    Outcome::Refused(f) => message.set(Some(f.text())),
+                }
+            });
+        })
+    };
+    html! {
+        <section class="card">
+            <h3>{"评论"}</h3>
+            { view_load(&list, |all| {
+                if all.is_empty() {
+                    return empty("还没有评论");
+                }
+                html! {
+                    <ul class="timeline" id="comment-list">
+                        { for all.iter().map(|c| html! {
+                            <li key={c.id}>
+                                <span class="meta">{format!("{} · {}", text::time_of_ms(c.at_ms), c.name)}</span>
+                                <p class="comment-text">{&c.text}</p>
+                                <div class="thumbs">
+                                    { for c.photos.iter().map(|key| {
+                                        let src = format!("/api/v1/uploads/{key}");
+                                        html!{ <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="评论照片" /></a> }
+                                    }) }
+                                </div>
+                            </li>
+                        }) }
+                    </ul>
+                }
+            }) }
+            <form class="form" {onsubmit}>
+                <textarea id="comment-text" rows="2" placeholder="写评论…" value={(*text).clone()} {oninput} />
+                <PhotoPicker photos={(*photos).clone()} onchange={on_photos} input_id="comment-photo-input" />
+                { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
+                <button id="submit-comment" type="submit" class="btn block">{"发表评论"}</button>
+            </form>
+        </section>
     }
 }

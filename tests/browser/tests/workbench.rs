@@ -91,6 +91,11 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
         .await?;
     b.wait_for("#checkin-list .thumbs img").await?;
     b.shot("task-checkin").await?;
+    b.type_into("#comment-text", "明早八点浇筑，请安全员到场")
+        .await?;
+    b.click("#submit-comment").await?;
+    b.wait_text("#comment-list", |t| t.contains("明早八点浇筑"))
+        .await?;
 
     // 发起审批: a purchase request with money in 元 and a photo.
     b.open("/approvals/new/purchase").await?;

@@ -27,6 +27,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .configure(super::reassignments::configure)
             .configure(super::tasks::configure)
             .configure(super::checkin_photos::configure)
+            .configure(super::comments::configure)
             .configure(super::directory::configure)
             .configure(super::uploads::configure)
             .default_service(web::to(not_found)),

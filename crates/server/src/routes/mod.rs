@@ -5,6 +5,7 @@ pub mod api_v1;
 pub mod approvals;
 pub mod auth;
 pub mod checkin_photos;
+pub mod comments;
 pub mod directory;
 pub mod first_screen;
 pub mod h5;

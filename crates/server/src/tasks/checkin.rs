@@ -48,28 +48,10 @@ pub async fn record(
         taken.push(stamp(original, lines.clone()).await?);
     }
     for key in &req.uploads {
-        let mark = photos::upload_mark(key, userid);
-        let uploaded_by_them = state
-            .cache
-            .get(&mark)
+        let original = photos::own_upload(state, userid, key)
             .await
-            .map_err(|e| TaskError::Internal(anyhow::anyhow!("checking an upload: {e}")))?
-            .is_some();
-        if !uploaded_by_them {
-            return Err(TaskError::Invalid("照片不存在或已过期，请重新上传".into()));
-        }
-        let original = match photos::load(state, key).await {
-            Ok(Some(bytes)) => bytes,
-            Ok(None) => return Err(TaskError::Invalid("照片不存在，请重新上传".into())),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(TaskError::Invalid("照片不存在，请重新上传".into()));
-            }
-            Err(e) => {
-                return Err(TaskError::Internal(anyhow::anyhow!(
-                    "reading an upload: {e}"
-                )));
-            }
-        };
+            .map_err(|e| TaskError::Internal(e.context("reading an upload")))?
+            .ok_or_else(|| TaskError::Invalid("照片不存在或已过期，请重新上传".into()))?;
         taken.push(stamp(original, lines.clone()).await?);
     }
     // Stored only once every photo is accepted, so a refused one leaves nothing behind.

@@ -19,6 +19,23 @@ pub fn upload_mark(key: &str, userid: &str) -> String {
     format!("upload:{userid}:{key}")
 }
 
+/// The bytes of upload `key`, when `userid` uploaded it recently (see [`upload_mark`]);
+/// `Ok(None)` for a key that is not theirs, has expired or names nothing.
+pub async fn own_upload(
+    state: &AppState,
+    userid: &str,
+    key: &str,
+) -> anyhow::Result<Option<Vec<u8>>> {
+    if state.cache.get(&upload_mark(key, userid)).await?.is_none() {
+        return Ok(None);
+    }
+    match load(state, key).await {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Stores `bytes` by content (once); returns the key.
 pub async fn store(state: &AppState, bytes: &[u8]) -> io::Result<String> {
     let hex = hex::encode(Sha256::digest(bytes));

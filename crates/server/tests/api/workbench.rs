@@ -167,6 +167,52 @@ async fn a_browser_photo_is_uploaded_then_checked_in_stamped_and_kept() {
     .await;
     assert_eq!(code, StatusCode::CREATED, "{stored}");
     checkin_photos::are_stamped_and_kept(app, &eng, task, &stored, &jpeg).await;
+
+    // Comments with photos: the thread on the task.
+    let comments = format!("tasks/{task}/comments");
+    let (code, added) = call(
+        app,
+        &eng,
+        Method::POST,
+        &comments,
+        Some(json!({"text": "  支护桩已全部完成，见照片  ", "uploads": [key]})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{added}");
+    for (who, bad) in [
+        (&eng, json!({"text": "   "})),
+        (&eng, json!({"text": "x".repeat(2_001)})),
+        (&pm, json!({"text": "借用别人的照片", "uploads": [key]})),
+    ] {
+        let (code, refused) = call(app, who, Method::POST, &comments, Some(bad)).await;
+        assert_eq!(code, StatusCode::BAD_REQUEST, "{refused}");
+    }
+    let (code, _) = call(
+        app,
+        &pm,
+        Method::POST,
+        &comments,
+        Some(json!({"text": "收到"})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED);
+    let (code, thread) = call(app, &pm, Method::GET, &comments, None).await;
+    assert_eq!(code, StatusCode::OK);
+    let thread: Vec<api::CommentView> = serde_json::from_value(thread).expect("comments");
+    assert_eq!(thread.len(), 2);
+    assert_eq!(
+        thread[0].text, "支护桩已全部完成，见照片",
+        "trimmed, oldest first"
+    );
+    assert_eq!(thread[0].photos, vec![key.clone()]);
+    assert_eq!(thread[0].userid, s.engineers[0]);
+    assert_ne!(
+        thread[0].name, thread[0].userid,
+        "named as the org knows them"
+    );
+    assert_eq!(thread[1].text, "收到");
+    let (code, _) = call(app, &stranger, Method::GET, &comments, None).await;
+    assert_eq!(code, StatusCode::NOT_FOUND, "a project they cannot see");
 }
 
 #[tokio::test]

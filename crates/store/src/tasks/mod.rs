@@ -1,7 +1,10 @@
 //! Tasks, their links and baselines, the overdue scan's reads and marks, check-ins and
 //! daily reports. A project's whole schedule is read packed ([`packed`]).
 
+mod comments;
 mod packed;
+
+pub use comments::Comment;
 
 use std::collections::HashMap;
 

@@ -1,0 +1,125 @@
+//! `/api/v1/tasks/{id}/comments`: the thread on a task, with photos. Read by whoever sees
+//! the project; written by whoever may report progress on it.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use api::{CommentView, ErrorCode, NewComment};
+use domain::access::Action as Permission;
+use store::Comment;
+
+use super::tasks::task_project;
+use crate::audit::{Target, record_request};
+use crate::auth::CurrentUser;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::tasks::photos;
+
+/// Longest comment, in characters.
+const MAX_CHARS: usize = 2_000;
+/// Photos per comment.
+const MAX_PHOTOS: usize = 9;
+/// Comments shown, newest.
+const SHOWN: u32 = 200;
+
+/// Registers the routes (inside the `/api/v1` scope).
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/tasks/{id}/comments", web::get().to(list))
+        .route("/tasks/{id}/comments", web::post().to(add));
+}
+
+async fn list(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    task_project(&state, &user, id, Permission::ViewProject).await?;
+    let comments = state
+        .store
+        .tasks()
+        .comments(id, SHOWN)
+        .await
+        .map_err(ApiError::internal)?;
+    let ids: Vec<&str> = comments.iter().map(|c| c.userid.as_str()).collect();
+    let names = state
+        .store
+        .org()
+        .names(&ids)
+        .await
+        .map_err(ApiError::internal)?;
+    let views: Vec<CommentView> = comments
+        .into_iter()
+        .map(|c| CommentView {
+            id: c.id,
+            name: names
+                .get(&c.userid)
+                .cloned()
+                .unwrap_or_else(|| c.userid.clone()),
+            userid: c.userid,
+            at_ms: c.at_ms,
+            text: c.body,
+            photos: c.photos,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
+}
+
+async fn add(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: web::Json<NewComment>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    task_project(&state, &user, id, Permission::ReportProgress).await?;
+    let text = body.text.trim();
+    if text.is_empty() || text.chars().count() > MAX_CHARS {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            format!("评论应为 1–{MAX_CHARS} 字"),
+        ));
+    }
+    if body.uploads.len() > MAX_PHOTOS {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            format!("每条评论最多 {MAX_PHOTOS} 张照片"),
+        ));
+    }
+    for key in &body.uploads {
+        let own = photos::own_upload(&state, user.userid(), key)
+            .await
+            .map_err(|e| ApiError::internal(e.context("reading an upload")))?;
+        if own.is_none() {
+            return Err(ApiError::with_message(
+                ErrorCode::BadRequest,
+                "照片不存在或已过期，请重新上传",
+            ));
+        }
+    }
+    let comment = Comment {
+        id: 0,
+        task_id: id,
+        userid: user.userid().to_owned(),
+        at_ms: state.clock.now_ms(),
+        body: text.to_owned(),
+        photos: body.uploads.clone(),
+    };
+    let comment_id = state
+        .store
+        .tasks()
+        .add_comment(&comment)
+        .await
+        .map_err(ApiError::internal)?;
+    let key = id.to_string();
+    record_request(
+        &req,
+        &state,
+        &user,
+        "task.comment",
+        Target::new("task", &key),
+        None::<&str>,
+        Some(&comment_id),
+    )
+    .await?;
+    Ok(HttpResponse::Created().json(serde_json::json!({ "id": comment_id })))
+}
