@@ -358,6 +358,9 @@ lines = re.sub(r"\\\n", " ", text).splitlines()
 rules = ignore_rules("deploy/Dockerfile.dockerignore")
 stages, needed, errors = set(), {"Cargo.toml", "Cargo.lock", "config/default.toml"}, []
 needed |= set(glob.glob("crates/*/Cargo.toml")) | {"xtask/Cargo.toml"}
+# The H5 is built inside the image (cargo xtask build-h5) before the server embeds it.
+needed |= {"h5/Cargo.toml", "h5/index.html", "h5/style.css", "h5/package.json",
+           "h5/package-lock.json", "h5/dist/.gitkeep", "tests/browser/Cargo.toml"}
 for line in lines:
     words = line.split()
     if not words or words[0].startswith("#"):
