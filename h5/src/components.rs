@@ -80,19 +80,18 @@ pub fn member_picker(props: &MemberPickerProps) -> Html {
     }
 }
 
-/// Photos attached to a form: WeCom `media_id`s (inside WeCom) and upload keys (elsewhere).
+/// Photos attached to a form, by their keys in the server's photo store (taken with the
+/// JS-SDK and fetched from WeCom at once, or uploaded from a browser).
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Photos {
-    /// Taken with the JS-SDK.
-    pub media_ids: Vec<String>,
-    /// Uploaded from a browser.
+    /// Upload keys.
     pub uploads: Vec<String>,
 }
 
 impl Photos {
     /// How many.
     pub fn len(&self) -> usize {
-        self.media_ids.len() + self.uploads.len()
+        self.uploads.len()
     }
 
     /// None yet.

@@ -136,6 +136,28 @@ fn field_of(f: &Value) -> Option<Field> {
     })
 }
 
+/// Approval nodes whose approvers the initiator picks (自选), as `(node id, node name)`,
+/// in flow order, branches included (which branch applies is only known on submit).
+pub fn chosen_nodes(definition: &Value) -> Vec<(String, String)> {
+    fn walk(nodes: &Value, out: &mut Vec<(String, String)>) {
+        for node in nodes.as_array().into_iter().flatten() {
+            if node["rule"]["type"] == "chosen"
+                && let Some(id) = node["id"].as_str()
+            {
+                let name = node["name"].as_str().unwrap_or(id);
+                out.push((id.to_owned(), name.to_owned()));
+            }
+            for arm in node["arms"].as_array().into_iter().flatten() {
+                walk(&arm["nodes"], out);
+            }
+            walk(&node["otherwise"], out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&definition["flow"], &mut out);
+    out
+}
+
 /// What a person entered for one field, before it is checked.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, Deserialize)]
 pub struct Entry {
@@ -246,6 +268,26 @@ mod tests {
             text: text.to_owned(),
             ..Entry::default()
         }
+    }
+
+    #[test]
+    fn nodes_the_initiator_staffs_are_found_in_branches_too() {
+        let definition = json!({"flow": [
+            {"type": "approve", "id": "pm", "name": "项目经理", "rule": {"type": "project_role", "role": "manager"}},
+            {"type": "approve", "id": "tech", "name": "技术会签", "rule": {"type": "chosen"}},
+            {"type": "branch", "id": "b", "arms": [
+                {"when": {}, "nodes": [{"type": "cc", "id": "c1", "name": "抄送自选", "rule": {"type": "chosen"}}]}
+            ], "otherwise": [{"type": "approve", "id": "o1", "rule": {"type": "chosen"}}]}
+        ]});
+        assert_eq!(
+            chosen_nodes(&definition),
+            [
+                ("tech".into(), "技术会签".into()),
+                ("c1".into(), "抄送自选".into()),
+                ("o1".into(), "o1".into())
+            ]
+        );
+        assert!(chosen_nodes(&json!({})).is_empty());
     }
 
     #[test]

@@ -19,6 +19,8 @@ pub enum Failure {
     Api(ApiError),
     /// No answer: the network dropped or the server is unreachable.
     Offline,
+    /// The browser could not do its part (storage full); the text says what.
+    Local(String),
 }
 
 impl Failure {
@@ -27,6 +29,7 @@ impl Failure {
         match self {
             Self::Api(e) => crate::text::explain(e),
             Self::Offline => "网络连接中断，请检查网络后重试".to_owned(),
+            Self::Local(text) => text.clone(),
         }
     }
 
@@ -34,6 +37,7 @@ impl Failure {
     pub fn retryable(&self) -> bool {
         match self {
             Self::Offline => true,
+            Self::Local(_) => false,
             Self::Api(e) => matches!(e.code, ErrorCode::Unavailable | ErrorCode::RateLimited),
         }
     }

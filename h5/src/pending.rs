@@ -45,15 +45,14 @@ pub struct Queue {
 
 impl Queue {
     /// Adds `item` unless one with its key is queued; drops the oldest beyond the cap and
-    /// returns how many were dropped.
-    pub fn push(&mut self, item: Submission) -> usize {
+    /// returns them (the member is told).
+    pub fn push(&mut self, item: Submission) -> Vec<Submission> {
         if self.items.iter().any(|i| i.key == item.key) {
-            return 0;
+            return Vec::new();
         }
         self.items.push(item);
         let excess = self.items.len().saturating_sub(MAX_QUEUED);
-        self.items.drain(..excess);
-        excess
+        self.items.drain(..excess).collect()
     }
 
     /// Removes the submission with `key`.
@@ -77,8 +76,17 @@ fn load() -> Queue {
     LocalStorage::get(QUEUE_KEY).unwrap_or_default()
 }
 
-fn save(queue: &Queue) {
-    let _ = LocalStorage::set(QUEUE_KEY, queue);
+/// Writes the queue; fails when the browser's storage is full or off.
+fn save(queue: &Queue) -> Result<(), Failure> {
+    LocalStorage::set(QUEUE_KEY, queue)
+        .map_err(|_| Failure::Local("手机存储空间不足，未能保存离线提交，请联网后重试".to_owned()))
+}
+
+/// Adds submissions to the refused list shown to the member.
+fn refuse(items: impl IntoIterator<Item = Refused>) {
+    let mut list = refused();
+    list.extend(items);
+    let _ = LocalStorage::set(REFUSED_KEY, &list);
 }
 
 /// Submissions still waiting.
@@ -111,8 +119,15 @@ pub async fn submit<T: serde::de::DeserializeOwned>(
         Ok(answer) => Outcome::Sent(answer),
         Err(failure) if failure.retryable() => {
             let mut queue = load();
-            queue.push(item);
-            save(&queue);
+            let dropped = queue.push(item);
+            if let Err(full) = save(&queue) {
+                // Not kept: say so now rather than promise a later send.
+                return Outcome::Refused(full);
+            }
+            refuse(dropped.into_iter().map(|d| Refused {
+                label: d.label,
+                reason: format!("离线队列已满（最多 {MAX_QUEUED} 条），最早的提交未能保存"),
+            }));
             Outcome::Queued
         }
         Err(failure) => Outcome::Refused(failure),
@@ -169,16 +184,15 @@ pub async fn flush() {
             return;
         }
         if let (After::Refuse, Err(failure)) = (next, &sent) {
-            let mut list = refused();
-            list.push(Refused {
+            refuse([Refused {
                 label: item.label.clone(),
                 reason: failure.text(),
-            });
-            let _ = LocalStorage::set(REFUSED_KEY, &list);
+            }]);
         }
         let mut queue = load();
         queue.remove(&item.key);
-        save(&queue);
+        // A queue that cannot be rewritten keeps the item; its key makes the resend harmless.
+        let _ = save(&queue);
     }
 }
 
@@ -231,9 +245,9 @@ mod tests {
     #[test]
     fn a_submission_is_queued_once_in_order() {
         let mut queue = Queue::default();
-        assert_eq!(queue.push(item("a")), 0);
-        assert_eq!(queue.push(item("b")), 0);
-        assert_eq!(queue.push(item("a")), 0);
+        assert!(queue.push(item("a")).is_empty());
+        assert!(queue.push(item("b")).is_empty());
+        assert!(queue.push(item("a")).is_empty());
         let keys: Vec<_> = queue.items.iter().map(|i| i.key.as_str()).collect();
         assert_eq!(keys, ["a", "b"]);
         queue.remove("a");
@@ -246,7 +260,11 @@ mod tests {
         for n in 0..MAX_QUEUED {
             queue.push(item(&n.to_string()));
         }
-        assert_eq!(queue.push(item("new")), 1);
+        let dropped = queue.push(item("new"));
+        assert_eq!(
+            dropped.iter().map(|d| d.key.as_str()).collect::<Vec<_>>(),
+            ["0"]
+        );
         assert_eq!(queue.items.len(), MAX_QUEUED);
         assert_eq!(queue.items[0].key, "1");
         assert_eq!(queue.items.last().map(|i| i.key.as_str()), Some("new"));

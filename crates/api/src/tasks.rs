@@ -36,6 +36,14 @@ pub struct TaskView {
     pub overdue_days: i32,
 }
 
+impl TaskView {
+    /// Due on `day` (`"YYYY-MM-DD"`) and not done: 今日到期 when `day` is today. One rule
+    /// for the server's first screen and the H5's counts and filters.
+    pub fn due_on(&self, day: &str) -> bool {
+        self.finish == day && self.status != "done"
+    }
+}
+
 /// Creating a task.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewTaskRequest {
@@ -243,4 +251,33 @@ pub struct CommentView {
     pub text: String,
     /// Photo keys (`GET /api/v1/uploads/{key}`).
     pub photos: Vec<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TaskView;
+
+    #[test]
+    fn due_today_means_its_last_day_and_not_done() {
+        let mut task = TaskView {
+            id: 1,
+            project_id: 1,
+            parent_id: None,
+            title: "浇筑".into(),
+            start: "2026-12-01".into(),
+            finish: "2026-12-07".into(),
+            days: 7,
+            progress: 50,
+            status: "doing".into(),
+            owner: None,
+            helpers: Vec::new(),
+            milestone: false,
+            summary: false,
+            overdue_days: 0,
+        };
+        assert!(task.due_on("2026-12-07"));
+        assert!(!task.due_on("2026-12-08"));
+        task.status = "done".into();
+        assert!(!task.due_on("2026-12-07"));
+    }
 }

@@ -16,8 +16,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::ensure;
 use domain::calendar::Day;
+use domain::schedule::critical_path;
 use domain::schedule::sample::network;
-use domain::schedule::{Link, critical_path};
 use server::state::AppState;
 use wecom_sim::OrgSpec;
 
@@ -124,48 +124,6 @@ async fn seed(
     Ok(today)
 }
 
-/// A project of `n` tasks linked like [`network`], for the Gantt.
-async fn big_project(state: &AppState, n: usize, today: Day) -> anyhow::Result<i64> {
-    let id = state
-        .store
-        .projects()
-        .create(
-            &store::NewProject {
-                code: "BIG".into(),
-                name: "两千项任务的项目".into(),
-                department_id: 1,
-                status: domain::project::ProjectStatus::Active,
-            },
-            "bench",
-            state.clock.now_ms(),
-        )
-        .await?;
-    let (activities, links) = network(n, today.plus(-100));
-    let mut ids = Vec::with_capacity(n);
-    for a in &activities {
-        let new = store::NewTask {
-            project_id: id,
-            parent_id: None,
-            title: format!("工序{}", a.id),
-            milestone: false,
-            start: a.start,
-            days: a.days,
-            owner: None,
-            helpers: Vec::new(),
-        };
-        ids.push(state.store.tasks().create(&new, "bench", 0).await?);
-    }
-    for l in &links {
-        let link = Link {
-            from: ids[(l.from - 1) as usize],
-            to: ids[(l.to - 1) as usize],
-            ..*l
-        };
-        state.store.tasks().link(id, &link).await?;
-    }
-    Ok(id)
-}
-
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let flags = bench_support::Flags::parse(&["db", "projects", "tasks"])?;
@@ -233,7 +191,14 @@ async fn main() -> anyhow::Result<()> {
         started.elapsed().as_secs_f64()
     )?;
 
-    let big = big_project(&state, 2_000, today).await?;
+    let big = server::demo::seed::sample_schedule(
+        &state,
+        "BIG",
+        "两千项任务的项目",
+        2_000,
+        today.plus(-100),
+    )
+    .await?;
     let mut times = Vec::with_capacity(200);
     let mut bytes = 0;
     for _ in 0..200 {

@@ -30,10 +30,7 @@ pub fn home() -> Html {
                 .filter(|t| t.overdue_days > 0)
                 .count()
                 .to_string(),
-            list.iter()
-                .filter(|t| t.finish == today && t.status != "done")
-                .count()
-                .to_string(),
+            list.iter().filter(|t| t.due_on(&today)).count().to_string(),
         ),
         Load::Loading => ("…".into(), "…".into(), "…".into()),
         Load::Failed(_) => ("—".into(), "—".into(), "—".into()),

@@ -10,7 +10,7 @@ use yew_router::prelude::*;
 use super::{header, input_value};
 use crate::app::Route;
 use crate::components::{DepartmentPicker, MemberPicker, PhotoPicker, Photos};
-use crate::form::{Entry, Field, Kind, fields_of, value_of};
+use crate::form::{Entry, Field, Kind, chosen_nodes, fields_of, value_of};
 use crate::hooks::{empty, use_load, view_load};
 use crate::http::Method;
 use crate::pending::{self, Outcome};
@@ -60,7 +60,8 @@ pub fn submit(props: &Props) -> Html {
             { view_load(&templates, |list| {
                 match list.iter().find(|t| t.code == code) {
                     Some(t) => html! {
-                        <FormView code={t.code.clone()} name={t.name.clone()} fields={fields_of(&t.definition)} />
+                        <FormView code={t.code.clone()} name={t.name.clone()} fields={fields_of(&t.definition)}
+                            chosen_nodes={chosen_nodes(&t.definition)} />
                     },
                     None => empty("审批模板不存在或已停用"),
                 }
@@ -74,6 +75,8 @@ struct FormProps {
     code: String,
     name: String,
     fields: Vec<Field>,
+    /// Nodes whose approvers the initiator picks: (id, name).
+    chosen_nodes: Vec<(String, String)>,
 }
 
 type Entries = BTreeMap<String, Entry>;
@@ -85,6 +88,7 @@ fn form_view(props: &FormProps) -> Html {
         let draft_name = draft_name.clone();
         use_state(move || pending::draft::<Entries>(&draft_name).unwrap_or_default())
     };
+    let chosen = use_state(BTreeMap::<String, Vec<String>>::new);
     let problem = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let navigator = use_navigator();
@@ -106,8 +110,16 @@ fn form_view(props: &FormProps) -> Html {
             props.code.clone(),
         );
         let name = props.name.clone();
+        let (chosen, chosen_nodes) = (chosen.clone(), props.chosen_nodes.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
+            if let Some((_, node)) = chosen_nodes
+                .iter()
+                .find(|(id, _)| chosen.get(id).is_none_or(Vec::is_empty))
+            {
+                problem.set(Some(format!("请选择「{node}」的审批人")));
+                return;
+            }
             let mut form = BTreeMap::new();
             for field in &fields {
                 let entry = entries.get(&field.key).cloned().unwrap_or_default();
@@ -166,6 +178,27 @@ fn form_view(props: &FormProps) -> Html {
                 { for props.fields.iter().map(|f| {
                     let entry = entries.get(&f.key).cloned().unwrap_or_default();
                     html! { <FieldInput key={f.key.clone()} field={f.clone()} {entry} onchange={set.clone()} /> }
+                }) }
+                { for props.chosen_nodes.iter().map(|(id, node)| {
+                    let picked = chosen.get(id).cloned().unwrap_or_default();
+                    let (chosen, id2) = (chosen.clone(), id.clone());
+                    let onpick = Callback::from(move |ids: Vec<String>| {
+                        let mut next = (*chosen).clone();
+                        let list = next.entry(id2.clone()).or_default();
+                        for userid in ids {
+                            if !list.contains(&userid) {
+                                list.push(userid);
+                            }
+                        }
+                        chosen.set(next);
+                    });
+                    html! {
+                        <div class="field" key={id.clone()}>
+                            <label>{format!("{node}（自选审批人）")}<span class="req">{" *"}</span></label>
+                            <p class="chosen">{ if picked.is_empty() { "未选择".to_owned() } else { picked.join("、") } }</p>
+                            <MemberPicker {onpick} />
+                        </div>
+                    }
                 }) }
                 { for problem.as_ref().map(|p| html!{ <p class="notice" role="alert" id="form-problem">{p}</p> }) }
                 <button id="submit-approval" class="btn primary block" type="submit" disabled={*busy}>
@@ -308,14 +341,12 @@ fn field_input(props: &FieldProps) -> Html {
         }
         Kind::Attachments { max } => {
             let photos = Photos {
-                media_ids: Vec::new(),
                 uploads: props.entry.items.clone(),
             };
             let (emit, entry) = (emit.clone(), props.entry.clone());
             let changed = Callback::from(move |p: Photos| {
-                let items = p.uploads.into_iter().chain(p.media_ids).collect();
                 emit(Entry {
-                    items,
+                    items: p.uploads,
                     ..entry.clone()
                 });
             });

@@ -223,7 +223,7 @@ fn checkin_form(props: &TaskProps) -> Html {
                 location: current.location,
                 address: current.address.clone(),
                 note: current.note.clone(),
-                media_ids: current.photos.media_ids.clone(),
+                media_ids: Vec::new(),
                 uploads: current.photos.uploads.clone(),
                 progress: current.progress,
             };

@@ -23,7 +23,7 @@ impl Filter {
         match self {
             Self::All => true,
             Self::Overdue => t.overdue_days > 0,
-            Self::Today => t.finish == today,
+            Self::Today => t.due_on(today),
             Self::Doing => t.status == "doing",
         }
     }

@@ -18,7 +18,6 @@ use std::time::Duration;
 use anyhow::Context as _;
 use browser_tests::{Browser, free_port};
 use domain::calendar::Day;
-use domain::schedule::sample::network;
 use serde_json::{Value, json};
 
 const RUNS: usize = 5;
@@ -40,8 +39,13 @@ async fn main() -> anyhow::Result<()> {
     let demo = server::demo::start(None, free_port(), data.path().to_path_buf(), 60).await?;
     let admin = demo.admin.clone().context("the demo has an admin")?;
     let today = Day::of_ms(demo.state.clock.now_ms());
-    let two_thousand = big_project(&demo.state, "G-2000", 2_000, today).await?;
-    let ten_thousand = big_project(&demo.state, "G-10000", 10_000, today).await?;
+    let mut big = Vec::new();
+    for (code, n) in [("G-2000", 2_000), ("G-10000", 10_000)] {
+        let name = format!("{n} 项任务的项目");
+        let origin = today.plus(-60);
+        big.push(server::demo::seed::sample_schedule(&demo.state, code, &name, n, origin).await?);
+    }
+    let (two_thousand, ten_thousand) = (big[0], big[1]);
     let shots =
         PathBuf::from(std::env::var("CARGO_TARGET_DIR").unwrap_or_else(|_| "target".into()))
             .join("h5-bench");
@@ -235,51 +239,4 @@ async fn jump_scroll(b: &Browser) -> anyhow::Result<(f64, u64)> {
         answer[0].as_f64().unwrap_or_default(),
         answer[1].as_u64().unwrap_or_default(),
     ))
-}
-
-/// A project of `n` linked tasks, as the admin's to see.
-async fn big_project(
-    state: &server::state::AppState,
-    code: &str,
-    n: usize,
-    today: Day,
-) -> anyhow::Result<i64> {
-    let id = state
-        .store
-        .projects()
-        .create(
-            &store::NewProject {
-                code: code.into(),
-                name: format!("{n} 项任务的项目"),
-                department_id: 1,
-                status: domain::project::ProjectStatus::Active,
-            },
-            "bench",
-            state.clock.now_ms(),
-        )
-        .await?;
-    let (activities, links) = network(n, today.plus(-60));
-    let mut ids = Vec::with_capacity(n);
-    for a in &activities {
-        let new = store::NewTask {
-            project_id: id,
-            parent_id: None,
-            title: format!("工序 {}", a.id),
-            milestone: false,
-            start: a.start,
-            days: a.days,
-            owner: None,
-            helpers: Vec::new(),
-        };
-        ids.push(state.store.tasks().create(&new, "bench", 0).await?);
-    }
-    for l in &links {
-        let link = domain::schedule::Link {
-            from: ids[(l.from - 1) as usize],
-            to: ids[(l.to - 1) as usize],
-            ..*l
-        };
-        state.store.tasks().link(id, &link).await?;
-    }
-    Ok(id)
 }

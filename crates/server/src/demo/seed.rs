@@ -247,3 +247,52 @@ fn task(
         helpers: Vec::new(),
     }
 }
+
+/// A project `code` of `n` linked tasks from `origin`, shaped like a real schedule
+/// ([`domain::schedule::sample::network`]); for benchmarks of big Gantts.
+pub async fn sample_schedule(
+    state: &AppState,
+    code: &str,
+    name: &str,
+    n: usize,
+    origin: Day,
+) -> anyhow::Result<i64> {
+    let id = state
+        .store
+        .projects()
+        .create(
+            &store::NewProject {
+                code: code.into(),
+                name: name.into(),
+                department_id: 1,
+                status: domain::project::ProjectStatus::Active,
+            },
+            "bench",
+            state.clock.now_ms(),
+        )
+        .await?;
+    let (activities, links) = domain::schedule::sample::network(n, origin);
+    let mut ids = Vec::with_capacity(n);
+    for a in &activities {
+        let new = store::NewTask {
+            project_id: id,
+            parent_id: None,
+            title: format!("工序 {}", a.id),
+            milestone: false,
+            start: a.start,
+            days: a.days,
+            owner: None,
+            helpers: Vec::new(),
+        };
+        ids.push(state.store.tasks().create(&new, "bench", 0).await?);
+    }
+    for l in &links {
+        let link = domain::schedule::Link {
+            from: ids[(l.from - 1) as usize],
+            to: ids[(l.to - 1) as usize],
+            ..*l
+        };
+        state.store.tasks().link(id, &link).await?;
+    }
+    Ok(id)
+}

@@ -7,7 +7,6 @@ use domain::calendar::Day;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tasks::gantt;
 
 /// Where the page's placeholder for it starts and ends.
 pub const START: &str = "<!--first-screen-->";
@@ -35,23 +34,15 @@ pub async fn counts(state: &AppState, user: &CurrentUser) -> Result<Counts, ApiE
         .counts(user.userid())
         .await
         .map_err(ApiError::internal)?;
-    let today = Day::of_ms(state.clock.now_ms());
-    let tasks = state
-        .store
-        .tasks()
-        .open_of(user.userid(), 500)
+    let views = crate::tasks::service::open_views(state, user.userid())
         .await
         .map_err(ApiError::internal)?;
-    let views: Vec<_> = tasks.iter().map(|t| gantt::view(t, today)).collect();
-    let today = today.to_string();
+    let today = Day::of_ms(state.clock.now_ms()).to_string();
     Ok(Counts {
         pending: approvals.pending,
         mine: views.len(),
         overdue: views.iter().filter(|t| t.overdue_days > 0).count(),
-        due_today: views
-            .iter()
-            .filter(|t| t.finish == today && t.status != "done")
-            .count(),
+        due_today: views.iter().filter(|t| t.due_on(&today)).count(),
     })
 }
 

@@ -292,14 +292,9 @@ async fn take_baseline(
 }
 
 async fn my_tasks(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let tasks = state
-        .store
-        .tasks()
-        .open_of(user.userid(), 500)
+    let views = service::open_views(&state, user.userid())
         .await
         .map_err(ApiError::internal)?;
-    let today = today(&state);
-    let views: Vec<_> = tasks.iter().map(|t| gantt::view(t, today)).collect();
     Ok(HttpResponse::Ok().json(views))
 }
 

@@ -64,6 +64,19 @@ fn parse_day(s: &str) -> Result<Day, TaskError> {
     Day::parse(s).ok_or_else(|| TaskError::Invalid(format!("日期 {s:?} 应为 YYYY-MM-DD")))
 }
 
+/// Most open tasks listed for one member (我的任务, 工作台).
+const OPEN_SHOWN: u32 = 500;
+
+/// A member's open tasks as lists show them, with today's overdue days.
+pub async fn open_views(
+    state: &AppState,
+    userid: &str,
+) -> Result<Vec<api::TaskView>, store::StoreError> {
+    let tasks = state.store.tasks().open_of(userid, OPEN_SHOWN).await?;
+    let today = Day::of_ms(state.clock.now_ms());
+    Ok(tasks.iter().map(|t| super::gantt::view(t, today)).collect())
+}
+
 /// Creates a task in `project_id`.
 pub async fn create(
     state: &AppState,
