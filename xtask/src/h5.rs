@@ -19,6 +19,8 @@ pub fn run(_extra: &[String]) -> Result<(), String> {
 
 /// Builds `h5/dist`.
 pub fn build() -> Result<(), String> {
+    crate::setup::wasm_target()?;
+    crate::setup::node()?;
     let root = root();
     let h5 = root.join("h5");
     step(
@@ -67,10 +69,7 @@ pub fn build() -> Result<(), String> {
         .map_err(|_| "h5/style.css is not UTF-8".to_owned())?;
     // Loaded by the app only when a JS-SDK feature is first used inside WeCom, so the
     // first page never waits for it.
-    let wecom = match jssdk(&h5) {
-        Some(bytes) => hashed(&assets, "wecom", "js", &bytes)?,
-        None => String::new(),
-    };
+    let wecom = hashed(&assets, "wecom", "js", &jssdk(&h5)?)?;
     let template = String::from_utf8(read(&h5.join("index.html"))?)
         .map_err(|_| "h5/index.html is not UTF-8".to_owned())?;
     for bundle in BUNDLES {
@@ -135,21 +134,18 @@ fn remap_flags(root: &Path) -> String {
     flags
 }
 
-/// The vendored JS-SDK, installed from npm (lockfile-pinned) when missing. Without npm the
-/// H5 still works: every JS-SDK feature has a web fallback.
-fn jssdk(h5: &Path) -> Option<Vec<u8>> {
+/// The vendored JS-SDK, installed from npm (lockfile-pinned) when missing.
+fn jssdk(h5: &Path) -> Result<Vec<u8>, String> {
     let path = h5.join(JSSDK);
     if !path.exists() {
-        let status = std::process::Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
-            .current_dir(h5)
-            .status();
-        if !matches!(status, Ok(s) if s.success()) {
-            eprintln!("warning: npm ci failed; the H5 is built without the WeCom JS-SDK");
-            return None;
-        }
+        step(
+            "h5: npm ci (the WeCom JS-SDK, served by Gantry itself)",
+            std::process::Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund", "--ignore-scripts"])
+                .current_dir(h5),
+        )?;
     }
-    fs::read(&path).ok()
+    read(&path)
 }
 
 fn clean(dist: &Path) -> Result<(), String> {

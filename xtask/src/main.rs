@@ -8,6 +8,7 @@ mod demo;
 mod fuzz;
 mod h5;
 mod run;
+mod setup;
 mod test;
 
 const USAGE: &str = "usage: cargo xtask <command>
@@ -15,7 +16,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 commands:
   demo            build the H5, then run Gantry with SQLite, the WeCom simulator and seeded data
   build-h5        build the H5 workbench (wasm) into h5/dist, which the gantry binary embeds
-  test            cargo fmt --check, clippy -D warnings, then every test
+  test            cargo fmt --check, clippy -D warnings (native and wasm32), then every test;
+                  installs the wasm target, node/npm, Chromium and a CJK font when missing
+  setup           install only what demo and test need (wasm target, node/npm, Chromium, CJK font)
   bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals, tasks, h5); figures go to docs/benchmarks.md
   fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
 
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
         Some("demo") => demo::run(&args[1..]),
         Some("build-h5") => h5::run(&args[1..]),
         Some("test") => test::run(&args[1..]),
+        Some("setup") => setup::all(),
         Some("bench") => bench::run(&args[1..]),
         Some("fuzz") => fuzz::run(&args[1..]),
         _ => {

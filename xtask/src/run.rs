@@ -1,18 +1,52 @@
 //! Running child commands with their output passed through.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
-/// The workspace root (xtask lives one level below it).
+/// The workspace root of the checkout `cargo xtask` was run in.
+///
+/// Found at run time, never from `CARGO_MANIFEST_DIR` at compile time: with one target dir
+/// shared by two checkouts, the compiled-in path is whichever checkout built xtask last.
 pub fn root() -> PathBuf {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(find_root).clone()
+}
+
+fn find_root() -> PathBuf {
+    let here = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // Cargo's own answer for the current directory, which `cargo xtask` (an alias of
+    // `cargo run`) leaves as the caller's.
+    let located = Command::new(cargo_bin())
+        .args(["locate-project", "--workspace", "--message-format", "plain"])
+        .current_dir(&here)
+        .output();
+    if let Ok(out) = located
+        && out.status.success()
+    {
+        let manifest = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+        if let Some(dir) = manifest.parent() {
+            return dir.to_path_buf();
+        }
+    }
+    here.ancestors()
+        .find(|dir| is_workspace(dir))
+        .map(Path::to_path_buf)
+        .unwrap_or(here)
+}
+
+fn is_workspace(dir: &Path) -> bool {
+    std::fs::read_to_string(dir.join("Cargo.toml"))
+        .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))
+}
+
+fn cargo_bin() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// A `cargo` command run from the workspace root.
 pub fn cargo(args: &[&str]) -> Command {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let mut cmd = Command::new(cargo);
+    let mut cmd = Command::new(cargo_bin());
     cmd.args(args).current_dir(root());
     cmd
 }

@@ -6,11 +6,13 @@ use std::process::Stdio;
 use crate::run::{cargo, step};
 
 pub fn run(extra: &[String]) -> Result<(), String> {
-    step(
+    let mut run = Run::default();
+    run.check(crate::setup::components());
+    run.check(step(
         "cargo fmt --check",
         &mut cargo(&["fmt", "--all", "--check"]),
-    )?;
-    step(
+    ));
+    run.check(step(
         "cargo clippy",
         &mut cargo(&[
             "clippy",
@@ -20,89 +22,128 @@ pub fn run(extra: &[String]) -> Result<(), String> {
             "-D",
             "warnings",
         ]),
-    )?;
+    ));
+    // The H5 compiles to wasm32, where code behind `cfg(target_arch)` differs.
+    run.check(crate::setup::wasm_target().and_then(|()| {
+        step(
+            "cargo clippy (wasm32: the H5 and api)",
+            &mut cargo(&[
+                "clippy",
+                "-p",
+                "h5",
+                "-p",
+                "api",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+        )
+    }));
     // Deployment files (compose, Kubernetes, systemd, nginx, Dockerfile) stay consistent
     // with the configuration keys.
-    step(
+    run.check(step(
         "deploy/check.sh",
         std::process::Command::new("bash")
             .arg("deploy/check.sh")
             .current_dir(crate::run::root()),
-    )?;
-    // The browser tests drive the built H5, and the server embeds it.
-    crate::h5::build()?;
-    let mut totals = Totals::default();
+    ));
+    // The browser tests drive the built H5 in Chromium, and the server embeds it.
+    run.check(crate::h5::build());
+    run.check(crate::setup::browser());
     // Doc tests are not part of --all-targets.
-    run_tests(&["test", "--workspace", "--doc"], &[], &mut totals)?;
-    run_tests(
-        &["test", "--workspace", "--all-targets"],
-        extra,
-        &mut totals,
-    )?;
+    run.tests("cargo test --doc", cargo(&["test", "--workspace", "--doc"]));
+    // --no-fail-fast: one failing test binary does not hide the others' results.
+    let mut all = cargo(&["test", "--workspace", "--all-targets", "--no-fail-fast"]);
+    all.args(extra);
+    run.tests("cargo test --workspace", all);
     // The store and cache suites cover PostgreSQL and Redis themselves when these are set;
     // the server's black-box suite runs once more on them.
     let pg = std::env::var_os("GANTRY_TEST_PG_URL").is_some();
     let redis = std::env::var_os("GANTRY_TEST_REDIS_URL").is_some();
     if pg && redis {
-        let mut server = cargo(&["test", "-p", "server", "--tests"]);
+        let mut server = cargo(&["test", "-p", "server", "--tests", "--no-fail-fast"]);
         server.env("GANTRY_TEST_SERVER_BACKEND", "postgres");
-        run_tests_with("server on PostgreSQL + Redis", server, &mut totals)?;
+        run.tests("server on PostgreSQL + Redis", server);
     } else {
         eprintln!(
             "note: GANTRY_TEST_PG_URL / GANTRY_TEST_REDIS_URL unset: PostgreSQL and Redis not tested"
         );
     }
-    // One closing line for the whole run, so CI sees the real count rather than the last
-    // test binary's (which may be a binary crate with no tests).
-    let _ = writeln!(
-        std::io::stdout(),
-        "tests: {} passed, {} failed",
-        totals.passed,
-        totals.failed
-    );
-    Ok(())
+    run.finish()
 }
 
+/// What a whole run found: every step runs, and every failure is listed at the end.
 #[derive(Default)]
-struct Totals {
+struct Run {
     passed: u64,
     failed: u64,
+    failures: Vec<String>,
 }
 
-fn run_tests(args: &[&str], extra: &[String], totals: &mut Totals) -> Result<(), String> {
-    let mut cmd = cargo(args);
-    cmd.args(extra);
-    run_tests_with(&format!("cargo {}", args.join(" ")), cmd, totals)
-}
-
-/// Runs a `cargo test` command, passing its output through while adding up
-/// `test result:` lines.
-fn run_tests_with(
-    name: &str,
-    mut cmd: std::process::Command,
-    totals: &mut Totals,
-) -> Result<(), String> {
-    eprintln!("==> {name}");
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("{name}: could not start: {e}"))?;
-    if let Some(stdout) = child.stdout.take() {
-        let mut out = std::io::stdout().lock();
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            if let Some(rest) = line.trim_start().strip_prefix("test result: ") {
-                totals.passed += count(rest, " passed");
-                totals.failed += count(rest, " failed");
-            }
-            let _ = writeln!(out, "{line}");
+impl Run {
+    fn check(&mut self, result: Result<(), String>) {
+        if let Err(message) = result {
+            eprintln!("xtask: {message}");
+            self.failures.push(message);
         }
     }
-    let status = child.wait().map_err(|e| format!("{name}: {e}"))?;
-    if status.success() {
-        Ok(())
-    } else {
-        Err(format!("{name} failed ({status})"))
+
+    /// Runs a `cargo test` command, passing its output through while adding up
+    /// `test result:` lines and noting each failed test by name.
+    fn tests(&mut self, name: &str, mut cmd: std::process::Command) {
+        eprintln!("==> {name}");
+        let mut child = match cmd.stdout(Stdio::piped()).spawn() {
+            Ok(child) => child,
+            Err(e) => return self.failures.push(format!("{name}: could not start: {e}")),
+        };
+        let mut failed_tests = Vec::new();
+        if let Some(stdout) = child.stdout.take() {
+            let mut out = std::io::stdout().lock();
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(rest) = line.trim_start().strip_prefix("test result: ") {
+                    self.passed += count(rest, " passed");
+                    self.failed += count(rest, " failed");
+                } else if let Some(test) = failed_test(&line) {
+                    failed_tests.push(format!("{name}: {test}"));
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        }
+        match child.wait() {
+            Ok(status) if status.success() => {}
+            Ok(status) if failed_tests.is_empty() => {
+                self.failures.push(format!("{name} failed ({status})"));
+            }
+            Ok(_) => self.failures.append(&mut failed_tests),
+            Err(e) => self.failures.push(format!("{name}: {e}")),
+        }
     }
+
+    fn finish(self) -> Result<(), String> {
+        // One closing line for the whole run, so CI sees the real count rather than the
+        // last test binary's (which may be a binary crate with no tests).
+        let _ = writeln!(
+            std::io::stdout(),
+            "tests: {} passed, {} failed",
+            self.passed,
+            self.failed
+        );
+        if self.failures.is_empty() {
+            return Ok(());
+        }
+        eprintln!("\nfailures ({}):", self.failures.len());
+        for failure in &self.failures {
+            eprintln!("  - {failure}");
+        }
+        Err(format!("{} step(s) or test(s) failed", self.failures.len()))
+    }
+}
+
+/// `test tasks::checkin ... FAILED` → `tasks::checkin`.
+fn failed_test(line: &str) -> Option<&str> {
+    line.strip_prefix("test ")?.strip_suffix(" ... FAILED")
 }
 
 /// The number before `label` in `ok. 12 passed; 0 failed; …`.
@@ -122,7 +163,13 @@ fn count(summary: &str, label: &str) -> u64 {
 
 #[cfg(test)]
 mod tests {
-    use super::count;
+    use super::{count, failed_test};
+
+    #[test]
+    fn names_failed_tests() {
+        assert_eq!(failed_test("test a::b ... FAILED"), Some("a::b"));
+        assert_eq!(failed_test("test a::b ... ok"), None);
+    }
 
     #[test]
     fn reads_cargo_summaries() {
