@@ -375,7 +375,7 @@ fn transfer_add_signer_withdraw_and_remind() {
     effects(i.act("worker", Action::Remind, T0 + 1));
     assert!(matches!(
         i.act("worker", Action::Remind, T0 + 2),
-        Err(ActionError::NotNow(_))
+        Err(ActionError::TooSoon(_))
     ));
     assert_eq!(
         i.act("a", Action::Remind, T0 + 2),

@@ -17,7 +17,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context as _, bail};
-use server::org_sync::{self, SyncOptions, SyncReport};
+use server::org::sync::{self as org_sync, SyncOptions, SyncReport};
 use wecom::client::{Client, ClientConfig, MemoryTokenStore, Secret};
 use wecom_sim::OrgSpec;
 

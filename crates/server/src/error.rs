@@ -29,6 +29,85 @@ impl ApiError {
     }
 }
 
+/// The store's verdict decides the status: an outage is 503 (the H5 keeps the submission
+/// and sends it again), a unique-key refusal 409, a missing row 404; the rest is a bug.
+impl From<store::StoreError> for ApiError {
+    #[track_caller]
+    fn from(e: store::StoreError) -> Self {
+        match e {
+            store::StoreError::Unavailable(cause) => {
+                tracing::warn!(error = %cause, "database unavailable");
+                Self::new(ErrorCode::Unavailable)
+            }
+            store::StoreError::Conflict(_) => Self::new(ErrorCode::Conflict),
+            store::StoreError::NotFound => Self::new(ErrorCode::NotFound),
+            other => Self::internal(other),
+        }
+    }
+}
+
+impl From<store::sqlx::Error> for ApiError {
+    #[track_caller]
+    fn from(e: store::sqlx::Error) -> Self {
+        store::StoreError::from(e).into()
+    }
+}
+
+/// An internal failure, unless a store error sits in its chain (then as above).
+impl From<anyhow::Error> for ApiError {
+    #[track_caller]
+    fn from(e: anyhow::Error) -> Self {
+        match e.downcast::<store::StoreError>() {
+            Ok(store) => store.into(),
+            Err(other) => Self::internal(format!("{other:#}")),
+        }
+    }
+}
+
+/// Encoding our own values cannot fail on input; when it does it is a bug.
+impl From<serde_json::Error> for ApiError {
+    #[track_caller]
+    fn from(e: serde_json::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+/// A local file (photo, spool) could not be read or written: our side, not the caller's.
+impl From<std::io::Error> for ApiError {
+    #[track_caller]
+    fn from(e: std::io::Error) -> Self {
+        Self::internal(e)
+    }
+}
+
+/// A spreadsheet we generate failed to build: a bug, never the caller's input.
+impl From<rust_xlsxwriter::XlsxError> for ApiError {
+    #[track_caller]
+    fn from(e: rust_xlsxwriter::XlsxError) -> Self {
+        Self::internal(e)
+    }
+}
+
+/// The OAuth URL is built from our own settings, which startup validated.
+impl From<wecom::oauth::OAuthError> for ApiError {
+    #[track_caller]
+    fn from(e: wecom::oauth::OAuthError) -> Self {
+        Self::internal(e)
+    }
+}
+
+impl From<cache::CacheError> for ApiError {
+    #[track_caller]
+    fn from(e: cache::CacheError) -> Self {
+        if e.is_unavailable() {
+            tracing::warn!(error = %e, "cache unavailable");
+            Self::new(ErrorCode::Unavailable)
+        } else {
+            Self::internal(e)
+        }
+    }
+}
+
 impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{:?}: {}", self.0.code, self.0.message)

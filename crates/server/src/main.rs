@@ -83,7 +83,7 @@ async fn main() -> anyhow::Result<ExitCode> {
         Command::SyncOrg => {
             let settings = Settings::load(cli.config.as_deref())?;
             settings.validate()?;
-            let report = server::org_sync::run_once(&settings).await?;
+            let report = server::org::sync::run_once(&settings).await?;
             tracing::info!(?report, "org synced");
         }
         Command::Audit {

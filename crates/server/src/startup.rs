@@ -10,7 +10,6 @@ use anyhow::Context as _;
 use domain::clock::{Clock, SystemClock};
 use store::{Store, StoreOptions};
 use wecom::callback::CallbackCrypto;
-use wecom::client::{Client, ClientConfig};
 
 use crate::config::Settings;
 use crate::intake::Intake;
@@ -143,19 +142,6 @@ async fn prepare(store: &Store, clock: &dyn Clock) -> Result<(), store::StoreErr
     crate::approvals::seed_templates(store, clock.now_ms()).await
 }
 
-/// The app's WeCom client with the shared token store; `serve`, `demo` and `sync-org`
-/// all build it here so they honour the same settings (base URL, timeout).
-pub fn wecom_client(settings: &Settings, cache: Arc<dyn cache::Cache>) -> anyhow::Result<Client> {
-    let w = &settings.wecom;
-    let mut config = ClientConfig::new(w.corp_id.clone(), Some(w.agent_id), w.secret.clone());
-    config.api_base = w.api_base.parse().context("wecom.api_base")?;
-    config.timeout = Duration::from_millis(w.timeout_ms);
-    Ok(Client::new(
-        config,
-        Arc::new(cache::CacheTokenStore::new(cache)),
-    )?)
-}
-
 fn build_state(
     settings: Settings,
     store: Store,
@@ -178,7 +164,7 @@ fn build_state(
             .with_max_len(settings.server.max_callback_bytes),
         )
     };
-    let wecom = wecom_client(&settings, cache.clone())?;
+    let wecom = crate::wecom_client::build(&settings, cache.clone())?;
     let metrics = Arc::new(Metrics::default());
     wecom.set_observer(metrics.clone());
     let cipher = crate::sealed::FieldCipher::from_settings(&settings)?;
@@ -193,7 +179,7 @@ fn build_state(
             "security.field_key is empty: encrypted fields will not survive a restart (fine for the demo)"
         );
     }
-    let wake = Arc::new(crate::workers::wake::Wake::default());
+    let wake = Arc::new(crate::wake::Wake::default());
     let intake = Intake::start(
         store.clone(),
         Spool::in_dir(&settings.server.data_dir),

@@ -35,7 +35,7 @@ pub struct AppState {
     /// Encrypts sensitive fields (ID cards, bank accounts) at rest.
     pub cipher: crate::sealed::FieldCipher,
     /// Wakes idle workers when work arrives in this process.
-    pub wake: Arc<crate::workers::wake::Wake>,
+    pub wake: Arc<crate::wake::Wake>,
     /// Approval templates for the action path.
-    pub approval_templates: Arc<crate::approvals::templates::TemplateCache>,
+    pub approval_templates: Arc<store::TemplateCache>,
 }

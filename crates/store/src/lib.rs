@@ -31,6 +31,7 @@ mod sql;
 mod store;
 mod target;
 mod tasks;
+mod template_cache;
 
 pub use approvals::{
     ApprovalCard, ApprovalList, Approvals, InstanceSummary, ListCounts, ListFilter, NewInstance,
@@ -55,6 +56,7 @@ pub use settings::Settings;
 pub use store::{Store, StoreOptions, Tx};
 pub use target::Backend;
 pub use tasks::{Checkin, Comment, DueTask, NewTask, Tasks};
+pub use template_cache::TemplateCache;
 
 /// The sqlx version this crate speaks, so callers can name `sqlx::AnyConnection` and
 /// friends without a dependency of their own that could drift.

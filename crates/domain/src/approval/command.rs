@@ -165,6 +165,9 @@ pub enum ActionError {
     /// Not in this state (withdraw after someone acted, resubmit while pending, …).
     #[error("{0}")]
     NotNow(&'static str),
+    /// Allowed, but not again so soon (催办 has a minimum interval).
+    #[error("{0}")]
+    TooSoon(&'static str),
     /// Bad target (transfer to oneself, reject to a later step, …).
     #[error("{0}")]
     Invalid(&'static str),

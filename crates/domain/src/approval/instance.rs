@@ -650,7 +650,7 @@ impl Instance {
                 e.actor == self.initiator && matches!(e.kind, EntryKind::Reminded { .. })
             });
         if last.is_some_and(|e| now_ms - e.at_ms < REMIND_INTERVAL_MS) {
-            return Err(ActionError::NotNow("催办太频繁，请稍后再试"));
+            return Err(ActionError::TooSoon("催办太频繁，请稍后再试"));
         }
         let to = self.pending_approvers();
         self.log(

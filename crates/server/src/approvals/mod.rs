@@ -4,9 +4,9 @@
 
 pub mod cards;
 pub mod directory;
+pub mod handlers;
 pub mod service;
 pub mod taps;
-pub mod templates;
 pub mod timeouts;
 
 pub use service::{ApprovalError, CardClose, Origin, act, resubmit, seed_templates, submit};

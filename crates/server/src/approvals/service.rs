@@ -14,7 +14,9 @@ use store::{Approvals, NewInstance, NewOutboxItem, Outbox, StoredInstance};
 
 use super::cards;
 use super::directory::Snapshot;
+use crate::error::ApiError;
 use crate::state::AppState;
+use api::ErrorCode;
 
 /// Attempts before a command gives up on a busy instance (each conflict means someone
 /// else's action landed; re-applying on the fresh state is always safe).
@@ -46,6 +48,24 @@ pub enum ApprovalError {
 impl From<store::StoreError> for ApprovalError {
     fn from(e: store::StoreError) -> Self {
         Self::Internal(e.into())
+    }
+}
+
+impl From<ApprovalError> for ApiError {
+    #[track_caller]
+    fn from(e: ApprovalError) -> Self {
+        let message = e.to_string();
+        let code = match e {
+            ApprovalError::Internal(cause) => return cause.into(),
+            ApprovalError::UnknownTemplate | ApprovalError::UnknownInstance => ErrorCode::NotFound,
+            ApprovalError::Form(_) | ApprovalError::Plan(_) => ErrorCode::BadRequest,
+            ApprovalError::Action(ActionError::NotPendingApprover | ActionError::NotInitiator) => {
+                ErrorCode::Forbidden
+            }
+            ApprovalError::Action(ActionError::TooSoon(_)) => ErrorCode::RateLimited,
+            ApprovalError::Action(_) => ErrorCode::Conflict,
+        };
+        ApiError::with_message(code, message)
     }
 }
 

@@ -7,8 +7,8 @@ use wecom::event::TemplateCardEvent;
 
 use super::cards::{APPROVE_KEY, REJECT_KEY};
 use super::service::{self, ApprovalError, Origin};
+use crate::intake::Handled;
 use crate::state::AppState;
-use crate::workers::inbox::Handled;
 
 /// Handles one tap by `userid`.
 pub async fn handle(state: &AppState, userid: &str, tap: &TemplateCardEvent) -> Handled {

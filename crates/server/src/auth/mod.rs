@@ -9,7 +9,7 @@ mod subject;
 mod token;
 
 pub use current_user::CurrentUser;
-pub use subject::{require, subject};
+pub use subject::{require, require_on_project, subject};
 pub use token::{SESSION_COOKIE, hash_token, new_token};
 
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};

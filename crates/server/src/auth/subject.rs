@@ -18,26 +18,14 @@ pub async fn subject(state: &AppState, user: &CurrentUser) -> Result<Subject, Ap
     if user.is_admin {
         subject.system_roles.insert(SystemRole::Admin);
     }
-    for role in state
-        .store
-        .roles()
-        .of(user.userid())
-        .await
-        .map_err(ApiError::internal)?
-    {
+    for role in state.store.roles().of(user.userid()).await? {
         match role.as_str() {
             "admin" => subject.system_roles.insert(SystemRole::Admin),
             "finance" => subject.system_roles.insert(SystemRole::Finance),
             _ => false,
         };
     }
-    for held in state
-        .store
-        .projects()
-        .roles_of(user.userid())
-        .await
-        .map_err(ApiError::internal)?
-    {
+    for held in state.store.projects().roles_of(user.userid()).await? {
         subject
             .project_roles
             .entry(held.project_id)
@@ -52,12 +40,7 @@ pub async fn subject(state: &AppState, user: &CurrentUser) -> Result<Subject, Ap
         .map(|m| m.department_id)
         .collect();
     if !led.is_empty() {
-        let departments = state
-            .store
-            .org()
-            .departments()
-            .await
-            .map_err(ApiError::internal)?;
+        let departments = state.store.org().departments().await?;
         let mut children: BTreeMap<i64, Vec<i64>> = BTreeMap::new();
         for d in &departments {
             children.entry(d.parent_id).or_default().push(d.id);
@@ -91,6 +74,26 @@ pub async fn require(
         Err(Denied::NotVisible) => Err(ApiError::new(ErrorCode::NotFound)),
         Err(Denied::NotAllowed) => Err(ApiError::new(ErrorCode::Forbidden)),
     }
+}
+
+/// Checks `action` on project `project_id`; an unknown or invisible project is a 404.
+pub async fn require_on_project(
+    state: &AppState,
+    user: &CurrentUser,
+    project_id: i64,
+    action: Action,
+) -> Result<Subject, ApiError> {
+    let project = state
+        .store
+        .projects()
+        .get(project_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    let scope = ProjectScope {
+        project_id,
+        department_id: project.department_id,
+    };
+    require(state, user, action, Some(scope)).await
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use wecom::client::Secret;
 use wecom_sim::{CallbackTarget, OrgSpec, SimConfig};
 
 use crate::config::Settings;
-use crate::org_sync;
+use crate::org::sync as org_sync;
 use crate::startup::{Application, Options};
 
 /// A running demo: the app, the simulator standing in for WeCom, and who its admin is.

@@ -16,7 +16,18 @@ use tokio::sync::{mpsc, oneshot};
 
 use spool::{Spool, SpoolRecord};
 
-use crate::workers::wake::Wake;
+use crate::wake::Wake;
+
+/// What a handler decided.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handled {
+    /// Finished; never look at it again.
+    Done,
+    /// A transient problem; try again later.
+    Retry(String),
+    /// It can never succeed; keep it as a dead letter.
+    Dead(String),
+}
 
 /// Largest batch one commit takes.
 const MAX_BATCH: usize = 512;

@@ -3,6 +3,7 @@
 //! lists, and Excel import and export.
 
 pub mod excel;
+pub mod handlers;
 pub mod import;
 pub mod input;
 pub mod service;
@@ -23,6 +24,19 @@ pub enum ProjectError {
     /// Storage failed.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
+}
+
+impl From<ProjectError> for crate::error::ApiError {
+    #[track_caller]
+    fn from(e: ProjectError) -> Self {
+        use api::ErrorCode;
+        match e {
+            ProjectError::UnknownProject => Self::new(ErrorCode::NotFound),
+            ProjectError::Invalid(m) => Self::with_message(ErrorCode::BadRequest, m),
+            ProjectError::Conflict(m) => Self::with_message(ErrorCode::Conflict, m),
+            ProjectError::Internal(e) => e.into(),
+        }
+    }
 }
 
 impl From<store::StoreError> for ProjectError {

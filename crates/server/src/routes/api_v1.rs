@@ -21,15 +21,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(actix_web::middleware::Compress::default())
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))
-            .configure(super::admin::configure)
-            .configure(super::approvals::configure)
-            .configure(super::projects::configure)
-            .configure(super::reassignments::configure)
-            .configure(super::tasks::configure)
-            .configure(super::checkin_photos::configure)
-            .configure(super::comments::configure)
-            .configure(super::directory::configure)
-            .configure(super::uploads::configure)
+            .configure(crate::admin::handlers::configure)
+            .configure(crate::approvals::handlers::configure)
+            .configure(crate::projects::handlers::configure)
+            .configure(crate::leavers::handlers::configure)
+            .configure(crate::tasks::handlers::configure)
+            .configure(crate::org::handlers::configure)
+            .configure(crate::files::handlers::configure)
             .default_service(web::to(not_found)),
     );
 }
@@ -45,8 +43,7 @@ async fn me(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpRespons
             .store
             .roles()
             .of(user.userid())
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .iter()
             .any(|r| r == "admin");
     let m = &user.member;

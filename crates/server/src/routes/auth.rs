@@ -12,7 +12,7 @@ use wecom::oauth::{Scope, authorize_url};
 
 use crate::auth::{self, CurrentUser};
 use crate::error::ApiError;
-use crate::org_sync;
+use crate::org::sync as org_sync;
 use crate::state::AppState;
 
 /// An OAuth round trip must finish within this (WeCom's codes live 5 minutes).
@@ -73,8 +73,7 @@ async fn login(
         scope,
         &oauth_state,
         Some(settings.wecom.agent_id),
-    )
-    .map_err(ApiError::internal)?;
+    )?;
     Ok(HttpResponse::Found()
         .insert_header((header::LOCATION, url))
         .finish())
@@ -127,13 +126,7 @@ async fn callback(
             "仅限企业成员使用",
         ));
     };
-    let mut member = match state
-        .store
-        .org()
-        .member(&userid)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    let mut member = match state.store.org().member(&userid).await? {
         Some(member) => member,
         // Not synced yet (a new hire): read them from WeCom now.
         None => {
@@ -154,12 +147,7 @@ async fn callback(
         fill_private_fields(&state, &mut member, &ticket).await;
     }
     let now = state.clock.now_ms();
-    state
-        .store
-        .org()
-        .upsert_member(&member, now)
-        .await
-        .map_err(ApiError::internal)?;
+    state.store.org().upsert_member(&member, now).await?;
 
     let token = auth::new_token();
     let session = store::NewSession {
@@ -178,12 +166,7 @@ async fn callback(
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(256).collect()),
     };
-    state
-        .store
-        .sessions()
-        .create(&session)
-        .await
-        .map_err(ApiError::internal)?;
+    state.store.sessions().create(&session).await?;
     tracing::info!(userid = %member.userid, "member signed in");
     Ok(HttpResponse::Found()
         .cookie(auth::session_cookie(&state, &token))
@@ -210,8 +193,7 @@ async fn logout(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpRes
         .store
         .sessions()
         .revoke(&user.session, state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     Ok(HttpResponse::NoContent()
         .cookie(auth::expired_cookie(&state))
         .finish())

@@ -28,15 +28,8 @@ pub struct Counts {
 
 /// The member's counts now.
 pub async fn counts(state: &AppState, user: &CurrentUser) -> Result<Counts, ApiError> {
-    let approvals = state
-        .store
-        .approvals()
-        .counts(user.userid())
-        .await
-        .map_err(ApiError::internal)?;
-    let views = crate::tasks::service::open_views(state, user.userid())
-        .await
-        .map_err(ApiError::internal)?;
+    let approvals = state.store.approvals().counts(user.userid()).await?;
+    let views = crate::tasks::service::open_views(state, user.userid()).await?;
     let today = Day::of_ms(state.clock.now_ms()).to_string();
     Ok(Counts {
         pending: approvals.pending,

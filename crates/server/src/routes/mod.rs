@@ -1,20 +1,11 @@
 //! HTTP routes, one module per area; each owns its paths through `configure`.
 
-pub mod admin;
 pub mod api_v1;
-pub mod approvals;
 pub mod auth;
-pub mod checkin_photos;
-pub mod comments;
-pub mod directory;
 pub mod first_screen;
 pub mod h5;
 pub mod health;
 pub mod home;
-pub mod projects;
-pub mod reassignments;
-pub mod tasks;
-pub mod uploads;
 pub mod verify_file;
 pub mod wecom_callback;
 

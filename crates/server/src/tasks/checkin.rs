@@ -7,9 +7,9 @@ use domain::calendar::Day;
 use store::Checkin;
 use tokio::sync::Semaphore;
 
-use super::photos;
 use super::service::{self, TaskError};
 use super::watermark::{self, WatermarkError};
+use crate::files as photos;
 use crate::state::AppState;
 
 /// Photos per check-in.

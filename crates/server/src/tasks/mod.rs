@@ -4,7 +4,7 @@
 pub mod chat;
 pub mod checkin;
 pub mod gantt;
-pub mod photos;
+pub mod handlers;
 pub mod reminders;
 pub mod service;
 pub mod watermark;

@@ -8,7 +8,9 @@ use domain::schedule::{Activity, Link, ScheduleError, critical_path, shift_succe
 use domain::task::{Task, TaskStatus};
 use store::{NewTask, Tasks};
 
+use crate::error::ApiError;
 use crate::state::AppState;
+use api::ErrorCode;
 
 /// Longest task a plan may hold (ten years).
 const MAX_DAYS: i32 = 3_650;
@@ -38,6 +40,20 @@ pub enum TaskError {
 impl From<store::StoreError> for TaskError {
     fn from(e: store::StoreError) -> Self {
         Self::Internal(e.into())
+    }
+}
+
+impl From<TaskError> for ApiError {
+    #[track_caller]
+    fn from(e: TaskError) -> Self {
+        match e {
+            TaskError::UnknownProject | TaskError::UnknownTask => {
+                ApiError::new(ErrorCode::NotFound)
+            }
+            TaskError::Invalid(m) => ApiError::with_message(ErrorCode::BadRequest, m),
+            TaskError::Schedule(e) => ApiError::with_message(ErrorCode::Conflict, e.to_string()),
+            TaskError::Internal(e) => e.into(),
+        }
     }
 }
 

@@ -7,19 +7,9 @@
 use store::InboxItem;
 use wecom::event::{Body, Event, Inbound};
 
-use super::backoff;
+use crate::backoff;
+use crate::intake::Handled;
 use crate::state::AppState;
-
-/// What a handler decided.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Handled {
-    /// Finished; never look at it again.
-    Done,
-    /// A transient problem; try again later.
-    Retry(String),
-    /// It can never succeed; keep it as a dead letter.
-    Dead(String),
-}
 
 /// What one round did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -95,7 +85,9 @@ async fn handle(state: &AppState, item: &InboxItem) -> Handled {
     };
     match &inbound.body {
         Body::Text { content } => reply_to_text(state, item, &inbound, content).await,
-        Body::Event(Event::ChangeContact(change)) => super::contacts::apply(state, change).await,
+        Body::Event(Event::ChangeContact(change)) => {
+            crate::org::contacts::apply(state, change).await
+        }
         Body::Event(Event::TemplateCard(tap)) => {
             crate::approvals::taps::handle(state, &inbound.from_user, tap).await
         }

@@ -3,12 +3,9 @@
 //! Each worker exposes a public `step` that does one round and reports what it did, so
 //! tests drain queues deterministically instead of sleeping.
 
-pub mod backoff;
-pub mod contacts;
 pub mod inbox;
 pub mod outbox;
 pub mod schedule;
-pub mod wake;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -81,7 +78,7 @@ fn wake(state: &AppState, inbox: bool) -> WakeOn {
 }
 
 struct WakeOn {
-    wake: Arc<wake::Wake>,
+    wake: Arc<crate::wake::Wake>,
     inbox: bool,
 }
 

@@ -12,8 +12,8 @@ use cache::{Admission, QuotaLimiter};
 use store::{ItemStatus, OutboxItem};
 use wecom::client::{Error as WecomError, Message, RetryAdvice, UpdateCard};
 
-use super::backoff;
 use crate::approvals::CardClose;
+use crate::backoff;
 use crate::state::AppState;
 
 /// What one round did.

@@ -5,7 +5,7 @@ use std::time::Duration;
 use cache::LeaderLock;
 use tokio::sync::watch;
 
-use crate::org_sync;
+use crate::org::sync as org_sync;
 use crate::state::AppState;
 
 /// How often schedules are considered.

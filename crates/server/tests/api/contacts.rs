@@ -36,7 +36,7 @@ pub(crate) async fn deliver(app: &TestApp, xmls: &[String]) {
 #[tokio::test]
 async fn member_department_and_tag_changes_reach_the_mirror() {
     let app = spawn_app().await;
-    server::org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
         .await
         .expect("initial sync");
     let org = app.state.store.org();

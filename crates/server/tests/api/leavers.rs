@@ -56,7 +56,7 @@ async fn dispatch(app: &TestApp) {
 #[tokio::test]
 async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     let app = spawn_app().await;
-    server::org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
         .await
         .expect("sync");
     let pm = app.active_user(1);
@@ -150,7 +150,7 @@ async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     let second = app.active_user(4);
     give(&app, site, &second, ProjectRole::Quality).await;
     app.sim.delete_user(&second).expect("deleted");
-    let report = server::org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+    let report = server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
         .await
         .expect("sync");
     assert_eq!(report.left, 1);

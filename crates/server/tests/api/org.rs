@@ -1,7 +1,7 @@
 //! `gantry sync-org`'s copy of the directory, against the simulator's generated company.
 
 use domain::clock::Clock as _;
-use server::org_sync;
+use server::org::sync as org_sync;
 
 use crate::helpers::spawn_app;
 

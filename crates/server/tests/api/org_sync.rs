@@ -4,7 +4,9 @@
 use std::collections::HashMap;
 
 use domain::clock::Clock as _;
-use server::org_sync::{self, PROGRESS_KEY, Stage, SyncOptions, SyncProgress, SyncReport};
+use server::org::sync::{
+    self as org_sync, PROGRESS_KEY, Stage, SyncOptions, SyncProgress, SyncReport,
+};
 use wecom_sim::{Chaos, Fault, FaultKind, OrgSpec, SimConfig};
 
 use crate::helpers::{Setup, TestApp, spawn_with};

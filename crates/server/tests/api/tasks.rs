@@ -39,7 +39,7 @@ async fn site_with(n: usize, role: ProjectRole) -> Site {
     let now = app.clock.now_ms();
     let ten = Day::of_ms(now).plus(1).start_ms() + 10 * HOUR;
     app.clock.advance(ten - now);
-    server::org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
         .await
         .expect("sync");
     let pm = app.active_user(20);

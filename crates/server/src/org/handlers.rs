@@ -31,12 +31,7 @@ async fn members(
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = query.limit.unwrap_or(20).clamp(1, MAX_RESULTS);
-    let found = state
-        .store
-        .org()
-        .search(&query.q, limit)
-        .await
-        .map_err(ApiError::internal)?;
+    let found = state.store.org().search(&query.q, limit).await?;
     let entries: Vec<DirectoryEntry> = found
         .into_iter()
         .map(|(userid, name, position)| DirectoryEntry {
@@ -52,12 +47,7 @@ async fn departments(
     _user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let all = state
-        .store
-        .org()
-        .departments()
-        .await
-        .map_err(ApiError::internal)?;
+    let all = state.store.org().departments().await?;
     let entries: Vec<DepartmentEntry> = all
         .into_iter()
         .map(|d| DepartmentEntry {

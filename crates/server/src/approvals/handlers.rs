@@ -9,17 +9,16 @@ use api::{
     Delegation, ErrorCode, FieldValue, SeatView, StepView, SubmitApproval, TemplateView,
     TimelineEntry,
 };
-use domain::access::{Action as Permission, ProjectScope, SystemRole};
+use domain::access::{Action as Permission, SystemRole};
 use domain::approval::{
-    Action, ActionError, FieldKind, Instance, RejectTo, Status, StepKind, Template,
-    instance::SYSTEM,
+    Action, FieldKind, Instance, RejectTo, Status, StepKind, Template, instance::SYSTEM,
 };
 use serde::Deserialize;
 use store::{ApprovalList, ListFilter};
 
-use crate::approvals::{self, ApprovalError, Origin};
+use crate::approvals::{self, Origin};
 use crate::audit::{Target, record_request};
-use crate::auth::{CurrentUser, require, subject};
+use crate::auth::{CurrentUser, require, require_on_project, subject};
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -80,8 +79,7 @@ async fn list(
         .store
         .approvals()
         .list_filtered(user.userid(), which, filter, query.before, limit)
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let next_before = (rows.len() == usize::try_from(limit).unwrap_or(usize::MAX))
         .then(|| rows.last().map(|r| r.id))
         .flatten();
@@ -101,12 +99,7 @@ async fn list(
 }
 
 async fn counts(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let c = state
-        .store
-        .approvals()
-        .counts(user.userid())
-        .await
-        .map_err(ApiError::internal)?;
+    let c = state.store.approvals().counts(user.userid()).await?;
     Ok(HttpResponse::Ok().json(ApprovalCounts {
         pending: c.pending,
         done: c.done,
@@ -124,18 +117,7 @@ async fn submit(
     let body = body.into_inner();
     // A form about a project needs the submitter to see that project.
     if let Some(project) = body.form.get("project").and_then(serde_json::Value::as_i64) {
-        let found = state
-            .store
-            .projects()
-            .get(project)
-            .await
-            .map_err(ApiError::internal)?
-            .ok_or_else(|| ApiError::with_message(ErrorCode::NotFound, "项目不存在"))?;
-        let scope = ProjectScope {
-            project_id: found.id,
-            department_id: found.department_id,
-        };
-        require(&state, &user, Permission::ViewProject, Some(scope)).await?;
+        require_on_project(&state, &user, project, Permission::ViewProject).await?;
     }
     let id = approvals::submit(
         &state,
@@ -145,8 +127,7 @@ async fn submit(
         None,
         body.chosen,
     )
-    .await
-    .map_err(to_api)?;
+    .await?;
     record_request(
         &req,
         &state,
@@ -184,8 +165,7 @@ async fn act(
     let outcome = match engine_action(body) {
         Ok(action) => approvals::act(&state, id, user.userid(), action, &Origin::default()).await,
         Err((form, chosen)) => approvals::resubmit(&state, id, user.userid(), &form, chosen).await,
-    }
-    .map_err(to_api)?;
+    }?;
     if matches!(outcome, domain::approval::Outcome::Applied(_)) {
         record_request(
             &req,
@@ -221,8 +201,7 @@ async fn set_delegation(
         .store
         .org()
         .current_among(std::slice::from_ref(&d.delegate))
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if current.is_empty() {
         return Err(bad("被委托人不是在职成员"));
     }
@@ -236,8 +215,7 @@ async fn set_delegation(
             d.until_ms,
             state.clock.now_ms(),
         )
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     record_request(
         &req,
         &state,
@@ -260,8 +238,7 @@ async fn clear_delegation(
         .store
         .approvals()
         .clear_delegations(user.userid())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if cleared > 0 {
         record_request(
             &req,
@@ -284,12 +261,7 @@ async fn templates(
     let manage = require(&state, &user, Permission::ManageTemplates, None)
         .await
         .is_ok();
-    let all = state
-        .store
-        .approvals()
-        .templates()
-        .await
-        .map_err(ApiError::internal)?;
+    let all = state.store.approvals().templates().await?;
     let views: Vec<TemplateView> = all
         .into_iter()
         .filter(|t| manage || t.enabled)
@@ -329,15 +301,13 @@ async fn put_template(
         .store
         .approvals()
         .template(&code)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .map(|t| t.template);
     let version = state
         .store
         .approvals()
         .put_template(&template, user.userid(), state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     state.approval_templates.forget(&code);
     record_request(
         &req,
@@ -363,8 +333,7 @@ async fn visible(
         .store
         .approvals()
         .get(id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let me = user.userid();
     let i = &stored.instance;
@@ -380,9 +349,8 @@ async fn visible(
             return Err(ApiError::new(ErrorCode::NotFound));
         }
     }
-    let template = approvals::service::template_of(state, &i.template, stored.template_version)
-        .await
-        .map_err(to_api)?;
+    let template =
+        approvals::service::template_of(state, &i.template, stored.template_version).await?;
     Ok((stored, template))
 }
 
@@ -586,25 +554,6 @@ fn action_label(a: &ApprovalAction) -> &'static str {
         ApprovalAction::Remind => "remind",
         ApprovalAction::Comment { .. } => "comment",
         ApprovalAction::Resubmit { .. } => "resubmit",
-    }
-}
-
-fn to_api(e: ApprovalError) -> ApiError {
-    match e {
-        ApprovalError::UnknownTemplate | ApprovalError::UnknownInstance => {
-            ApiError::with_message(ErrorCode::NotFound, e.to_string())
-        }
-        ApprovalError::Form(_) | ApprovalError::Plan(_) => {
-            ApiError::with_message(ErrorCode::BadRequest, e.to_string())
-        }
-        ApprovalError::Action(ActionError::NotPendingApprover | ActionError::NotInitiator) => {
-            ApiError::with_message(ErrorCode::Forbidden, e.to_string())
-        }
-        ApprovalError::Action(ActionError::NotNow("催办太频繁，请稍后再试")) => {
-            ApiError::with_message(ErrorCode::RateLimited, e.to_string())
-        }
-        ApprovalError::Action(_) => ApiError::with_message(ErrorCode::Conflict, e.to_string()),
-        ApprovalError::Internal(e) => ApiError::internal(e),
     }
 }
 

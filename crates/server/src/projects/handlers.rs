@@ -17,7 +17,7 @@ use crate::auth::{CurrentUser, require, subject};
 use crate::error::ApiError;
 use crate::projects::service::{self, Actor};
 use crate::projects::views::{Names, amounts_visible, view, visibility};
-use crate::projects::{ProjectError, excel, import};
+use crate::projects::{excel, import};
 use crate::state::AppState;
 
 /// Largest spreadsheet accepted.
@@ -55,15 +55,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-pub(super) fn to_api(e: ProjectError) -> ApiError {
-    match e {
-        ProjectError::UnknownProject => ApiError::new(ErrorCode::NotFound),
-        ProjectError::Invalid(m) => ApiError::with_message(ErrorCode::BadRequest, m),
-        ProjectError::Conflict(m) => ApiError::with_message(ErrorCode::Conflict, m),
-        ProjectError::Internal(e) => ApiError::internal(e),
-    }
-}
-
 fn bad_request(message: &str) -> ApiError {
     ApiError::with_message(ErrorCode::BadRequest, message)
 }
@@ -79,8 +70,7 @@ async fn allowed(
         .store
         .projects()
         .ledger(id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let scope = ProjectScope {
         project_id: id,
@@ -168,15 +158,8 @@ async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let subject = subject(&state, &user).await?;
     let wanted = query.to_query(&user, &subject)?;
-    let page = state
-        .store
-        .projects()
-        .list(&wanted)
-        .await
-        .map_err(ApiError::internal)?;
-    let names = Names::of(&state, &page.items)
-        .await
-        .map_err(ApiError::internal)?;
+    let page = state.store.projects().list(&wanted).await?;
+    let names = Names::of(&state, &page.items).await?;
     let items = page
         .items
         .iter()
@@ -195,9 +178,7 @@ async fn detail(
 ) -> Result<HttpResponse, ApiError> {
     let (record, subject) = allowed(&state, &user, path.into_inner(), Action::ViewProject).await?;
     let records = [record];
-    let names = Names::of(&state, &records)
-        .await
-        .map_err(ApiError::internal)?;
+    let names = Names::of(&state, &records).await?;
     Ok(HttpResponse::Ok().json(view(&subject, &names, &records[0])))
 }
 
@@ -212,13 +193,10 @@ async fn answer_with(
         .store
         .projects()
         .ledger(id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let records = [record];
-    let names = Names::of(state, &records)
-        .await
-        .map_err(ApiError::internal)?;
+    let names = Names::of(state, &records).await?;
     let body = view(subject, &names, &records[0]);
     Ok(if created {
         HttpResponse::Created().json(body)
@@ -235,9 +213,7 @@ async fn create(
 ) -> Result<HttpResponse, ApiError> {
     let subject = require(&state, &user, Action::CreateProject, None).await?;
     let actor = Actor::of(&req, &user);
-    let id = service::create(&state, &body, &actor)
-        .await
-        .map_err(to_api)?;
+    let id = service::create(&state, &body, &actor).await?;
     answer_with(&state, &subject, id, true).await
 }
 
@@ -252,9 +228,7 @@ async fn edit(
     let (record, subject) = allowed(&state, &user, id, Action::EditProject).await?;
     let actor = Actor::of(&req, &user);
     let may_see = amounts_visible(&subject, &record);
-    service::update(&state, id, &body, may_see, &actor)
-        .await
-        .map_err(to_api)?;
+    service::update(&state, id, &body, may_see, &actor).await?;
     answer_with(&state, &subject, id, false).await
 }
 
@@ -268,21 +242,14 @@ async fn export(
     let mut wanted = query.to_query(&user, &subject)?;
     wanted.offset = 0;
     wanted.limit = MAX_EXPORT_ROWS;
-    let page = state
-        .store
-        .projects()
-        .list(&wanted)
-        .await
-        .map_err(ApiError::internal)?;
-    let names = Names::of(&state, &page.items)
-        .await
-        .map_err(ApiError::internal)?;
+    let page = state.store.projects().list(&wanted).await?;
+    let names = Names::of(&state, &page.items).await?;
     let views: Vec<_> = page
         .items
         .iter()
         .map(|r| view(&subject, &names, r))
         .collect();
-    let bytes = excel::export(&views).map_err(ApiError::internal)?;
+    let bytes = excel::export(&views)?;
     // Exports carry amounts out of the system: who took what is worth a record.
     let rows = views.len();
     record_request(
@@ -324,9 +291,7 @@ async fn import_sheet(
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::CreateProject, None).await?;
     let actor = Actor::of(&req, &user);
-    let report = import::import(&state, &body, query.dry_run, &actor)
-        .await
-        .map_err(to_api)?;
+    let report = import::import(&state, &body, query.dry_run, &actor).await?;
     Ok(HttpResponse::Ok().json(report))
 }
 
@@ -337,20 +302,12 @@ async fn members(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     allowed(&state, &user, id, Action::ViewProject).await?;
-    let held = state
-        .store
-        .projects()
-        .members(id)
-        .await
-        .map_err(ApiError::internal)?;
+    let held = state.store.projects().members(id).await?;
     let userids: Vec<String> = held.iter().map(|m| m.userid.clone()).collect();
     let org = state.store.org();
     let refs: Vec<&str> = userids.iter().map(String::as_str).collect();
-    let names = org.names(&refs).await.map_err(ApiError::internal)?;
-    let current = org
-        .current_among(&userids)
-        .await
-        .map_err(ApiError::internal)?;
+    let names = org.names(&refs).await?;
+    let current = org.current_among(&userids).await?;
     let views: Vec<ProjectMemberView> = held
         .into_iter()
         .map(|m| ProjectMemberView {
@@ -376,15 +333,12 @@ async fn add_member(
     let id = path.into_inner();
     allowed(&state, &user, id, Action::ManageProjectMembers).await?;
     let role = ProjectRole::from_code(&body.role).ok_or_else(|| bad_request("未知的项目角色"))?;
-    service::check_member(&state, &body.userid)
-        .await
-        .map_err(to_api)?;
+    service::check_member(&state, &body.userid).await?;
     let added = state
         .store
         .projects()
         .add_member(id, &body.userid, role, user.userid(), state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if added {
         let key = id.to_string();
         record_request(
@@ -412,10 +366,7 @@ async fn remove_member(
     let role = ProjectRole::from_code(&role).ok_or_else(|| bad_request("未知的项目角色"))?;
     let projects = state.store.projects();
     if role == ProjectRole::Manager {
-        let managers = projects
-            .with_role(id, ProjectRole::Manager)
-            .await
-            .map_err(ApiError::internal)?;
+        let managers = projects.with_role(id, ProjectRole::Manager).await?;
         if managers == [userid.clone()] {
             return Err(ApiError::with_message(
                 ErrorCode::Conflict,
@@ -423,10 +374,7 @@ async fn remove_member(
             ));
         }
     }
-    let removed = projects
-        .remove_member(id, &userid, role)
-        .await
-        .map_err(ApiError::internal)?;
+    let removed = projects.remove_member(id, &userid, role).await?;
     if !removed {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
@@ -461,8 +409,7 @@ async fn read_settings(state: &AppState, id: i64) -> Result<ScheduleSettings, Ap
         .store
         .projects()
         .schedule_settings(id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))
 }
 
@@ -501,8 +448,7 @@ async fn put_schedule_settings(
         .store
         .projects()
         .set_schedule_settings(id, &after)
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let key = id.to_string();
     record_request(
         &req,

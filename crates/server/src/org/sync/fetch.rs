@@ -13,7 +13,7 @@ use wecom::client::{self, Client, Error, errcode};
 use super::SyncOptions;
 use super::convert;
 use super::progress::Progress;
-use crate::workers::backoff::delay_ms;
+use crate::backoff::delay_ms;
 
 /// A client with the sync's retry policy and a count of every request it sent.
 #[derive(Debug, Clone)]

@@ -2,24 +2,29 @@
 //! tasks, links, baselines, my tasks, site check-ins and daily reports. Every change is
 //! audited.
 
+mod checkin_photos;
+mod comments;
+
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
     CheckinRequest, CheckinView, DailyReport, ErrorCode, LinkView, NewTaskRequest, TaskChanged,
     TaskUpdate,
 };
-use domain::access::{Action as Permission, ProjectScope};
+use domain::access::Action as Permission;
 use domain::calendar::Day;
 use domain::schedule::{Link, LinkKind};
 use serde::Deserialize;
 
 use crate::audit::{Target, record_request};
-use crate::auth::{CurrentUser, require};
+use crate::auth::{CurrentUser, require_on_project};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tasks::{TaskError, gantt, service};
+use crate::tasks::{gantt, service};
 
 /// Registers the routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    checkin_photos::configure(cfg);
+    comments::configure(cfg);
     cfg.route("/projects/{id}/gantt", web::get().to(project_gantt))
         .route("/projects/{id}/tasks", web::get().to(project_tasks))
         .route("/projects/{id}/tasks", web::post().to(create_task))
@@ -41,39 +46,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tasks/{id}/checkins", web::post().to(check_in));
 }
 
-fn to_api(e: TaskError) -> ApiError {
-    match e {
-        TaskError::UnknownProject | TaskError::UnknownTask => ApiError::new(ErrorCode::NotFound),
-        TaskError::Invalid(m) => ApiError::with_message(ErrorCode::BadRequest, m),
-        TaskError::Schedule(e) => ApiError::with_message(ErrorCode::Conflict, e.to_string()),
-        TaskError::Internal(e) => ApiError::internal(e),
-    }
-}
-
 fn today(state: &AppState) -> Day {
     Day::of_ms(state.clock.now_ms())
-}
-
-/// Checks `action` on project `id` (404 when the project is unknown or not visible).
-pub(super) async fn allowed(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    action: Permission,
-) -> Result<(), ApiError> {
-    let project = state
-        .store
-        .projects()
-        .get(id)
-        .await
-        .map_err(ApiError::internal)?
-        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    let scope = ProjectScope {
-        project_id: id,
-        department_id: project.department_id,
-    };
-    require(state, user, action, Some(scope)).await?;
-    Ok(())
 }
 
 async fn project_gantt(
@@ -82,10 +56,8 @@ async fn project_gantt(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::ViewProject).await?;
-    let gantt = gantt::gantt(&state, id, today(&state))
-        .await
-        .map_err(to_api)?;
+    require_on_project(&state, &user, id, Permission::ViewProject).await?;
+    let gantt = gantt::gantt(&state, id, today(&state)).await?;
     Ok(HttpResponse::Ok().json(gantt))
 }
 
@@ -95,13 +67,8 @@ async fn project_tasks(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::ViewProject).await?;
-    let mut tasks = state
-        .store
-        .tasks()
-        .of_project(id)
-        .await
-        .map_err(ApiError::internal)?;
+    require_on_project(&state, &user, id, Permission::ViewProject).await?;
+    let mut tasks = state.store.tasks().of_project(id).await?;
     domain::task::roll_up(&mut tasks);
     let today = today(&state);
     let views: Vec<_> = gantt::wbs_order(tasks)
@@ -119,10 +86,8 @@ async fn create_task(
     body: web::Json<NewTaskRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::EditTasks).await?;
-    let task = service::create(&state, id, &body, user.userid())
-        .await
-        .map_err(to_api)?;
+    require_on_project(&state, &user, id, Permission::EditTasks).await?;
+    let task = service::create(&state, id, &body, user.userid()).await?;
     let view = gantt::view(&task, today(&state));
     let key = task.id.to_string();
     let target = Target::new("task", &key);
@@ -151,8 +116,7 @@ async fn update_task(
         .store
         .tasks()
         .get(id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     // Progress and status are the site's to report; the plan is the PM's to change.
     let progress_only = TaskUpdate {
@@ -165,8 +129,8 @@ async fn update_task(
     } else {
         Permission::EditTasks
     };
-    allowed(&state, &user, before.project_id, needed).await?;
-    let (task, moved) = service::update(&state, id, &body).await.map_err(to_api)?;
+    require_on_project(&state, &user, before.project_id, needed).await?;
+    let (task, moved) = service::update(&state, id, &body).await?;
     let today = today(&state);
     let changed = TaskChanged {
         task: gantt::view(&task, today),
@@ -196,7 +160,7 @@ async fn put_link(
     body: web::Json<LinkView>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::EditTasks).await?;
+    require_on_project(&state, &user, id, Permission::EditTasks).await?;
     let kind = LinkKind::from_code(&body.kind).ok_or_else(|| {
         ApiError::with_message(ErrorCode::BadRequest, "依赖类型应为 FS、SS、FF 或 SF")
     })?;
@@ -206,7 +170,7 @@ async fn put_link(
         kind,
         lag: body.lag,
     };
-    let moved = service::link(&state, id, link).await.map_err(to_api)?;
+    let moved = service::link(&state, id, link).await?;
     let key = id.to_string();
     let target = Target::new("project", &key);
     record_request(
@@ -230,22 +194,12 @@ async fn delete_link(
     path: web::Path<(i64, i64, i64)>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, from, to) = path.into_inner();
-    allowed(&state, &user, id, Permission::EditTasks).await?;
-    let links = state
-        .store
-        .tasks()
-        .links(id)
-        .await
-        .map_err(ApiError::internal)?;
+    require_on_project(&state, &user, id, Permission::EditTasks).await?;
+    let links = state.store.tasks().links(id).await?;
     if !links.iter().any(|l| (l.from, l.to) == (from, to)) {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    state
-        .store
-        .tasks()
-        .unlink(from, to)
-        .await
-        .map_err(ApiError::internal)?;
+    state.store.tasks().unlink(from, to).await?;
     let key = id.to_string();
     let target = Target::new("project", &key);
     let what = format!("{from}->{to}");
@@ -269,13 +223,12 @@ async fn take_baseline(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::EditTasks).await?;
+    require_on_project(&state, &user, id, Permission::EditTasks).await?;
     let tasks = state
         .store
         .tasks()
         .take_baseline(id, state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let key = id.to_string();
     let target = Target::new("project", &key);
     record_request(
@@ -292,9 +245,7 @@ async fn take_baseline(
 }
 
 async fn my_tasks(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    let views = service::open_views(&state, user.userid())
-        .await
-        .map_err(ApiError::internal)?;
+    let views = service::open_views(&state, user.userid()).await?;
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -307,10 +258,9 @@ async fn task_detail(
         .store
         .tasks()
         .get(path.into_inner())
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    allowed(&state, &user, task.project_id, Permission::ViewProject).await?;
+    require_on_project(&state, &user, task.project_id, Permission::ViewProject).await?;
     Ok(HttpResponse::Ok().json(gantt::view(&task, today(&state))))
 }
 
@@ -325,10 +275,9 @@ pub(super) async fn task_project(
         .store
         .tasks()
         .get(task_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
-    allowed(state, user, task.project_id, action).await?;
+    require_on_project(state, user, task.project_id, action).await?;
     Ok(task.project_id)
 }
 
@@ -339,12 +288,7 @@ async fn checkins(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     task_project(&state, &user, id, Permission::ViewProject).await?;
-    let list = state
-        .store
-        .tasks()
-        .checkins(id)
-        .await
-        .map_err(ApiError::internal)?;
+    let list = state.store.tasks().checkins(id).await?;
     let views: Vec<CheckinView> = list
         .into_iter()
         .map(|c| CheckinView {
@@ -371,9 +315,7 @@ async fn check_in(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     task_project(&state, &user, id, Permission::ReportProgress).await?;
-    let checkin = crate::tasks::checkin::record(&state, id, user.userid(), &body)
-        .await
-        .map_err(to_api)?;
+    let checkin = crate::tasks::checkin::record(&state, id, user.userid(), &body).await?;
     let key = id.to_string();
     let target = Target::new("task", &key);
     record_request(
@@ -405,18 +347,13 @@ async fn daily_reports(
     query: web::Query<DayQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::EditTasks).await?;
+    require_on_project(&state, &user, id, Permission::EditTasks).await?;
     let day = match &query.day {
         Some(d) => Day::parse(d)
             .ok_or_else(|| ApiError::with_message(ErrorCode::BadRequest, "day 应为 YYYY-MM-DD"))?,
         None => today(&state),
     };
-    let reports = state
-        .store
-        .tasks()
-        .reports(id, day)
-        .await
-        .map_err(ApiError::internal)?;
+    let reports = state.store.tasks().reports(id, day).await?;
     let views: Vec<DailyReport> = reports
         .into_iter()
         .map(|(userid, content)| DailyReport {
@@ -436,7 +373,7 @@ async fn put_daily_report(
     body: web::Json<DailyReport>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    allowed(&state, &user, id, Permission::ReportProgress).await?;
+    require_on_project(&state, &user, id, Permission::ReportProgress).await?;
     let day = Day::parse(&body.day)
         .ok_or_else(|| ApiError::with_message(ErrorCode::BadRequest, "day 应为 YYYY-MM-DD"))?;
     let content = body.content.trim();
@@ -450,8 +387,7 @@ async fn put_daily_report(
         .store
         .tasks()
         .put_report(id, user.userid(), day, content, state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let key = id.to_string();
     let target = Target::new("project", &key);
     record_request(

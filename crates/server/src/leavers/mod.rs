@@ -6,6 +6,8 @@
 //! Runs in housekeeping (one replica); a failure leaves the leave unhandled, so the next
 //! tick tries again, and flags and messages are keyed so a retry repeats neither.
 
+pub mod handlers;
+
 use std::collections::BTreeMap;
 
 use anyhow::Context as _;

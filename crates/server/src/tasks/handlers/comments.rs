@@ -6,12 +6,12 @@ use api::{CommentView, ErrorCode, NewComment};
 use domain::access::Action as Permission;
 use store::Comment;
 
-use super::tasks::task_project;
+use super::task_project;
 use crate::audit::{Target, record_request};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::files as photos;
 use crate::state::AppState;
-use crate::tasks::photos;
 
 /// Longest comment, in characters.
 const MAX_CHARS: usize = 2_000;
@@ -33,19 +33,9 @@ async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     task_project(&state, &user, id, Permission::ViewProject).await?;
-    let comments = state
-        .store
-        .tasks()
-        .comments(id, SHOWN)
-        .await
-        .map_err(ApiError::internal)?;
+    let comments = state.store.tasks().comments(id, SHOWN).await?;
     let ids: Vec<&str> = comments.iter().map(|c| c.userid.as_str()).collect();
-    let names = state
-        .store
-        .org()
-        .names(&ids)
-        .await
-        .map_err(ApiError::internal)?;
+    let names = state.store.org().names(&ids).await?;
     let views: Vec<CommentView> = comments
         .into_iter()
         .map(|c| CommentView {
@@ -104,12 +94,7 @@ async fn add(
         body: text.to_owned(),
         photos: body.uploads.clone(),
     };
-    let comment_id = state
-        .store
-        .tasks()
-        .add_comment(&comment)
-        .await
-        .map_err(ApiError::internal)?;
+    let comment_id = state.store.tasks().add_comment(&comment).await?;
     let key = id.to_string();
     record_request(
         &req,

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::audit::{Target, record_request as record};
 use crate::auth::{CurrentUser, require};
 use crate::error::ApiError;
-use crate::org_sync;
+use crate::org::sync as org_sync;
 use crate::state::AppState;
 
 /// Registers the admin routes (inside the `/api/v1` scope).
@@ -46,18 +46,8 @@ fn status(s: store::QueueStats) -> QueueStatus {
 async fn queues(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageQueues, None).await?;
     let now = state.clock.now_ms();
-    let inbox = state
-        .store
-        .inbox()
-        .stats(now)
-        .await
-        .map_err(ApiError::internal)?;
-    let outbox = state
-        .store
-        .outbox()
-        .stats(now)
-        .await
-        .map_err(ApiError::internal)?;
+    let inbox = state.store.inbox().stats(now).await?;
+    let outbox = state.store.outbox().stats(now).await?;
     Ok(HttpResponse::Ok().json(Queues {
         inbox: status(inbox),
         outbox: status(outbox),
@@ -89,8 +79,7 @@ async fn dead_letters(
             .store
             .inbox()
             .dead(limit, query.offset)
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .into_iter()
             .map(|i| DeadLetter {
                 id: i.id,
@@ -105,8 +94,7 @@ async fn dead_letters(
             .store
             .outbox()
             .dead(limit, query.offset)
-            .await
-            .map_err(ApiError::internal)?
+            .await?
             .into_iter()
             .map(|o| DeadLetter {
                 id: o.id,
@@ -139,8 +127,7 @@ async fn replay(
         "inbox" => state.store.inbox().replay(id).await,
         "outbox" => state.store.outbox().replay(id).await,
         _ => return Err(ApiError::new(ErrorCode::NotFound)),
-    }
-    .map_err(ApiError::internal)?;
+    }?;
     if !replayed {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
@@ -167,8 +154,7 @@ async fn sync_status(
         .store
         .settings()
         .get(org_sync::LAST_SYNC_KEY)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .and_then(|v| serde_json::from_str::<org_sync::LastSync>(&v).ok());
     let running = state
         .cache
@@ -198,9 +184,7 @@ async fn sync_now(
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageOrgSync, None).await?;
-    let started = org_sync::try_begin(state.cache.as_ref(), user.userid())
-        .await
-        .map_err(ApiError::internal)?;
+    let started = org_sync::try_begin(state.cache.as_ref(), user.userid()).await?;
     if !started {
         return Err(ApiError::with_message(
             ErrorCode::Conflict,
@@ -269,13 +253,7 @@ async fn roles(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResp
             granted_by: "config".into(),
         })
         .collect();
-    for g in state
-        .store
-        .roles()
-        .all()
-        .await
-        .map_err(ApiError::internal)?
-    {
+    for g in state.store.roles().all().await? {
         grants.push(RoleGrant {
             userid: g.userid,
             role: g.role,
@@ -294,12 +272,7 @@ async fn grant(
     require(&state, &user, Action::ManageRoles, None).await?;
     let (userid, role) = path.into_inner();
     check_role(&role)?;
-    let member = state
-        .store
-        .org()
-        .member(&userid)
-        .await
-        .map_err(ApiError::internal)?;
+    let member = state.store.org().member(&userid).await?;
     if !member.is_some_and(|m| m.is_current()) {
         return Err(ApiError::with_message(
             ErrorCode::NotFound,
@@ -311,8 +284,7 @@ async fn grant(
         .store
         .roles()
         .grant(&userid, &role, user.userid(), now)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
     {
         let target = format!("{userid}:{role}");
         record(
@@ -338,13 +310,7 @@ async fn revoke(
     require(&state, &user, Action::ManageRoles, None).await?;
     let (userid, role) = path.into_inner();
     check_role(&role)?;
-    if !state
-        .store
-        .roles()
-        .revoke(&userid, &role)
-        .await
-        .map_err(ApiError::internal)?
-    {
+    if !state.store.roles().revoke(&userid, &role).await? {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
     let target = format!("{userid}:{role}");
@@ -374,8 +340,7 @@ async fn revoke_sessions(
         .store
         .sessions()
         .revoke_user(&userid, state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     record(
         &req,
         &state,

@@ -168,7 +168,7 @@ pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
     let store = Store::connect(settings.database.url.expose()).await?;
     store.migrate().await?;
     let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace).await?;
-    let client = crate::startup::wecom_client(settings, cache.clone())?;
+    let client = crate::wecom_client::build(settings, cache.clone())?;
     anyhow::ensure!(
         try_begin(cache.as_ref(), "gantry sync-org").await?,
         "an org sync is already running (admin button or schedule); try again when it ends"

@@ -8,11 +8,11 @@ use api::ErrorCode;
 use domain::access::Action as Permission;
 use serde::Deserialize;
 
-use super::tasks::task_project;
+use super::task_project;
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::files as photos;
 use crate::state::AppState;
-use crate::tasks::photos;
 
 /// Registers the route (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -41,8 +41,7 @@ async fn photo(
         .store
         .tasks()
         .checkin(checkin_id)
-        .await
-        .map_err(ApiError::internal)?
+        .await?
         .filter(|c| c.task_id == task_id)
         .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
     let keys = if query.original.unwrap_or(0) != 0 {

@@ -10,8 +10,8 @@ use domain::org::Department;
 use wecom::client::Error as WecomError;
 use wecom::event::{ContactChange, PartyChange};
 
-use super::inbox::Handled;
-use crate::org_sync;
+use super::sync as org_sync;
+use crate::intake::Handled;
 use crate::state::AppState;
 
 /// Applies one change; idempotent, so a redelivered event does no harm.

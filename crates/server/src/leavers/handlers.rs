@@ -24,12 +24,7 @@ async fn views(
     open: Vec<Reassignment>,
 ) -> Result<Vec<ReassignmentView>, ApiError> {
     let leavers: Vec<&str> = open.iter().map(|r| r.leaver.as_str()).collect();
-    let names = state
-        .store
-        .org()
-        .names(&leavers)
-        .await
-        .map_err(ApiError::internal)?;
+    let names = state.store.org().names(&leavers).await?;
     let names = Names::from_people(names);
     Ok(open
         .into_iter()
@@ -47,12 +42,7 @@ async fn views(
 
 async fn all_open(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageOrgSync, None).await?;
-    let open = state
-        .store
-        .reassignments()
-        .open(None)
-        .await
-        .map_err(ApiError::internal)?;
+    let open = state.store.reassignments().open(None).await?;
     Ok(HttpResponse::Ok().json(views(&state, open).await?))
 }
 
@@ -62,13 +52,8 @@ async fn project_open(
     path: web::Path<i64>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    super::tasks::allowed(&state, &user, id, Action::ManageProjectMembers).await?;
-    let open = state
-        .store
-        .reassignments()
-        .open(Some(id))
-        .await
-        .map_err(ApiError::internal)?;
+    crate::auth::require_on_project(&state, &user, id, Action::ManageProjectMembers).await?;
+    let open = state.store.reassignments().open(Some(id)).await?;
     Ok(HttpResponse::Ok().json(views(&state, open).await?))
 }
 
@@ -84,8 +69,7 @@ async fn resolve(
         .store
         .reassignments()
         .resolve(id, user.userid(), state.clock.now_ms())
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     if !resolved {
         return Err(ApiError::new(ErrorCode::NotFound));
     }

@@ -7,8 +7,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use crate::{Store, StoreError, StoredTemplate};
 use domain::approval::Template;
-use store::{Store, StoreError, StoredTemplate};
 
 /// How long a cached template is trusted without asking the database.
 pub const FRESH_FOR: Duration = Duration::from_secs(30);

@@ -2,6 +2,8 @@
 //! `data_dir/photos/<2 hex>/<hex>`, so the same photo is stored once and a key proves the
 //! bytes it names.
 
+pub mod handlers;
+
 use std::io;
 use std::path::PathBuf;
 

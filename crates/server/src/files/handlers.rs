@@ -8,8 +8,8 @@ use api::{ErrorCode, Uploaded};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::files as photos;
 use crate::state::AppState;
-use crate::tasks::photos;
 
 /// As large as a photo WeCom would hand over.
 const MAX_UPLOAD_BYTES: usize = 10 * 1024 * 1024;
@@ -94,9 +94,7 @@ async fn keep_upload(
             "只能上传 JPEG 或 PNG 照片",
         ));
     }
-    let key = photos::store(state, body)
-        .await
-        .map_err(ApiError::internal)?;
+    let key = photos::store(state, body).await?;
     // Only the uploader may check in with it, for as long as WeCom keeps a media id: a
     // photo already on record cannot be passed off as new evidence by someone else.
     state
