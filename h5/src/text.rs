@@ -25,6 +25,7 @@ pub fn code_for_status(status: u16) -> ErrorCode {
         403 => ErrorCode::Forbidden,
         404 => ErrorCode::NotFound,
         409 | 412 => ErrorCode::Conflict,
+        405 => ErrorCode::MethodNotAllowed,
         413 => ErrorCode::PayloadTooLarge,
         429 => ErrorCode::RateLimited,
         502..=504 => ErrorCode::Unavailable,

@@ -27,6 +27,8 @@ pub enum ErrorCode {
     NotFound,
     /// The change conflicts with the current state (e.g. a duplicate).
     Conflict,
+    /// The path exists, but not for this HTTP method.
+    MethodNotAllowed,
     /// The request body is larger than allowed.
     PayloadTooLarge,
     /// Too many requests; try again later.
@@ -38,6 +40,22 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// Every code, so tests can check each one is answered somewhere and the H5 can
+    /// translate each.
+    pub const ALL: [ErrorCode; 11] = [
+        Self::BadRequest,
+        Self::InvalidCallback,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::Conflict,
+        Self::MethodNotAllowed,
+        Self::PayloadTooLarge,
+        Self::RateLimited,
+        Self::Unavailable,
+        Self::Internal,
+    ];
+
     /// The default Chinese message for the code.
     pub fn default_message(self) -> &'static str {
         match self {
@@ -47,6 +65,7 @@ impl ErrorCode {
             Self::Forbidden => "没有权限",
             Self::NotFound => "内容不存在",
             Self::Conflict => "数据已变更，请刷新后重试",
+            Self::MethodNotAllowed => "不支持该请求方式",
             Self::PayloadTooLarge => "内容过大",
             Self::RateLimited => "操作过于频繁，请稍后再试",
             Self::Unavailable => "服务暂时不可用，请稍后再试",
@@ -76,6 +95,30 @@ impl ApiError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Adding a variant breaks this match until `ALL` lists it too.
+    fn position(code: ErrorCode) -> usize {
+        match code {
+            ErrorCode::BadRequest => 0,
+            ErrorCode::InvalidCallback => 1,
+            ErrorCode::Unauthenticated => 2,
+            ErrorCode::Forbidden => 3,
+            ErrorCode::NotFound => 4,
+            ErrorCode::Conflict => 5,
+            ErrorCode::MethodNotAllowed => 6,
+            ErrorCode::PayloadTooLarge => 7,
+            ErrorCode::RateLimited => 8,
+            ErrorCode::Unavailable => 9,
+            ErrorCode::Internal => 10,
+        }
+    }
+
+    #[test]
+    fn all_lists_every_code_once() {
+        for (i, code) in ErrorCode::ALL.iter().enumerate() {
+            assert_eq!(position(*code), i, "{code:?}");
+        }
+    }
 
     #[test]
     fn serializes_as_code_and_message() {

@@ -228,6 +228,11 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             })
             .app_data(data.clone())
             .app_data(web::PayloadConfig::new(max_body))
+            // Malformed input anywhere answers the `{code, message}` contract.
+            .app_data(crate::error::json_config(max_body))
+            .app_data(crate::error::form_config(max_body))
+            .app_data(crate::error::query_config())
+            .app_data(crate::error::path_config())
             .configure(routes::configure)
     })
     .shutdown_timeout(10)

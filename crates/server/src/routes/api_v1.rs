@@ -19,6 +19,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 crate::idempotency::middleware,
             ))
             .wrap(actix_web::middleware::Compress::default())
+            // Outermost: whatever an inner layer answers as an error leaves as JSON.
+            .wrap(actix_web::middleware::from_fn(crate::error::json_errors))
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))
             .configure(crate::admin::handlers::configure)

@@ -20,9 +20,18 @@ const STATE_TTL: Duration = Duration::from_secs(600);
 
 /// Registers the login routes.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/auth/wecom/login", web::get().to(login))
-        .route("/auth/wecom/callback", web::get().to(callback))
-        .route("/auth/logout", web::post().to(logout));
+    cfg.service(
+        web::scope("/auth")
+            .wrap(actix_web::middleware::from_fn(crate::error::json_errors))
+            .route("/wecom/login", web::get().to(login))
+            .route("/wecom/callback", web::get().to(callback))
+            .route("/logout", web::post().to(logout))
+            .default_service(web::to(not_found)),
+    );
+}
+
+async fn not_found() -> Result<HttpResponse, ApiError> {
+    Err(ApiError::new(api::ErrorCode::NotFound))
 }
 
 #[derive(Debug, Deserialize)]

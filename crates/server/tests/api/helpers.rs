@@ -142,25 +142,38 @@ pub async fn spawn_with(setup: Setup) -> TestApp {
     let data_dir = tempfile::tempdir().expect("data dir");
     let backing = Backing::fresh(data_dir.path()).await;
     let clock = Arc::new(ManualClock::new(real_now_ms()));
-    let mut app = start(&sim, &backing, data_dir.path(), clock.clone(), &setup).await;
-    let (base_url, state, server) = app.take().expect("started");
-    TestApp {
-        target: CallbackTarget {
-            url: format!("{base_url}/wecom/callback"),
-            token: TOKEN.into(),
-            encoding_aes_key: AES_KEY.into(),
-        },
-        base_url,
-        state,
-        sim,
-        clock,
-        http: reqwest::Client::new(),
-        _data_dir: data_dir,
-        server: Some(server),
+    let started = start(&sim, &backing, data_dir.path(), clock.clone(), &setup)
+        .await
+        .expect("started");
+    TestApp::of(sim, data_dir, clock, started)
+}
+
+impl TestApp {
+    /// The app `start` returned, with what it runs on.
+    pub fn of(
+        sim: SimHandle,
+        data_dir: tempfile::TempDir,
+        clock: Arc<ManualClock>,
+        (base_url, state, server): Started,
+    ) -> TestApp {
+        TestApp {
+            target: CallbackTarget {
+                url: format!("{base_url}/wecom/callback"),
+                token: TOKEN.into(),
+                encoding_aes_key: AES_KEY.into(),
+            },
+            base_url,
+            state,
+            sim,
+            clock,
+            http: reqwest::Client::new(),
+            _data_dir: data_dir,
+            server: Some(server),
+        }
     }
 }
 
-type Started = (
+pub type Started = (
     String,
     AppState,
     tokio::task::JoinHandle<std::io::Result<()>>,

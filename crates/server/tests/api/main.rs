@@ -8,6 +8,7 @@ mod auth;
 mod callbacks;
 mod checkin_photos;
 mod contacts;
+mod contract;
 mod helpers;
 mod leavers;
 mod ledger;

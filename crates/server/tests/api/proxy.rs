@@ -5,6 +5,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use tokio::net::{TcpListener, TcpStream};
+
+use crate::helpers::{Backing, fresh_pg_database};
 use tokio::sync::watch;
 
 /// Forwards 127.0.0.1:`port()` to `upstream` while up; refuses and cuts connections while down.
@@ -82,4 +84,24 @@ async fn forwards_and_cuts() {
     assert!(store.ping().await.is_err());
     proxy.up();
     store.ping().await.expect("ping after");
+}
+
+/// A fresh PostgreSQL database named `name`, reached through a proxy the test can cut;
+/// `None` when GANTRY_TEST_PG_URL is unset.
+pub async fn proxied_pg(name: &str) -> Option<(Backing, Proxy)> {
+    let admin = std::env::var("GANTRY_TEST_PG_URL").ok()?;
+    let direct = fresh_pg_database(&admin, name).await;
+    let upstream = direct
+        .split('@')
+        .nth(1)
+        .and_then(|rest| rest.split('/').next())
+        .unwrap_or("127.0.0.1:5432")
+        .to_owned();
+    let proxy = Proxy::start(upstream.clone()).await;
+    let backing = Backing {
+        database_url: direct.replacen(&upstream, &format!("127.0.0.1:{}", proxy.port()), 1),
+        cache_url: "memory".into(),
+        namespace: name.to_owned(),
+    };
+    Some((backing, proxy))
 }

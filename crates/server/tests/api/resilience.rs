@@ -7,8 +7,8 @@ use std::time::Duration;
 use domain::clock::ManualClock;
 use wecom_sim::{CallbackTarget, SimConfig};
 
-use crate::helpers::{AES_KEY, Backing, Setup, TOKEN, fresh_pg_database, real_now_ms, start};
-use crate::proxy::Proxy;
+use crate::helpers::{AES_KEY, Setup, TOKEN, real_now_ms, start};
+use crate::proxy::proxied_pg;
 
 async fn send_texts(
     sim: &wecom_sim::SimHandle,
@@ -56,23 +56,10 @@ async fn wait_for_inbox(state: &server::state::AppState, expected: i64) {
 
 #[tokio::test]
 async fn callbacks_survive_a_database_outage_and_a_restart() {
-    let Ok(admin) = std::env::var("GANTRY_TEST_PG_URL") else {
+    let name = format!("outage{}", rand::random::<u32>());
+    let Some((backing, proxy)) = proxied_pg(&name).await else {
         eprintln!("GANTRY_TEST_PG_URL unset: skipping the PostgreSQL outage test");
         return;
-    };
-    let name = format!("outage{}", rand::random::<u32>());
-    let direct = fresh_pg_database(&admin, &name).await;
-    let upstream = direct
-        .split('@')
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .unwrap_or("127.0.0.1:5432")
-        .to_owned();
-    let proxy = Proxy::start(upstream.clone()).await;
-    let backing = Backing {
-        database_url: direct.replacen(&upstream, &format!("127.0.0.1:{}", proxy.port()), 1),
-        cache_url: "memory".into(),
-        namespace: name.clone(),
     };
     let sim = wecom_sim::spawn(SimConfig::default()).await.expect("sim");
     let users: Vec<String> = sim
