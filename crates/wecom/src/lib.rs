@@ -7,6 +7,8 @@
 //! - [`client`]: the qyapi HTTP API with cached, single-flight access tokens and tickets;
 //! - [`jssdk`] and [`oauth`]: JS-SDK signatures and the OAuth authorize URL.
 
+#![warn(missing_docs)]
+
 pub mod callback;
 pub mod client;
 pub mod event;
