@@ -92,7 +92,7 @@ pub struct SessionProps {
 pub fn session_provider(props: &SessionProps) -> Html {
     // Fixed before any navigation: iOS signs this URL for the whole visit.
     use_state(entry_url);
-    let me = use_load::<Me>("/me".to_owned());
+    let me = use_load(crate::services::me::me());
     let session: Option<Session> = match &me.state {
         Load::Ready(me) => Some(Rc::clone(me)),
         _ => None,

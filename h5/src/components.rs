@@ -1,12 +1,11 @@
 //! Pickers that use the WeCom client where there is one and the web platform elsewhere.
 
-use api::{DirectoryEntry, Uploaded};
+use api::DirectoryEntry;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
-use crate::http;
 use crate::pages::input_value;
-use crate::wecom;
+use crate::{services, wecom};
 
 /// Props of [`MemberPicker`].
 #[derive(Properties, PartialEq)]
@@ -27,9 +26,9 @@ pub fn member_picker(props: &MemberPickerProps) -> Html {
     {
         let (found, error) = (found.clone(), error.clone());
         use_effect_with((*query).clone(), move |q| {
-            let path = format!("/directory/members?q={}", js_sys::encode_uri_component(q));
+            let q = q.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                match http::get::<Vec<DirectoryEntry>>(&path).await {
+                match services::directory::members(&q).await {
                     Ok(list) => {
                         found.set(list);
                         error.set(None);
@@ -141,14 +140,7 @@ pub fn photo_picker(props: &PhotoPickerProps) -> Html {
                     Ok(ids) => {
                         // Kept by the server now: a WeCom media id expires in three days.
                         for media_id in ids {
-                            let body = serde_json::json!({ "media_id": media_id });
-                            match http::send::<_, Uploaded>(
-                                http::Method::Post,
-                                "/uploads/wecom",
-                                &body,
-                            )
-                            .await
-                            {
+                            match services::uploads::from_wecom(&media_id).await {
                                 Ok(kept) => photos.uploads.push(kept.key),
                                 Err(f) => {
                                     error.set(Some(f.text()));
@@ -238,7 +230,7 @@ async fn upload(file: &web_sys::File) -> Result<String, String> {
     } else {
         file.type_()
     };
-    http::upload::<Uploaded>("/uploads", &content_type, bytes)
+    services::uploads::upload(&content_type, bytes)
         .await
         .map(|u| u.key)
         .map_err(|f| f.text())
@@ -259,7 +251,7 @@ pub struct DepartmentPickerProps {
 /// Picks departments from the synced tree, searchable by name.
 #[function_component(DepartmentPicker)]
 pub fn department_picker(props: &DepartmentPickerProps) -> Html {
-    let all = crate::hooks::use_load::<Vec<api::DepartmentEntry>>("/directory/departments".into());
+    let all = crate::hooks::use_load(services::directory::departments());
     let query = use_state(String::new);
     let oninput = {
         let query = query.clone();

@@ -2,6 +2,7 @@
 //! a person typed into the value the server expects (money typed in 元, sent in 分).
 //! Pure, tested natively; `pages::submit` draws it.
 
+use api::{FieldType, RuleType};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -20,7 +21,7 @@ pub struct Field {
     pub required: bool,
 }
 
-/// Field types, as the template schema names them.
+/// Field types with their settings; which types exist is [`FieldType`]'s one list.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
     /// Text.
@@ -102,31 +103,30 @@ fn field_of(f: &Value) -> Option<Field> {
             .map_or(default, |n| usize::try_from(n).unwrap_or(default))
     };
     let multiple = f["multiple"].as_bool().unwrap_or(false);
-    let kind = match f["type"].as_str()? {
-        "text" => Kind::Text {
+    let kind = match FieldType::from_code(f["type"].as_str()?)? {
+        FieldType::Text => Kind::Text {
             max_len: count("max_len", 500),
         },
-        "number" => Kind::Number {
+        FieldType::Number => Kind::Number {
             min: f["min"].as_f64(),
             max: f["max"].as_f64(),
         },
-        "money" => Kind::Money,
-        "date" => Kind::Date,
-        "date_range" => Kind::DateRange,
-        "select" => Kind::Select {
+        FieldType::Money => Kind::Money,
+        FieldType::Date => Kind::Date,
+        FieldType::DateRange => Kind::DateRange,
+        FieldType::Select => Kind::Select {
             options: strings("options"),
         },
-        "multi_select" => Kind::MultiSelect {
+        FieldType::MultiSelect => Kind::MultiSelect {
             options: strings("options"),
         },
-        "members" => Kind::Members { multiple },
-        "departments" => Kind::Departments { multiple },
-        "project" => Kind::Project,
-        "attachments" => Kind::Attachments {
+        FieldType::Members => Kind::Members { multiple },
+        FieldType::Departments => Kind::Departments { multiple },
+        FieldType::Project => Kind::Project,
+        FieldType::Attachments => Kind::Attachments {
             max: count("max", 9),
         },
-        "total" => Kind::Total { of: strings("of") },
-        _ => return None,
+        FieldType::Total => Kind::Total { of: strings("of") },
     };
     Some(Field {
         key: f["key"].as_str()?.to_owned(),
@@ -141,7 +141,7 @@ fn field_of(f: &Value) -> Option<Field> {
 pub fn chosen_nodes(definition: &Value) -> Vec<(String, String)> {
     fn walk(nodes: &Value, out: &mut Vec<(String, String)>) {
         for node in nodes.as_array().into_iter().flatten() {
-            if node["rule"]["type"] == "chosen"
+            if node["rule"]["type"] == RuleType::Chosen.code()
                 && let Some(id) = node["id"].as_str()
             {
                 let name = node["name"].as_str().unwrap_or(id);

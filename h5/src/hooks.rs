@@ -6,7 +6,8 @@ use std::rc::Rc;
 use serde::de::DeserializeOwned;
 use yew::prelude::*;
 
-use crate::http::{self, Failure};
+use crate::http::Failure;
+use crate::services::Get;
 
 /// Data on its way from the API.
 #[derive(Debug, PartialEq)]
@@ -37,12 +38,14 @@ pub struct Loaded<T> {
     pub reload: Callback<()>,
 }
 
-/// GETs `path` when the component mounts and whenever `path` changes.
+/// GETs `request` (from [`crate::services`]) when the component mounts and whenever its
+/// path changes.
 #[hook]
-pub fn use_load<T>(path: String) -> Loaded<T>
+pub fn use_load<T>(request: Get<T>) -> Loaded<T>
 where
     T: DeserializeOwned + 'static,
 {
+    let path = request.path().to_owned();
     let state = use_state(|| Load::<T>::Loading);
     let generation = use_state(|| 0u32);
     // The newest request and the path shown: a slow answer for an older path or an earlier
@@ -63,7 +66,7 @@ where
             };
             let path = path.clone();
             wasm_bindgen_futures::spawn_local(async move {
-                let loaded = match http::get::<T>(&path).await {
+                let loaded = match crate::http::get::<T>(&path).await {
                     Ok(value) => Load::Ready(Rc::new(value)),
                     Err(failure) => Load::Failed(failure),
                 };

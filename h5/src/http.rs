@@ -1,4 +1,4 @@
-//! Calls to `/api/v1`: JSON in and out, the CSRF token on every change, a dropped network
+//! Calls to the API ([`crate::services::BASE`]): JSON in and out, the CSRF token on every change, a dropped network
 //! told apart from an answer, and a lapsed session sent back through WeCom login.
 
 use std::cell::RefCell;
@@ -43,16 +43,16 @@ impl Failure {
     }
 }
 
-/// Remembers the session's CSRF token (from `/api/v1/me`).
+/// Remembers the session's CSRF token (from [`crate::services::me::me`]).
 pub fn set_csrf(token: &str) {
     CSRF.with(|t| *t.borrow_mut() = token.to_owned());
 }
 
 fn url(path: &str) -> String {
-    format!("/api/v1{path}")
+    format!("{}{path}", crate::services::BASE)
 }
 
-/// `GET /api/v1{path}`.
+/// `GET` of `path` under [`crate::services::BASE`].
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, Failure> {
     decode(&exchange(Request::get(&url(path)).build()).await?)
 }

@@ -15,6 +15,7 @@ pub mod hooks;
 pub mod http;
 pub mod pages;
 pub mod pending;
+pub mod services;
 pub mod template_edit;
 pub mod text;
 pub mod wecom;

@@ -27,7 +27,7 @@ pub struct Submission {
     pub label: String,
     /// HTTP method.
     pub method: Method,
-    /// Path under `/api/v1`.
+    /// Path under [`crate::services::BASE`], as a `services` function spelt it.
     pub path: String,
     /// JSON body.
     pub body: Value,

@@ -3,34 +3,12 @@
 //! parts the editor does not draw (branch conditions, timeouts) pass through untouched; the
 //! server checks the whole template on save. Pure, tested natively.
 
+//!
+//! The field types, node types, approver rules and sign modes it offers (and their Chinese
+//! names) are the `api` enums' `ALL` and `label()`: one list shared with the server.
+
+use api::{FieldType, NodeType, ProjectRole, RejectDefault, RuleType, SignMode};
 use serde_json::{Value, json};
-
-/// Field types the editor offers, with their Chinese names.
-pub const FIELD_TYPES: [(&str, &str); 12] = [
-    ("text", "文本"),
-    ("number", "数字"),
-    ("money", "金额"),
-    ("date", "日期"),
-    ("date_range", "日期区间"),
-    ("select", "单选"),
-    ("multi_select", "多选"),
-    ("members", "成员"),
-    ("departments", "部门"),
-    ("project", "项目"),
-    ("attachments", "照片/附件"),
-    ("total", "合计"),
-];
-
-/// Approver rules the editor offers.
-pub const RULES: [(&str, &str); 7] = [
-    ("members", "指定成员"),
-    ("leader", "上级领导"),
-    ("leader_chain", "逐级领导"),
-    ("project_role", "项目角色"),
-    ("chosen", "发起人自选"),
-    ("finance", "财务"),
-    ("tag", "标签成员"),
-];
 
 /// A new, empty template.
 pub fn blank(code: &str, name: &str) -> Value {
@@ -39,7 +17,7 @@ pub fn blank(code: &str, name: &str) -> Value {
         "form": {"fields": []},
         "flow": [],
         "card_fields": [],
-        "on_reject": "initiator"
+        "on_reject": RejectDefault::Initiator.code()
     })
 }
 
@@ -71,7 +49,10 @@ fn fresh(taken: &[Value], prefix: &str, key: &str) -> String {
 pub fn add_field(template: &mut Value) {
     if let Some(all) = fields(template) {
         let key = fresh(all, "field", "key");
-        all.push(json!({"key": key, "label": "新字段", "type": "text", "max_len": 200, "required": false}));
+        all.push(
+            json!({"key": key, "label": "新字段", "type": FieldType::Text.code(),
+            "max_len": 200, "required": false}),
+        );
     }
 }
 
@@ -79,11 +60,12 @@ pub fn add_field(template: &mut Value) {
 pub fn add_node(template: &mut Value, cc: bool) {
     if let Some(all) = nodes(template) {
         let id = fresh(all, "node", "id");
+        let rule = json!({"type": RuleType::Leader.code(), "level": 1});
         all.push(if cc {
-            json!({"type": "cc", "id": id, "name": "抄送", "rule": {"type": "leader", "level": 1}})
+            json!({"type": NodeType::Cc.code(), "id": id, "name": "抄送", "rule": rule})
         } else {
-            json!({"type": "approve", "id": id, "name": "审批", "mode": "any",
-                   "rule": {"type": "leader", "level": 1}})
+            json!({"type": NodeType::Approve.code(), "id": id, "name": "审批",
+                   "mode": SignMode::Any.code(), "rule": rule})
         });
     }
 }
@@ -135,7 +117,7 @@ pub fn set(template: &mut Value, which: Part, index: usize, key: &str, value: Va
 }
 
 /// Changes field `index` to `kind`, giving the settings that type needs.
-pub fn set_field_type(template: &mut Value, index: usize, kind: &str) {
+pub fn set_field_type(template: &mut Value, index: usize, kind: FieldType) {
     let Some(field) = fields(template).and_then(|all| all.get_mut(index)) else {
         return;
     };
@@ -145,24 +127,28 @@ pub fn set_field_type(template: &mut Value, index: usize, kind: &str) {
     for stale in ["max_len", "min", "max", "options", "multiple", "of"] {
         object.remove(stale);
     }
-    object.insert("type".into(), json!(kind));
+    object.insert("type".into(), json!(kind.code()));
     match kind {
-        "text" => {
+        FieldType::Text => {
             object.insert("max_len".into(), json!(200));
         }
-        "select" | "multi_select" => {
+        FieldType::Select | FieldType::MultiSelect => {
             object.insert("options".into(), json!(["选项一", "选项二"]));
         }
-        "members" | "departments" => {
+        FieldType::Members | FieldType::Departments => {
             object.insert("multiple".into(), json!(false));
         }
-        "attachments" => {
+        FieldType::Attachments => {
             object.insert("max".into(), json!(9));
         }
-        "total" => {
+        FieldType::Total => {
             object.insert("of".into(), json!([]));
         }
-        _ => {}
+        FieldType::Number
+        | FieldType::Money
+        | FieldType::Date
+        | FieldType::DateRange
+        | FieldType::Project => {}
     }
 }
 
@@ -178,26 +164,28 @@ pub fn options_of(typed: &str) -> Value {
 }
 
 /// Sets node `index`'s approver rule from its type and the one setting it takes.
-pub fn set_rule(template: &mut Value, index: usize, kind: &str, setting: &str) {
+pub fn set_rule(template: &mut Value, index: usize, kind: RuleType, setting: &str) {
+    let code = kind.code();
     let rule = match kind {
-        "members" => json!({"type": "members", "userids": options_of(setting)}),
-        "leader" => json!({"type": "leader", "level": setting.parse::<u8>().unwrap_or(1).max(1)}),
-        "leader_chain" => {
-            json!({"type": "leader_chain", "levels": setting.parse::<u8>().unwrap_or(2).max(1)})
+        RuleType::Members => json!({"type": code, "userids": options_of(setting)}),
+        RuleType::Leader => {
+            json!({"type": code, "level": setting.parse::<u8>().unwrap_or(1).max(1)})
         }
-        "project_role" => json!({"type": "project_role",
-            "role": if setting.is_empty() { "manager" } else { setting }}),
-        "tag" => json!({"type": "tag", "tag_id": setting.parse::<i64>().unwrap_or(1)}),
-        "chosen" => json!({"type": "chosen"}),
-        _ => json!({"type": "finance"}),
+        RuleType::LeaderChain => {
+            json!({"type": code, "levels": setting.parse::<u8>().unwrap_or(2).max(1)})
+        }
+        RuleType::ProjectRole => json!({"type": code,
+            "role": ProjectRole::from_code(setting).unwrap_or(ProjectRole::Manager).code()}),
+        RuleType::Tag => json!({"type": code, "tag_id": setting.parse::<i64>().unwrap_or(1)}),
+        RuleType::Chosen | RuleType::Finance => json!({"type": code}),
     };
     set(template, Part::Nodes, index, "rule", rule);
 }
 
 /// The one setting of a rule, as the editor shows it in a text box.
 pub fn rule_setting(rule: &Value) -> String {
-    match rule["type"].as_str().unwrap_or_default() {
-        "members" => rule["userids"]
+    match rule_type(rule) {
+        Some(RuleType::Members) => rule["userids"]
             .as_array()
             .map(|ids| {
                 ids.iter()
@@ -206,55 +194,60 @@ pub fn rule_setting(rule: &Value) -> String {
                     .join(",")
             })
             .unwrap_or_default(),
-        "leader" => rule["level"].to_string(),
-        "leader_chain" => rule["levels"].to_string(),
-        "project_role" => rule["role"].as_str().unwrap_or_default().to_owned(),
-        "tag" => rule["tag_id"].to_string(),
-        _ => String::new(),
+        Some(RuleType::Leader) => rule["level"].to_string(),
+        Some(RuleType::LeaderChain) => rule["levels"].to_string(),
+        Some(RuleType::ProjectRole) => rule["role"].as_str().unwrap_or_default().to_owned(),
+        Some(RuleType::Tag) => rule["tag_id"].to_string(),
+        Some(RuleType::Chosen | RuleType::Finance) | None => String::new(),
     }
+}
+
+/// A rule's type, if it is one this H5 knows.
+pub fn rule_type(rule: &Value) -> Option<RuleType> {
+    RuleType::from_code(rule["type"].as_str()?)
+}
+
+/// A field's type, if it is one this H5 knows.
+pub fn field_type(field: &Value) -> Option<FieldType> {
+    FieldType::from_code(field["type"].as_str()?)
+}
+
+/// A node's type, if it is one this H5 knows.
+pub fn node_type(node: &Value) -> Option<NodeType> {
+    NodeType::from_code(node["type"].as_str()?)
 }
 
 /// A node in words, for the flow diagram.
 pub fn describe(node: &Value) -> String {
     let rule = &node["rule"];
-    let who = match rule["type"].as_str().unwrap_or_default() {
-        "members" => format!("指定成员 {}", rule_setting(rule)),
-        "leader" => format!("第 {} 级上级", rule["level"]),
-        "leader_chain" => format!("逐级上级至第 {} 级", rule["levels"]),
-        "project_role" => format!(
-            "项目{}",
-            project_role(rule["role"].as_str().unwrap_or_default())
-        ),
-        "chosen" => "发起人自选".to_owned(),
-        "finance" => "财务".to_owned(),
-        "tag" => format!("标签 {} 成员", rule["tag_id"]),
-        _ => "—".to_owned(),
+    let who = match rule_type(rule) {
+        Some(RuleType::Members) => format!("指定成员 {}", rule_setting(rule)),
+        Some(RuleType::Leader) => format!("第 {} 级上级", rule["level"]),
+        Some(RuleType::LeaderChain) => format!("逐级上级至第 {} 级", rule["levels"]),
+        Some(RuleType::ProjectRole) => rule["role"]
+            .as_str()
+            .and_then(ProjectRole::from_code)
+            .map_or("项目成员", ProjectRole::label)
+            .to_owned(),
+        Some(RuleType::Tag) => format!("标签 {} 成员", rule["tag_id"]),
+        Some(other @ (RuleType::Chosen | RuleType::Finance)) => other.label().to_owned(),
+        None => "—".to_owned(),
     };
-    match node["type"].as_str().unwrap_or_default() {
-        "approve" => {
-            let mode = match node["mode"].as_str().unwrap_or_default() {
-                "all" => "会签",
-                "sequential" => "依次审批",
-                _ => "或签",
-            };
-            format!("审批：{who}（{mode}）")
+    match node_type(node) {
+        Some(NodeType::Approve) => {
+            let mode = node["mode"]
+                .as_str()
+                .and_then(SignMode::from_code)
+                .unwrap_or(SignMode::Any);
+            format!("{}：{who}（{}）", NodeType::Approve.label(), mode.label())
         }
-        "cc" => format!("抄送：{who}"),
-        "branch" => format!(
-            "条件分支：{} 个分支（在 JSON 中编辑）",
+        Some(NodeType::Cc) => format!("{}：{who}", NodeType::Cc.label()),
+        Some(NodeType::Branch) => format!(
+            "{}：{} 个分支（在 JSON 中编辑）",
+            NodeType::Branch.label(),
             node["arms"].as_array().map_or(0, Vec::len)
         ),
-        _ => "未知节点".to_owned(),
-    }
-}
-
-fn project_role(code: &str) -> &'static str {
-    match code {
-        "manager" => "经理",
-        "engineer" => "工程师",
-        "safety" => "安全员",
-        "foreman" => "施工员",
-        _ => "成员",
+        None => "未知节点".to_owned(),
     }
 }
 
@@ -269,7 +262,7 @@ mod tests {
         add_field(&mut t);
         assert_eq!(t["form"]["fields"][1]["key"], json!("field2"));
         set(&mut t, Part::Fields, 0, "label", json!("事由"));
-        set_field_type(&mut t, 1, "select");
+        set_field_type(&mut t, 1, FieldType::Select);
         assert_eq!(
             t["form"]["fields"][1]["options"],
             json!(["选项一", "选项二"])
@@ -315,16 +308,16 @@ mod tests {
         add_node(&mut t, false);
         add_node(&mut t, true);
         assert_eq!(describe(&t["flow"][0]), "审批：第 1 级上级（或签）");
-        set_rule(&mut t, 0, "members", "zhangsan, lisi");
+        set_rule(&mut t, 0, RuleType::Members, "zhangsan, lisi");
         set(&mut t, Part::Nodes, 0, "mode", json!("all"));
         assert_eq!(
             describe(&t["flow"][0]),
             "审批：指定成员 zhangsan,lisi（会签）"
         );
         assert_eq!(rule_setting(&t["flow"][0]["rule"]), "zhangsan,lisi");
-        set_rule(&mut t, 1, "project_role", "");
+        set_rule(&mut t, 1, RuleType::ProjectRole, "");
         assert_eq!(describe(&t["flow"][1]), "抄送：项目经理");
-        set_rule(&mut t, 0, "leader_chain", "x");
+        set_rule(&mut t, 0, RuleType::LeaderChain, "x");
         assert_eq!(
             t["flow"][0]["rule"],
             json!({"type": "leader_chain", "levels": 2})

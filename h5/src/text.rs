@@ -1,5 +1,5 @@
-//! Words and numbers as people read them: status labels, API errors by stable code, money in
-//! 元 (stored as 分) and dates. Pure functions, tested natively.
+//! Words and numbers as people read them: API errors by stable code, money in 元 (stored as
+//! 分) and dates (status labels are the `api` enums' own `label()`). Pure functions, tested natively.
 
 use api::{ApiError, ErrorCode};
 
@@ -91,71 +91,6 @@ pub fn parse_yuan(input: &str) -> Result<i64, &'static str> {
         .and_then(|w| w.checked_add(cents))
         .ok_or("金额过大")?;
     Ok(if negative { -fen } else { fen })
-}
-
-/// 待开始 / 进行中 / 已完成 / 已暂停.
-pub fn task_status(code: &str) -> &'static str {
-    match code {
-        "todo" => "待开始",
-        "doing" => "进行中",
-        "done" => "已完成",
-        "paused" => "已暂停",
-        _ => "未知",
-    }
-}
-
-/// 立项 / 在建 / 停工 / 竣工 / 归档.
-pub fn project_status(code: &str) -> &'static str {
-    match code {
-        "initiated" => "立项",
-        "active" => "在建",
-        "suspended" => "停工",
-        "completed" => "竣工",
-        "archived" => "归档",
-        _ => "未知",
-    }
-}
-
-/// An approval's state.
-pub fn approval_status(code: &str) -> &'static str {
-    match code {
-        "pending" => "审批中",
-        "returned" => "已退回",
-        "approved" => "已通过",
-        "rejected" => "已驳回",
-        "withdrawn" => "已撤回",
-        _ => "未知",
-    }
-}
-
-/// A timeline entry's verb.
-pub fn timeline_kind(code: &str) -> &'static str {
-    match code {
-        "submitted" => "提交",
-        "approved" => "同意",
-        "rejected" => "驳回",
-        "transferred" => "转交",
-        "signer_added" => "加签",
-        "withdrawn" => "撤回",
-        "reminded" => "催办",
-        "commented" => "评论",
-        "copied" => "抄送",
-        "escalated" => "超时转交",
-        "finished" => "结束",
-        _ => "处理",
-    }
-}
-
-/// A seat's state in a step.
-pub fn seat_state(code: &str) -> &'static str {
-    match code {
-        "waiting" => "待处理",
-        "approved" => "已同意",
-        "rejected" => "已驳回",
-        "transferred" => "已转交",
-        "skipped" => "无需处理",
-        _ => "—",
-    }
 }
 
 /// `value` with `places` decimals, rounded, without float formatting: `(31.2304, 4)` →
@@ -300,18 +235,5 @@ mod tests {
         let ms = 1_796_574_600_000;
         assert_eq!(day_of_ms(ms), "2026-12-07");
         assert_eq!(time_of_ms(ms), "12-07 00:30");
-    }
-
-    #[test]
-    fn every_status_code_has_a_label() {
-        for code in ["todo", "doing", "done", "paused"] {
-            assert_ne!(task_status(code), "未知");
-        }
-        for code in ["initiated", "active", "suspended", "completed", "archived"] {
-            assert_ne!(project_status(code), "未知");
-        }
-        for code in ["pending", "returned", "approved", "rejected", "withdrawn"] {
-            assert_ne!(approval_status(code), "未知");
-        }
     }
 }

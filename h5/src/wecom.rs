@@ -10,6 +10,8 @@ use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::services;
+
 /// Whether the page runs inside the WeCom client (its webview says `wxwork`).
 pub fn in_wecom() -> bool {
     user_agent().is_some_and(|ua| is_wecom_agent(&ua))
@@ -162,7 +164,7 @@ fn field(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Registers the app with the SDK; signatures come from `/api/v1/jssdk/signature` when the
+/// Registers the app with the SDK; signatures come from [`services::me::jssdk_signature`] when the
 /// SDK first needs them (it calls back lazily, per page for Android).
 fn register(corp_id: &str, agent_id: i64, entry_url: &str) {
     let Some(ww) = ww() else {
@@ -173,8 +175,8 @@ fn register(corp_id: &str, agent_id: i64, entry_url: &str) {
         return;
     };
     let entry = entry_url.to_owned();
-    let config = signer("config", entry.clone());
-    let agent = signer("agent", entry);
+    let config = signer(api::JsSdkKind::Config, entry.clone());
+    let agent = signer(api::JsSdkKind::Agent, entry);
     let apis = js_sys::Array::of5(
         &"chooseImage".into(),
         &"uploadImage".into(),
@@ -193,7 +195,7 @@ fn register(corp_id: &str, agent_id: i64, entry_url: &str) {
 }
 
 /// A `(url) => Promise<{timestamp, nonceStr, signature}>` for `ww.register`.
-fn signer(kind: &'static str, entry: String) -> Closure<dyn Fn(JsValue) -> Promise> {
+fn signer(kind: api::JsSdkKind, entry: String) -> Closure<dyn Fn(JsValue) -> Promise> {
     Closure::new(move |url: JsValue| {
         let ios = user_agent().is_some_and(|ua| ua.contains("iPhone") || ua.contains("iPad"));
         let current = web_sys::window()
@@ -201,11 +203,8 @@ fn signer(kind: &'static str, entry: String) -> Closure<dyn Fn(JsValue) -> Promi
             .unwrap_or_default();
         let url = url_to_sign(url.as_string().as_deref(), ios, &entry, &current);
         wasm_bindgen_futures::future_to_promise(async move {
-            let path = format!(
-                "/jssdk/signature?kind={kind}&url={}",
-                js_sys::encode_uri_component(&url)
-            );
-            let signed: api::JsSdkSignature = crate::http::get(&path)
+            let signed = services::me::jssdk_signature(kind, &url)
+                .fetch()
                 .await
                 .map_err(|e| JsValue::from_str(&e.text()))?;
             Ok(object(&[

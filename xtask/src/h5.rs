@@ -40,9 +40,7 @@ pub fn build() -> Result<(), String> {
         ])
         .env("RUSTFLAGS", remap_flags(&root)),
     )?;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| root.join("target"));
+    let target = crate::run::target_dir();
     let glue = target.join("h5-bindgen");
     for bundle in BUNDLES {
         eprintln!("==> h5: wasm-bindgen {bundle}");

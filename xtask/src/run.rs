@@ -35,6 +35,24 @@ fn find_root() -> PathBuf {
         .unwrap_or(here)
 }
 
+/// Where cargo puts build output: `CARGO_TARGET_DIR`, a `build.target-dir` in any cargo
+/// config, or `target/` in the workspace, as cargo itself resolves it.
+pub fn target_dir() -> PathBuf {
+    let metadata = cargo(&["metadata", "--format-version", "1", "--no-deps"]).output();
+    if let Ok(out) = metadata
+        && out.status.success()
+    {
+        let text = String::from_utf8_lossy(&out.stdout);
+        let key = "\"target_directory\":\"";
+        if let Some(start) = text.find(key).map(|i| i + key.len())
+            && let Some(len) = text[start..].find('"')
+        {
+            return PathBuf::from(text[start..start + len].replace("\\\\", "\\"));
+        }
+    }
+    root().join("target")
+}
+
 fn is_workspace(dir: &Path) -> bool {
     std::fs::read_to_string(dir.join("Cargo.toml"))
         .is_ok_and(|text| text.lines().any(|l| l.trim() == "[workspace]"))

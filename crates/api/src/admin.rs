@@ -1,4 +1,64 @@
+//! The admin console: queues and dead letters, configuration, system roles, org sync.
+
 use serde::{Deserialize, Serialize};
+
+wire_enum! {
+    /// A durable queue (`GET /api/v1/admin/dead-letters?queue=…`).
+    pub enum QueueName {
+        /// WeCom callbacks received.
+        Inbox = "inbox" => "回调队列",
+        /// Pushes to WeCom.
+        Outbox = "outbox" => "推送队列",
+    }
+}
+
+wire_enum! {
+    /// A role that applies across all projects.
+    pub enum SystemRole {
+        /// Everything.
+        Admin = "admin" => "系统管理员",
+        /// Budgets and costs everywhere.
+        Finance = "finance" => "财务",
+    }
+}
+
+wire_enum! {
+    /// Where a running org sync is.
+    pub enum SyncStage {
+        /// Reading and writing departments.
+        Departments = "departments" => "同步部门",
+        /// Reading members department by department.
+        Members = "members" => "同步成员",
+        /// Reading and writing tags.
+        Tags = "tags" => "同步标签",
+        /// Marking members who are gone as left.
+        Leavers = "leavers" => "处理离职成员",
+        /// Finished.
+        Done = "done" => "已完成",
+        /// Stopped by an error.
+        Failed = "failed" => "失败",
+    }
+}
+
+wire_enum! {
+    /// The database Gantry runs on.
+    pub enum DatabaseKind {
+        /// Embedded SQLite.
+        Sqlite = "sqlite" => "SQLite",
+        /// PostgreSQL.
+        Postgres = "postgres" => "PostgreSQL",
+    }
+}
+
+wire_enum! {
+    /// The shared cache Gantry runs with.
+    pub enum CacheKind {
+        /// In-process (one replica).
+        Memory = "memory" => "内存",
+        /// Redis (shared by replicas).
+        Redis = "redis" => "Redis",
+    }
+}
 
 /// One queue's counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,8 +89,8 @@ pub struct Queues {
 pub struct DeadLetter {
     /// Row id (replay with `POST /api/v1/admin/dead-letters/{queue}/{id}/replay`).
     pub id: i64,
-    /// `inbox` or `outbox`.
-    pub queue: String,
+    /// Which queue.
+    pub queue: QueueName,
     /// Kind of callback or push.
     pub kind: String,
     /// Dedupe or idempotency key.
@@ -52,10 +112,10 @@ pub struct ConfigSummary {
     pub api_base: String,
     /// Public URL.
     pub public_url: String,
-    /// `sqlite` or `postgres`.
-    pub database: String,
-    /// `memory` or `redis`.
-    pub cache: String,
+    /// The database.
+    pub database: DatabaseKind,
+    /// The cache.
+    pub cache: CacheKind,
     /// Secret, Token and EncodingAESKey present.
     pub app_secrets_set: bool,
     /// The 通讯录同步 event server is configured.
@@ -71,8 +131,8 @@ pub struct ConfigSummary {
 pub struct RoleGrant {
     /// The member.
     pub userid: String,
-    /// `admin` or `finance`.
-    pub role: String,
+    /// The role.
+    pub role: SystemRole,
     /// Who granted it (`config` for configured admins).
     pub granted_by: String,
 }
@@ -108,12 +168,15 @@ pub struct LastSync {
 /// A running sync's progress.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SyncProgress {
-    /// `departments`, `members`, `tags`, `leavers`, `done`, `failed`.
-    pub stage: String,
+    /// The stage.
+    pub stage: SyncStage,
     /// 0–100.
     pub percent: u8,
     /// Units done in the stage.
     pub done: u64,
     /// Units in the stage.
     pub total: u64,
+    /// When the sync started, unix ms.
+    #[serde(default)]
+    pub started_at_ms: i64,
 }

@@ -3,6 +3,62 @@
 //! Only serde types live here, so the crate builds for `wasm32-unknown-unknown` and both
 //! sides share one definition of every field. It does not depend on `domain`: the server
 //! maps domain values to these types, so a domain change never silently changes the wire.
+//!
+//! Every closed set of values on the wire (statuses, roles, kinds) is an enum with stable
+//! snake_case names, a `label()` in Chinese as people read it, and an `ALL` list for pickers.
+
+#![warn(missing_docs)]
+
+/// A closed set of wire values: the enum with its serde names, `ALL`, `code()`,
+/// `from_code()` and the Chinese `label()`. `code` must equal the serde name (tested).
+macro_rules! wire_enum {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident {
+            $(
+                $(#[$vmeta:meta])*
+                $variant:ident = $code:literal => $label:literal,
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+            serde::Serialize, serde::Deserialize,
+        )]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $(
+                $(#[$vmeta])*
+                $variant,
+            )+
+        }
+
+        impl $name {
+            /// Every value, in the order pickers list them.
+            pub const ALL: &'static [Self] = &[$(Self::$variant),+];
+
+            /// The wire name (what serde writes).
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $code,)+
+                }
+            }
+
+            /// The value whose wire name is `code`.
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+
+            /// The Chinese label shown to people.
+            pub fn label(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)+
+                }
+            }
+        }
+    };
+}
 
 mod admin;
 mod approvals;
@@ -14,21 +70,123 @@ mod projects;
 mod tasks;
 
 pub use admin::{
-    ConfigSummary, DeadLetter, LastSync, QueueStatus, Queues, RoleGrant, SyncProgress, SyncStatus,
+    CacheKind, ConfigSummary, DatabaseKind, DeadLetter, LastSync, QueueName, QueueStatus, Queues,
+    RoleGrant, SyncProgress, SyncStage, SyncStatus, SystemRole,
 };
 pub use approvals::{
-    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
-    Delegation, FieldValue, SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
+    ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalList,
+    ApprovalListQuery, ApprovalPage, ApprovalStatus, ApprovalSummary, Created, Delegation,
+    FieldType, FieldValue, NodeType, RejectDefault, RuleType, SeatState, SeatView, SignMode,
+    StepKind, StepView, SubmitApproval, TemplateView, TimelineEntry, TimelineKind,
 };
 pub use directory::{DepartmentEntry, DirectoryEntry, Uploaded};
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};
 pub use projects::{
-    ImportProblem, ImportReport, MemberRoleRequest, PersonRef, ProjectInput, ProjectMemberView,
-    ProjectPage, ProjectView, ReassignmentView, ScheduleSettingsView,
+    ContractStatus, ImportProblem, ImportReport, MemberRoleRequest, PersonRef, ProjectInput,
+    ProjectMemberView, ProjectPage, ProjectRole, ProjectStatus, ProjectView, ReassignmentKind,
+    ReassignmentView, ScheduleSettingsView,
 };
 pub use tasks::{
-    CheckinRequest, CheckinView, CommentView, DailyReport, Gantt, GanttBar, LinkView, NewComment,
-    NewTaskRequest, TaskChanged, TaskUpdate, TaskView,
+    CheckinRequest, CheckinView, CommentView, DailyReport, Gantt, GanttBar, LinkKind, LinkView,
+    NewComment, NewTaskRequest, TaskChanged, TaskStatus, TaskUpdate, TaskView,
 };
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `code()` is what serde writes and reads, for every value of every enum.
+    fn check<T>(all: &[T], code: impl Fn(&T) -> &'static str, label: impl Fn(&T) -> &'static str)
+    where
+        T: serde::Serialize + serde::de::DeserializeOwned + PartialEq + std::fmt::Debug,
+    {
+        let mut codes = std::collections::BTreeSet::new();
+        for value in all {
+            let json = serde_json::to_string(value).expect("json");
+            assert_eq!(json, format!("\"{}\"", code(value)));
+            let back: T = serde_json::from_str(&json).expect("read back");
+            assert_eq!(&back, value);
+            assert!(!label(value).is_empty());
+            assert!(codes.insert(code(value)), "duplicate code {}", code(value));
+        }
+    }
+
+    macro_rules! check_all {
+        ($($t:ty),+ $(,)?) => {
+            $(check(<$t>::ALL, |v| v.code(), |v| v.label());)+
+        };
+    }
+
+    #[test]
+    fn every_code_is_its_serde_name() {
+        check_all!(
+            ApprovalStatus,
+            ApprovalList,
+            ApprovalActionKind,
+            SeatState,
+            StepKind,
+            SignMode,
+            TimelineKind,
+            FieldType,
+            NodeType,
+            RuleType,
+            RejectDefault,
+            TaskStatus,
+            LinkKind,
+            ProjectRole,
+            ProjectStatus,
+            ContractStatus,
+            ReassignmentKind,
+            QueueName,
+            SystemRole,
+            SyncStage,
+            DatabaseKind,
+            CacheKind,
+        );
+    }
+
+    #[test]
+    fn links_keep_their_upper_case_names() {
+        assert_eq!(
+            serde_json::to_string(&LinkKind::ALL).expect("json"),
+            r#"["FS","SS","FF","SF"]"#
+        );
+        assert_eq!(LinkKind::from_code("SS"), Some(LinkKind::StartStart));
+    }
+
+    #[test]
+    fn project_roles_read_as_people_say_them() {
+        let labels: Vec<_> = ProjectRole::ALL.iter().map(|r| r.label()).collect();
+        assert_eq!(
+            labels,
+            [
+                "项目经理",
+                "工程师",
+                "安全员",
+                "质检员",
+                "施工员/班组长",
+                "监理",
+                "只读"
+            ]
+        );
+        assert_eq!(
+            serde_json::to_string(&ProjectRole::ReadOnly).expect("json"),
+            r#""read_only""#
+        );
+    }
+
+    #[test]
+    fn a_task_view_carries_its_status_as_a_code() {
+        let json = serde_json::json!({
+            "id": 1, "project_id": 1, "parent_id": null, "title": "浇筑",
+            "start": "2026-12-01", "finish": "2026-12-07", "days": 7, "progress": 50,
+            "status": "doing", "owner": null, "helpers": [], "milestone": false,
+            "summary": false, "overdue_days": 0
+        });
+        let task: TaskView = serde_json::from_value(json.clone()).expect("task");
+        assert_eq!(task.status, TaskStatus::Doing);
+        assert_eq!(serde_json::to_value(&task).expect("json"), json);
+    }
+}

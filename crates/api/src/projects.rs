@@ -3,6 +3,70 @@
 
 use serde::{Deserialize, Serialize};
 
+wire_enum! {
+    /// A member's role inside one project.
+    pub enum ProjectRole {
+        /// 项目经理.
+        Manager = "manager" => "项目经理",
+        /// 工程师.
+        Engineer = "engineer" => "工程师",
+        /// 安全员.
+        Safety = "safety" => "安全员",
+        /// 质检员.
+        Quality = "quality" => "质检员",
+        /// 施工员 / 班组长.
+        Foreman = "foreman" => "施工员/班组长",
+        /// 监理.
+        Supervisor = "supervisor" => "监理",
+        /// 只读.
+        ReadOnly = "read_only" => "只读",
+    }
+}
+
+wire_enum! {
+    /// Where a project is in its life.
+    pub enum ProjectStatus {
+        /// 立项.
+        Initiated = "initiated" => "立项",
+        /// 在建.
+        Active = "active" => "在建",
+        /// 停工.
+        Suspended = "suspended" => "停工",
+        /// 竣工.
+        Completed = "completed" => "竣工",
+        /// 归档.
+        Archived = "archived" => "归档",
+    }
+}
+
+wire_enum! {
+    /// Where a project's contract stands.
+    pub enum ContractStatus {
+        /// 洽谈中.
+        Negotiating = "negotiating" => "洽谈中",
+        /// 已签订.
+        Signed = "signed" => "已签订",
+        /// 履约中.
+        Performing = "performing" => "履约中",
+        /// 已结算.
+        Settled = "settled" => "已结算",
+        /// 已终止.
+        Terminated = "terminated" => "已终止",
+    }
+}
+
+wire_enum! {
+    /// What a member who left still holds.
+    pub enum ReassignmentKind {
+        /// A role in a project.
+        ProjectRole = "project_role" => "项目角色",
+        /// A seat in an approval step.
+        ApprovalStep = "approval_step" => "审批节点",
+        /// A task they own.
+        Task = "task" => "任务",
+    }
+}
+
 /// A member named in a view.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PersonRef {
@@ -35,8 +99,8 @@ pub struct ProjectView {
     pub budget_fen: Option<i64>,
     /// Whether the caller may see amounts.
     pub amounts_visible: bool,
-    /// `negotiating`, `signed`, `performing`, `settled`, `terminated`.
-    pub contract_status: String,
+    /// Contract status.
+    pub contract_status: ContractStatus,
     /// Planned start.
     pub planned_start: Option<String>,
     /// Planned finish.
@@ -49,8 +113,8 @@ pub struct ProjectView {
     pub department_id: i64,
     /// Its name.
     pub department: String,
-    /// `initiated`, `active`, `suspended`, `completed`, `archived`.
-    pub status: String,
+    /// Status.
+    pub status: ProjectStatus,
     /// Project managers.
     pub managers: Vec<PersonRef>,
     /// Tags.
@@ -86,7 +150,9 @@ pub struct ProjectInput {
     /// Budget (ignored when the caller may not see amounts).
     #[serde(default)]
     pub budget_fen: Option<i64>,
-    /// Contract status; `negotiating` when absent.
+    /// Contract status as typed: a [`ContractStatus`] code or its Chinese label (the same
+    /// type reads spreadsheet cells, so it stays text and is checked per cell);
+    /// `negotiating` when absent.
     #[serde(default)]
     pub contract_status: Option<String>,
     /// Planned start.
@@ -103,7 +169,8 @@ pub struct ProjectInput {
     pub actual_finish: Option<String>,
     /// Owning department.
     pub department_id: i64,
-    /// Status; `initiated` when absent.
+    /// Status as typed: a [`ProjectStatus`] code or its Chinese label (checked per cell,
+    /// as for `contract_status`); `initiated` when absent.
     #[serde(default)]
     pub status: Option<String>,
     /// Tags.
@@ -133,8 +200,8 @@ pub struct ProjectMemberView {
     pub userid: String,
     /// Name.
     pub name: String,
-    /// `manager`, `engineer`, `safety`, `quality`, `foreman`, `supervisor`, `read_only`.
-    pub role: String,
+    /// The role.
+    pub role: ProjectRole,
     /// Has left the company (their work awaits handing over).
     pub left: bool,
 }
@@ -144,8 +211,8 @@ pub struct ProjectMemberView {
 pub struct MemberRoleRequest {
     /// UserID.
     pub userid: String,
-    /// Role code.
-    pub role: String,
+    /// The role.
+    pub role: ProjectRole,
 }
 
 /// How a project's schedule behaves (`GET|PUT /api/v1/projects/{id}/schedule-settings`).
@@ -192,8 +259,8 @@ pub struct ReassignmentView {
     pub id: i64,
     /// Who left.
     pub leaver: PersonRef,
-    /// `project_role`, `approval_step`, `task`.
-    pub kind: String,
+    /// What they hold.
+    pub kind: ReassignmentKind,
     /// What exactly.
     pub item: String,
     /// Project, if any.

@@ -3,6 +3,38 @@
 
 use serde::{Deserialize, Serialize};
 
+wire_enum! {
+    /// Where a task is.
+    pub enum TaskStatus {
+        /// 待开始.
+        Todo = "todo" => "待开始",
+        /// 进行中.
+        Doing = "doing" => "进行中",
+        /// 已完成.
+        Done = "done" => "已完成",
+        /// 已暂停.
+        Paused = "paused" => "已暂停",
+    }
+}
+
+wire_enum! {
+    /// How a link ties its successor to its predecessor (upper-case names on the wire).
+    pub enum LinkKind {
+        /// Finish to start.
+        #[serde(rename = "FS")]
+        FinishStart = "FS" => "完成-开始",
+        /// Start to start.
+        #[serde(rename = "SS")]
+        StartStart = "SS" => "开始-开始",
+        /// Finish to finish.
+        #[serde(rename = "FF")]
+        FinishFinish = "FF" => "完成-完成",
+        /// Start to finish.
+        #[serde(rename = "SF")]
+        StartFinish = "SF" => "开始-完成",
+    }
+}
+
 /// A task as lists and details show it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskView {
@@ -22,8 +54,8 @@ pub struct TaskView {
     pub days: i32,
     /// Percent done.
     pub progress: u8,
-    /// `todo`, `doing`, `done`, `paused`.
-    pub status: String,
+    /// Status.
+    pub status: TaskStatus,
     /// Owner.
     pub owner: Option<String>,
     /// Helpers.
@@ -40,7 +72,7 @@ impl TaskView {
     /// Due on `day` (`"YYYY-MM-DD"`) and not done: 今日到期 when `day` is today. One rule
     /// for the server's first screen and the H5's counts and filters.
     pub fn due_on(&self, day: &str) -> bool {
-        self.finish == day && self.status != "done"
+        self.finish == day && self.status != TaskStatus::Done
     }
 }
 
@@ -85,7 +117,7 @@ pub struct TaskUpdate {
     pub progress: Option<u8>,
     /// Status.
     #[serde(default)]
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// Owner.
     #[serde(default)]
     pub owner: Option<String>,
@@ -110,8 +142,8 @@ pub struct LinkView {
     pub from: i64,
     /// Successor.
     pub to: i64,
-    /// `FS`, `SS`, `FF`, `SF`.
-    pub kind: String,
+    /// Kind.
+    pub kind: LinkKind,
     /// Lag in days (negative: lead).
     #[serde(default)]
     pub lag: i32,
@@ -133,8 +165,8 @@ pub struct GanttBar {
     pub d: i32,
     /// Percent done.
     pub pr: u8,
-    /// Status code.
-    pub st: String,
+    /// Status.
+    pub st: TaskStatus,
     /// Flags: 1 critical, 2 milestone, 4 summary, 8 overdue.
     pub f: u8,
     /// Total float in days.
@@ -159,7 +191,7 @@ pub struct Gantt {
     /// Bars, parents before children.
     pub bars: Vec<GanttBar>,
     /// Links as (from, to, kind, lag).
-    pub links: Vec<(i64, i64, String, i32)>,
+    pub links: Vec<(i64, i64, LinkKind, i32)>,
     /// Planned finish (last day), if any tasks.
     pub finish: Option<String>,
     /// Forecast finish from progress so far.
@@ -255,7 +287,7 @@ pub struct CommentView {
 
 #[cfg(test)]
 mod tests {
-    use super::TaskView;
+    use super::{TaskStatus, TaskView};
 
     #[test]
     fn due_today_means_its_last_day_and_not_done() {
@@ -268,7 +300,7 @@ mod tests {
             finish: "2026-12-07".into(),
             days: 7,
             progress: 50,
-            status: "doing".into(),
+            status: TaskStatus::Doing,
             owner: None,
             helpers: Vec::new(),
             milestone: false,
@@ -277,7 +309,7 @@ mod tests {
         };
         assert!(task.due_on("2026-12-07"));
         assert!(!task.due_on("2026-12-08"));
-        task.status = "done".into();
+        task.status = TaskStatus::Done;
         assert!(!task.due_on("2026-12-07"));
     }
 }

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use base64::Engine as _;
 use serde::Deserialize;
 use wecom::client::Secret;
 
@@ -282,10 +283,35 @@ impl Settings {
         if cache != "memory" && !cache.starts_with("redis://") && !cache.starts_with("rediss://") {
             return invalid("cache.url must be \"memory\" or redis://HOST:PORT".into());
         }
-        crate::sealed::decode_key(self.security.field_key.expose())?;
+        decode_field_key(self.security.field_key.expose())?;
         self.reminders.policy()?;
         Ok(())
     }
+}
+
+/// Decodes a Base64 field key (`security.field_key`, used by `sealed`): `None` when empty, an error unless it is 32 bytes. The
+/// messages never repeat the key.
+pub(crate) fn decode_field_key(b64: &str) -> Result<Option<[u8; 32]>, ConfigError> {
+    let b64 = b64.trim();
+    if b64.is_empty() {
+        return Ok(None);
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(b64)
+        .map_err(|_| {
+            ConfigError::Invalid(
+                "security.field_key is not Base64; generate one with: openssl rand -base64 32"
+                    .into(),
+            )
+        })?;
+    let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
+        ConfigError::Invalid(format!(
+            "security.field_key must decode to 32 bytes (got {}); generate one with: \
+             openssl rand -base64 32",
+            b.len()
+        ))
+    })?;
+    Ok(Some(key))
 }
 
 fn looks_like_corp_id(id: &str) -> bool {

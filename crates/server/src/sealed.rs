@@ -72,7 +72,7 @@ impl FieldCipher {
     ///
     /// [`ephemeral`]: FieldCipher::ephemeral
     pub fn from_settings(settings: &Settings) -> Result<FieldCipher, ConfigError> {
-        match decode_key(settings.security.field_key.expose())? {
+        match crate::config::decode_field_key(settings.security.field_key.expose())? {
             Some(key) => Ok(Self::new(&key)),
             None => {
                 tracing::warn!(
@@ -116,28 +116,6 @@ impl FieldCipher {
             .map_err(|_| SealError::Unauthentic)?;
         String::from_utf8(plain).map_err(|_| SealError::NotText)
     }
-}
-
-/// Decodes a Base64 field key: `None` when empty, an error unless it is 32 bytes. The
-/// messages never repeat the key.
-pub(crate) fn decode_key(b64: &str) -> Result<Option<[u8; 32]>, ConfigError> {
-    let b64 = b64.trim();
-    if b64.is_empty() {
-        return Ok(None);
-    }
-    let bytes = BASE64.decode(b64).map_err(|_| {
-        ConfigError::Invalid(
-            "security.field_key is not Base64; generate one with: openssl rand -base64 32".into(),
-        )
-    })?;
-    let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
-        ConfigError::Invalid(format!(
-            "security.field_key must decode to 32 bytes (got {}); generate one with: \
-             openssl rand -base64 32",
-            b.len()
-        ))
-    })?;
-    Ok(Some(key))
 }
 
 /// `110101199003071234` → `110101********1234`: region code and last four kept.
@@ -256,11 +234,14 @@ mod tests {
     #[test]
     fn keys_from_config() {
         let b64 = BASE64.encode(KEY);
-        assert_eq!(decode_key(&b64).expect("valid"), Some(KEY));
-        assert_eq!(decode_key(" ").expect("empty"), None);
-        let short = decode_key(&BASE64.encode([1u8; 16])).expect_err("short");
+        assert_eq!(
+            crate::config::decode_field_key(&b64).expect("valid"),
+            Some(KEY)
+        );
+        assert_eq!(crate::config::decode_field_key(" ").expect("empty"), None);
+        let short = crate::config::decode_field_key(&BASE64.encode([1u8; 16])).expect_err("short");
         assert!(short.to_string().contains("32 bytes (got 16)"), "{short}");
-        let junk = decode_key("%%%").expect_err("junk");
+        let junk = crate::config::decode_field_key("%%%").expect_err("junk");
         assert!(junk.to_string().contains("not Base64"), "{junk}");
         let debug = format!("{:?}", FieldCipher::new(&KEY));
         assert!(debug.contains("***") && !debug.contains("7, 7"), "{debug}");

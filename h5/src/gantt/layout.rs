@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use api::Gantt;
+use api::{Gantt, LinkKind};
 
 /// Height of one row, px.
 pub const ROW: f64 = 30.0;
@@ -178,11 +178,11 @@ impl Layout {
                 let (pa, pb) = (&gantt.bars[a], &gantt.bars[b]);
                 let end = |bar: &api::GanttBar| self.x(bar.s) + f64::from(bar.d.max(1)) * per_day;
                 // Where the arrow leaves the predecessor and enters the successor.
-                let (x1, x2, into_start) = match kind.as_str() {
-                    "SS" => (self.x(pa.s), self.x(pb.s), true),
-                    "FF" => (end(pa), end(pb), false),
-                    "SF" => (self.x(pa.s), end(pb), false),
-                    _ => (end(pa), self.x(pb.s), true),
+                let (x1, x2, into_start) = match kind {
+                    LinkKind::StartStart => (self.x(pa.s), self.x(pb.s), true),
+                    LinkKind::FinishFinish => (end(pa), end(pb), false),
+                    LinkKind::StartFinish => (self.x(pa.s), end(pb), false),
+                    LinkKind::FinishStart => (end(pa), self.x(pb.s), true),
                 };
                 let y1 = ROW * a as f64 + ROW / 2.0;
                 let y2 = ROW * b as f64 + ROW / 2.0;
@@ -222,7 +222,7 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use api::GanttBar;
+    use api::{GanttBar, TaskStatus};
 
     fn bar(id: i64, s: i32, d: i32, f: u8) -> GanttBar {
         GanttBar {
@@ -232,7 +232,7 @@ mod tests {
             s,
             d,
             pr: 0,
-            st: "todo".into(),
+            st: TaskStatus::Todo,
             f,
             fl: 0,
             b: None,
@@ -240,7 +240,7 @@ mod tests {
         }
     }
 
-    fn gantt(bars: Vec<GanttBar>, links: Vec<(i64, i64, String, i32)>) -> Gantt {
+    fn gantt(bars: Vec<GanttBar>, links: Vec<(i64, i64, LinkKind, i32)>) -> Gantt {
         Gantt {
             project_id: 1,
             origin: "2026-12-01".into(),
@@ -292,9 +292,9 @@ mod tests {
     fn links_are_drawn_when_they_touch_the_view() {
         let bars = (0..100).map(|i| bar(i, i as i32, 2, CRITICAL)).collect();
         let links = vec![
-            (0, 1, "FS".to_owned(), 0),
-            (2, 90, "SS".to_owned(), 0),
-            (50, 51, "FF".to_owned(), 1),
+            (0, 1, LinkKind::FinishStart, 0),
+            (2, 90, LinkKind::StartStart, 0),
+            (50, 51, LinkKind::FinishFinish, 1),
         ];
         let g = gantt(bars, links);
         let l = Layout::new(&g, Zoom::Day);
@@ -311,7 +311,10 @@ mod tests {
 
     #[test]
     fn links_to_unknown_tasks_are_skipped() {
-        let g = gantt(vec![bar(1, 0, 1, 0)], vec![(1, 99, "FS".to_owned(), 0)]);
+        let g = gantt(
+            vec![bar(1, 0, 1, 0)],
+            vec![(1, 99, LinkKind::FinishStart, 0)],
+        );
         assert!(Layout::new(&g, Zoom::Day).arrows(&g, 0, 1).is_empty());
     }
 }

@@ -1,8 +1,7 @@
 //! 管理 (admins): org sync with progress and "sync now", dead letters with replay, the
 //! approval templates and the system roles.
 
-use api::{DeadLetter, RoleGrant, SyncStatus, TemplateView};
-use serde_json::Value;
+use api::{QueueName, SystemRole};
 use yew::prelude::*;
 
 use super::header;
@@ -11,8 +10,7 @@ use yew_router::prelude::Link;
 use crate::admin_app::AdminRoute as Route;
 use crate::components::MemberPicker;
 use crate::hooks::{empty, use_load, view_load};
-use crate::http::{self, Method};
-use crate::text;
+use crate::{services, text};
 
 /// The admin page (a plain function: it only lays out its cards).
 pub fn admin() -> Html {
@@ -20,8 +18,8 @@ pub fn admin() -> Html {
         <main class="page">
             { header("管理", false) }
             <SyncCard />
-            <DeadLetters queue="inbox" title="回调死信" />
-            <DeadLetters queue="outbox" title="推送死信" />
+            <DeadLetters queue={QueueName::Inbox} title="回调死信" />
+            <DeadLetters queue={QueueName::Outbox} title="推送死信" />
             <Templates />
             <Roles />
         </main>
@@ -30,7 +28,7 @@ pub fn admin() -> Html {
 
 #[function_component(SyncCard)]
 fn sync_card() -> Html {
-    let status = use_load::<SyncStatus>("/admin/sync".to_owned());
+    let status = use_load(services::admin::sync());
     let message = use_state(|| None::<String>);
     {
         // While a sync runs, look again every two seconds.
@@ -47,7 +45,7 @@ fn sync_card() -> Html {
         Callback::from(move |_: MouseEvent| {
             let (message, reload) = (message.clone(), reload.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                match http::call::<Value>(Method::Post, "/admin/sync").await {
+                match services::admin::sync_now().await {
                     Ok(_) => message.set(Some("已开始同步".to_owned())),
                     Err(f) => message.set(Some(f.text())),
                 }
@@ -62,7 +60,7 @@ fn sync_card() -> Html {
                 let progress = s.progress.as_ref().filter(|_| s.running).map(|p| html! {
                     <>
                         <div class="progress" role="progressbar" aria-valuenow={p.percent.to_string()}><div style={format!("width:{}%", p.percent)}></div></div>
-                        <p class="meta">{format!("{} · {}/{}", stage(&p.stage), p.done, p.total)}</p>
+                        <p class="meta">{format!("{} · {}/{}", p.stage.label(), p.done, p.total)}</p>
                     </>
                 });
                 let last = s.last.as_ref().map(|l| {
@@ -91,27 +89,15 @@ fn sync_card() -> Html {
     }
 }
 
-fn stage(code: &str) -> &'static str {
-    match code {
-        "departments" => "同步部门",
-        "members" => "同步成员",
-        "tags" => "同步标签",
-        "leavers" => "处理离职",
-        "done" => "完成",
-        "failed" => "失败",
-        _ => "进行中",
-    }
-}
-
 #[derive(Properties, PartialEq)]
 struct QueueProps {
-    queue: &'static str,
+    queue: QueueName,
     title: &'static str,
 }
 
 #[function_component(DeadLetters)]
 fn dead_letters(props: &QueueProps) -> Html {
-    let list = use_load::<Vec<DeadLetter>>(format!("/admin/dead-letters?queue={}", props.queue));
+    let list = use_load(services::admin::dead_letters(props.queue));
     let message = use_state(|| None::<String>);
     let queue = props.queue;
     html! {
@@ -128,8 +114,7 @@ fn dead_letters(props: &QueueProps) -> Html {
                             let replay = Callback::from(move |_: MouseEvent| {
                                 let (message, reload) = (message.clone(), reload.clone());
                                 wasm_bindgen_futures::spawn_local(async move {
-                                    let path = format!("/admin/dead-letters/{queue}/{id}/replay");
-                                    match http::call::<Value>(Method::Post, &path).await {
+                                    match services::admin::replay(queue, id).await {
                                         Ok(_) => message.set(Some("已重新投递".to_owned())),
                                         Err(f) => message.set(Some(f.text())),
                                     }
@@ -154,7 +139,7 @@ fn dead_letters(props: &QueueProps) -> Html {
 
 #[function_component(Templates)]
 fn templates() -> Html {
-    let list = use_load::<Vec<TemplateView>>("/approval-templates".to_owned());
+    let list = use_load(services::approvals::templates());
     html! {
         <section class="card">
             <h3>{"审批模板"}</h3>
@@ -177,26 +162,17 @@ fn templates() -> Html {
     }
 }
 
-fn role_name(code: &str) -> &'static str {
-    match code {
-        "admin" => "系统管理员",
-        "finance" => "财务",
-        _ => "其他",
-    }
-}
-
 #[function_component(Roles)]
 fn roles() -> Html {
-    let list = use_load::<Vec<RoleGrant>>("/admin/roles".to_owned());
-    let role = use_state(|| "finance".to_owned());
+    let list = use_load(services::admin::roles());
+    let role = use_state(|| SystemRole::Finance);
     let message = use_state(|| None::<String>);
     let change = {
         let (message, reload) = (message.clone(), list.reload.clone());
-        Callback::from(move |(method, userid, role): (Method, String, String)| {
+        Callback::from(move |(grant, userid, role): (bool, String, SystemRole)| {
             let (message, reload) = (message.clone(), reload.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!("/admin/roles/{userid}/{role}");
-                match http::call::<Value>(method, &path).await {
+                match services::admin::set_role(&userid, role, grant).await {
                     Ok(_) => message.set(None),
                     Err(f) => message.set(Some(f.text())),
                 }
@@ -208,13 +184,17 @@ fn roles() -> Html {
         let (change, role) = (change.clone(), role.clone());
         Callback::from(move |userids: Vec<String>| {
             for userid in userids {
-                change.emit((Method::Put, userid, (*role).clone()));
+                change.emit((true, userid, *role));
             }
         })
     };
     let pick_role = {
         let role = role.clone();
-        Callback::from(move |e: Event| role.set(super::input_value(&e)))
+        Callback::from(move |e: Event| {
+            if let Some(picked) = SystemRole::from_code(&super::input_value(&e)) {
+                role.set(picked);
+            }
+        })
     };
     html! {
         <section class="card">
@@ -226,15 +206,15 @@ fn roles() -> Html {
                 html! {
                     <ul class="list compact" id="role-list">
                         { for items.iter().map(|r| {
-                            let (change, userid, code) = (change.clone(), r.userid.clone(), r.role.clone());
+                            let (change, userid, code) = (change.clone(), r.userid.clone(), r.role);
                             let revoke = Callback::from(move |_: MouseEvent| {
-                                change.emit((Method::Delete, userid.clone(), code.clone()));
+                                change.emit((false, userid.clone(), code));
                             });
                             html! {
-                                <li key={format!("{}:{}", r.userid, r.role)} class="row">
+                                <li key={format!("{}:{}", r.userid, r.role.code())} class="row">
                                     <span class="title">{&r.userid}</span>
                                     <button class="btn" onclick={revoke}>{"撤销"}</button>
-                                    <span class="meta">{format!("{} · 由 {} 授予", role_name(&r.role), r.granted_by)}</span>
+                                    <span class="meta">{format!("{} · 由 {} 授予", r.role.label(), r.granted_by)}</span>
                                 </li>
                             }
                         }) }
@@ -243,8 +223,9 @@ fn roles() -> Html {
             }) }
             <h3>{"授予角色"}</h3>
             <select onchange={pick_role} aria-label="角色">
-                <option value="finance" selected={*role == "finance"}>{"财务"}</option>
-                <option value="admin" selected={*role == "admin"}>{"系统管理员"}</option>
+                { for [SystemRole::Finance, SystemRole::Admin].iter().map(|&r| html! {
+                    <option value={r.code()} selected={*role == r}>{r.label()}</option>
+                }) }
             </select>
             <MemberPicker single=true onpick={grant} />
             { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }

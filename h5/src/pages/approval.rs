@@ -3,15 +3,17 @@
 
 use std::rc::Rc;
 
-use api::{ApprovalAction, ApprovalDetail, FieldValue};
+use api::{
+    ApprovalAction, ApprovalActionKind as Can, ApprovalDetail, ApprovalStatus, FieldType,
+    FieldValue,
+};
 use serde_json::Value;
 use yew::prelude::*;
 
 use super::{header, input_value};
 use crate::components::MemberPicker;
 use crate::hooks::{use_load, view_load};
-use crate::http::{self, Method};
-use crate::text;
+use crate::{services, text};
 
 /// Props: the instance id.
 #[derive(Properties, PartialEq)]
@@ -23,7 +25,7 @@ pub struct Props {
 /// The approval detail page.
 #[function_component(ApprovalPage)]
 pub fn approval_page(props: &Props) -> Html {
-    let detail = use_load::<ApprovalDetail>(format!("/approvals/{}", props.id));
+    let detail = use_load(services::approvals::detail(props.id));
     let reload = detail.reload.clone();
     html! {
         <main class="page">
@@ -46,7 +48,7 @@ fn summary(d: &ApprovalDetail) -> Html {
                 <h2>{&d.title}</h2>
                 <p class="meta">
                     {format!("{} · ", d.template_name)}
-                    <span id="approval-status" class={classes!("badge", d.status.clone())}>{text::approval_status(&d.status)}</span>
+                    <span id="approval-status" class={classes!("badge", d.status.code())}>{d.status.label()}</span>
                 </p>
                 <dl class="fields">
                     { for d.fields.iter().map(field) }
@@ -56,14 +58,14 @@ fn summary(d: &ApprovalDetail) -> Html {
                 <h3>{"审批流程"}</h3>
                 <ol class="steps">
                     { for d.steps.iter().enumerate().map(|(i, s)| {
-                        let class = if i == d.current && d.status == "pending" { "step current" } else { "step" };
+                        let class = if i == d.current && d.status == ApprovalStatus::Pending { "step current" } else { "step" };
                         html! {
                             <li {class}>
                                 <b>{&s.name}</b>
-                                { for s.mode.as_deref().map(|m| html!{ <span class="meta">{if m == "all" { " 会签" } else { " 或签" }}</span> }) }
+                                { for s.mode.map(|m| html!{ <span class="meta">{format!(" {}", m.label())}</span> }) }
                                 <ul>
                                     { for s.seats.iter().map(|seat| html! {
-                                        <li>{format!("{} · {}", seat.name, text::seat_state(&seat.state))}</li>
+                                        <li>{format!("{} · {}", seat.name, seat.state.label())}</li>
                                     }) }
                                 </ul>
                             </li>
@@ -77,7 +79,7 @@ fn summary(d: &ApprovalDetail) -> Html {
                     { for d.timeline.iter().map(|e| html! {
                         <li>
                             <span class="meta">{text::time_of_ms(e.at_ms)}</span>
-                            {format!(" {} {}", e.actor_name, text::timeline_kind(&e.kind))}
+                            {format!(" {} {}", e.actor_name, e.kind.label())}
                             { for e.comment.as_ref().map(|c| html!{ <p class="comment">{c}</p> }) }
                         </li>
                     }) }
@@ -88,16 +90,16 @@ fn summary(d: &ApprovalDetail) -> Html {
 }
 
 fn field(f: &FieldValue) -> Html {
-    match (f.kind.as_str(), &f.value) {
-        ("project", Value::Number(n)) => {
+    match (f.kind, &f.value) {
+        (FieldType::Project, Value::Number(n)) => {
             if let Some(id) = n.as_i64() {
                 return html! { <><dt>{&f.label}</dt><dd><ProjectName {id} /></dd></> };
             }
         }
-        ("attachments", Value::Array(items)) => {
+        (FieldType::Attachments, Value::Array(items)) => {
             let thumbs = items.iter().filter_map(Value::as_str).map(|key| {
                 if key.starts_with("sha256:") {
-                    let src = format!("/api/v1/uploads/{key}");
+                    let src = services::uploads::url(key);
                     html! { <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="附件照片" /></a> }
                 } else {
                     html! { <span class="meta">{"企业微信附件"}</span> }
@@ -107,8 +109,8 @@ fn field(f: &FieldValue) -> Html {
         }
         _ => {}
     }
-    let shown = match (f.kind.as_str(), &f.value) {
-        ("money" | "total", Value::Number(n)) => n
+    let shown = match (f.kind, &f.value) {
+        (FieldType::Money | FieldType::Total, Value::Number(n)) => n
             .as_i64()
             .map(|fen| format!("{} 元", text::yuan(fen)))
             .unwrap_or_default(),
@@ -136,7 +138,7 @@ struct ProjectNameProps {
 /// A project field shown by code and name rather than its id.
 #[function_component(ProjectName)]
 fn project_name(props: &ProjectNameProps) -> Html {
-    let project = use_load::<api::ProjectView>(format!("/projects/{}", props.id));
+    let project = use_load(services::projects::get(props.id));
     match &project.state {
         crate::hooks::Load::Ready(p) => html! { <>{format!("{} {}", p.code, p.name)}</> },
         _ => html! { <>{format!("项目 #{}", props.id)}</> },
@@ -164,7 +166,7 @@ fn actions(props: &ActionProps) -> Html {
     let open = use_state(|| Open::None);
     let busy = use_state(|| false);
     let message = use_state(|| None::<String>);
-    let can = |a: &str| props.detail.can.iter().any(|c| c == a);
+    let can = |a: Can| props.detail.can.contains(&a);
     let act = {
         let (busy, message, done, id) = (
             busy.clone(),
@@ -176,8 +178,7 @@ fn actions(props: &ActionProps) -> Html {
             let (busy, message, done) = (busy.clone(), message.clone(), done.clone());
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!("/approvals/{id}/actions");
-                let result: Result<Value, _> = http::send(Method::Post, &path, &action).await;
+                let result = services::approvals::act(id, &action).await;
                 busy.set(false);
                 match result {
                     Ok(_) => {
@@ -193,19 +194,18 @@ fn actions(props: &ActionProps) -> Html {
         let t = s.trim().to_owned();
         (!t.is_empty()).then_some(t)
     };
-    let button = |key: &str, label: &str, class: &'static str, onclick: Callback<MouseEvent>| {
-        html! { <button id={format!("act-{key}")} class={classes!("btn", class)} disabled={*busy} {onclick}>{label.to_owned()}</button> }
+    let button = |which: Can, class: &'static str, onclick: Callback<MouseEvent>| {
+        html! { <button id={format!("act-{}", which.code())} class={classes!("btn", class)} disabled={*busy} {onclick}>{which.label()}</button> }
     };
     let on_comment = {
         let comment = comment.clone();
         Callback::from(move |e: InputEvent| comment.set(input_value(&e)))
     };
     let mut buttons = Vec::new();
-    if can("approve") {
+    if can(Can::Approve) {
         let (act, c) = (act.clone(), text_of(&comment));
         buttons.push(button(
-            "approve",
-            "同意",
+            Can::Approve,
             "primary",
             Callback::from(move |_| act.emit(ApprovalAction::Approve { comment: c.clone() })),
         ));
@@ -214,38 +214,35 @@ fn actions(props: &ActionProps) -> Html {
         let open = open.clone();
         Callback::from(move |_| open.set(if *open == which { Open::None } else { which }))
     };
-    if can("reject") {
-        buttons.push(button("reject", "驳回", "danger", toggle(Open::Reject)));
+    if can(Can::Reject) {
+        buttons.push(button(Can::Reject, "danger", toggle(Open::Reject)));
     }
-    if can("transfer") {
-        buttons.push(button("transfer", "转交", "", toggle(Open::Transfer)));
+    if can(Can::Transfer) {
+        buttons.push(button(Can::Transfer, "", toggle(Open::Transfer)));
     }
-    if can("add_signer") {
-        buttons.push(button("add_signer", "加签", "", toggle(Open::AddSigner)));
+    if can(Can::AddSigner) {
+        buttons.push(button(Can::AddSigner, "", toggle(Open::AddSigner)));
     }
-    if can("withdraw") {
+    if can(Can::Withdraw) {
         let act = act.clone();
         buttons.push(button(
-            "withdraw",
-            "撤回",
+            Can::Withdraw,
             "",
             Callback::from(move |_| act.emit(ApprovalAction::Withdraw)),
         ));
     }
-    if can("remind") {
+    if can(Can::Remind) {
         let act = act.clone();
         buttons.push(button(
-            "remind",
-            "催办",
+            Can::Remind,
             "",
             Callback::from(move |_| act.emit(ApprovalAction::Remind)),
         ));
     }
-    if can("comment") {
+    if can(Can::Comment) {
         let (act, c) = (act.clone(), text_of(&comment));
         buttons.push(button(
-            "comment",
-            "评论",
+            Can::Comment,
             "",
             Callback::from(move |_| {
                 if let Some(text) = c.clone() {

@@ -2,34 +2,32 @@
 
 use std::rc::Rc;
 
-use api::{ApprovalPage, ApprovalSummary};
+use api::{ApprovalList, ApprovalPage, ApprovalSummary};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::header;
 use crate::app::Route;
 use crate::hooks::{empty, use_load, view_load};
-use crate::text;
+use crate::{services, text};
 
-const TABS: [(&str, &str); 4] = [
-    ("pending", "待我审批"),
-    ("mine", "我发起的"),
-    ("done", "我已处理"),
-    ("cc", "抄送我的"),
+/// The tabs, in the order people use them.
+const TABS: [ApprovalList; 4] = [
+    ApprovalList::Pending,
+    ApprovalList::Mine,
+    ApprovalList::Done,
+    ApprovalList::Cc,
 ];
 
 /// The approval lists.
 #[function_component(Approvals)]
 pub fn approvals() -> Html {
-    let tab = use_state(|| "pending");
+    let tab = use_state(|| ApprovalList::Pending);
     let before = use_state(|| None::<i64>);
     let earlier = use_state(Vec::<ApprovalSummary>::new);
-    let path = match *before {
-        Some(b) => format!("/approvals?list={}&limit=30&before={b}", *tab),
-        None => format!("/approvals?list={}&limit=30", *tab),
-    };
-    let page = use_load::<ApprovalPage>(path);
-    let tabs = TABS.iter().map(|&(code, label)| {
+    let page = use_load(services::approvals::list(*tab, *before));
+    let tabs = TABS.iter().map(|&code| {
+        let label = code.label();
         let onclick = {
             let (tab, before, earlier) = (tab.clone(), before.clone(), earlier.clone());
             Callback::from(move |_: MouseEvent| {
@@ -79,7 +77,7 @@ fn row(a: &ApprovalSummary) -> Html {
         <li key={a.id}>
             <Link<Route> to={Route::Approval { id: a.id }} classes="row">
                 <span class="title">{&a.title}</span>
-                <span class={classes!("badge", a.status.clone())}>{text::approval_status(&a.status)}</span>
+                <span class={classes!("badge", a.status.code())}>{a.status.label()}</span>
                 <span class="meta">{format!("{} · {}", a.initiator, text::time_of_ms(a.submitted_at_ms))}</span>
             </Link<Route>>
         </li>

@@ -1,21 +1,20 @@
 //! 工作台: what needs the member today, at a glance.
 
-use api::{ApprovalCounts, ProjectPage, TaskView};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::{header, today};
 use crate::app::{Route, Session};
 use crate::hooks::{Load, use_load, view_load};
-use crate::text;
+use crate::services;
 
 /// 工作台.
 #[function_component(Home)]
 pub fn home() -> Html {
     let me = use_context::<Option<Session>>().flatten();
-    let counts = use_load::<ApprovalCounts>("/approvals/counts".to_owned());
-    let tasks = use_load::<Vec<TaskView>>("/tasks/mine".to_owned());
-    let projects = use_load::<ProjectPage>("/projects?member=me&per_page=20".to_owned());
+    let counts = use_load(services::approvals::counts());
+    let tasks = use_load(services::tasks::mine());
+    let projects = use_load(services::projects::mine(20));
     use_effect_with((), |_| super::mark("gantry:workbench"));
     let today = today();
     let pending = match &counts.state {
@@ -70,7 +69,7 @@ pub fn home() -> Html {
                             <li key={p.id}>
                                 <Link<Route> to={Route::Project { id: p.id }} classes="row">
                                     <span class="title">{&p.name}</span>
-                                    <span class="meta">{format!("{} · {}", p.code, text::project_status(&p.status))}</span>
+                                    <span class="meta">{format!("{} · {}", p.code, p.status.label())}</span>
                                 </Link<Route>>
                             </li>
                         }) }

@@ -1,6 +1,6 @@
 //! One project: overview (schedule, lag, amounts when allowed), members, and the Gantt.
 
-use api::{Gantt, ProjectMemberView, ProjectView};
+use api::TaskStatus;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -8,7 +8,7 @@ use super::header;
 use crate::app::Route;
 use crate::gantt::GanttChart;
 use crate::hooks::{Load, use_load, view_load};
-use crate::text;
+use crate::{services, text};
 
 /// Props: the project id.
 #[derive(Properties, PartialEq)]
@@ -20,16 +20,16 @@ pub struct Props {
 /// The project overview.
 #[function_component(ProjectPage)]
 pub fn project_page(props: &Props) -> Html {
-    let project = use_load::<ProjectView>(format!("/projects/{}", props.id));
-    let members = use_load::<Vec<ProjectMemberView>>(format!("/projects/{}/members", props.id));
-    let gantt = use_load::<Gantt>(format!("/projects/{}/gantt", props.id));
+    let project = use_load(services::projects::get(props.id));
+    let members = use_load(services::projects::members(props.id));
+    let gantt = use_load(services::projects::gantt(props.id));
     let schedule = match &gantt.state {
         Load::Ready(g) => {
             let total = g.bars.iter().filter(|b| b.f & 4 == 0).count();
             let done = g
                 .bars
                 .iter()
-                .filter(|b| b.f & 4 == 0 && b.st == "done")
+                .filter(|b| b.f & 4 == 0 && b.st == TaskStatus::Done)
                 .count();
             html! {
                 <dl class="fields">
@@ -50,7 +50,7 @@ pub fn project_page(props: &Props) -> Html {
             { view_load(&project, |p| html! {
                 <section class="card">
                     <h2 id="project-name">{&p.name}</h2>
-                    <p class="meta">{format!("{} · {} · ", p.code, p.kind)}<span class="badge">{text::project_status(&p.status)}</span></p>
+                    <p class="meta">{format!("{} · {} · ", p.code, p.kind)}<span class="badge">{p.status.label()}</span></p>
                     <dl class="fields">
                         <dt>{"建设单位"}</dt><dd>{&p.client}</dd>
                         <dt>{"地址"}</dt><dd>{&p.address}</dd>
@@ -71,7 +71,7 @@ pub fn project_page(props: &Props) -> Html {
             { view_load(&members, |list| html! {
                 <ul class="list compact">
                     { for list.iter().map(|m| html! {
-                        <li key={m.userid.clone()} class="row"><span class="title">{&m.name}</span><span class="meta">{&m.role}</span></li>
+                        <li key={m.userid.clone()} class="row"><span class="title">{&m.name}</span><span class="meta">{m.role.label()}</span></li>
                     }) }
                 </ul>
             }) }
@@ -82,7 +82,7 @@ pub fn project_page(props: &Props) -> Html {
 /// The Gantt page.
 #[function_component(GanttPage)]
 pub fn gantt_page(props: &Props) -> Html {
-    let gantt = use_load::<Gantt>(format!("/projects/{}/gantt", props.id));
+    let gantt = use_load(services::projects::gantt(props.id));
     html! {
         <main class="page wide">
             { header("甘特图", true) }

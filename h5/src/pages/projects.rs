@@ -1,34 +1,27 @@
 //! 项目: the ledger, searchable by code, name or client, filtered by status.
 
-use api::ProjectPage;
+use api::ProjectStatus;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::{header, input_value};
 use crate::app::Route;
 use crate::hooks::{empty, use_load, view_load};
-use crate::text;
+use crate::services;
 
 /// The project list.
 #[function_component(Projects)]
 pub fn projects() -> Html {
     let query = use_state(String::new);
-    let status = use_state(String::new);
-    let mut path = format!(
-        "/projects?per_page=50&q={}",
-        js_sys::encode_uri_component(&query)
-    );
-    if !status.is_empty() {
-        path.push_str(&format!("&status={}", *status));
-    }
-    let page = use_load::<ProjectPage>(path);
+    let status = use_state(|| None::<ProjectStatus>);
+    let page = use_load(services::projects::search(&query, *status));
     let oninput = {
         let query = query.clone();
         Callback::from(move |e: InputEvent| query.set(input_value(&e)))
     };
     let onchange = {
         let status = status.clone();
-        Callback::from(move |e: Event| status.set(input_value(&e)))
+        Callback::from(move |e: Event| status.set(ProjectStatus::from_code(&input_value(&e))))
     };
     html! {
         <main class="page">
@@ -37,8 +30,8 @@ pub fn projects() -> Html {
                 <input class="search" type="search" placeholder="搜索编号、名称、建设单位" {oninput} value={(*query).clone()} />
                 <select {onchange} aria-label="状态">
                     <option value="">{"全部状态"}</option>
-                    { for ["initiated", "active", "suspended", "completed", "archived"].iter().map(|s| html! {
-                        <option value={*s} selected={*status == *s}>{text::project_status(s)}</option>
+                    { for ProjectStatus::ALL.iter().map(|&s| html! {
+                        <option value={s.code()} selected={*status == Some(s)}>{s.label()}</option>
                     }) }
                 </select>
             </div>
@@ -54,7 +47,7 @@ pub fn projects() -> Html {
                                 <li key={p.id}>
                                     <Link<Route> to={Route::Project { id: p.id }} classes="row">
                                         <span class="title">{&p.name}</span>
-                                        <span class="badge">{text::project_status(&p.status)}</span>
+                                        <span class="badge">{p.status.label()}</span>
                                         <span class="meta">{format!("{} · {} · {}", p.code, p.client, p.department)}</span>
                                     </Link<Route>>
                                 </li>

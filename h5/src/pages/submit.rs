@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use api::{Created, ProjectPage, SubmitApproval, TemplateView};
+use api::SubmitApproval;
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -12,13 +12,13 @@ use crate::app::Route;
 use crate::components::{DepartmentPicker, MemberPicker, PhotoPicker, Photos};
 use crate::form::{Entry, Field, Kind, chosen_nodes, fields_of, value_of};
 use crate::hooks::{empty, use_load, view_load};
-use crate::http::Method;
 use crate::pending::{self, Outcome};
+use crate::services;
 
 /// The templates a member may start.
 #[function_component(TemplatePicker)]
 pub fn template_picker() -> Html {
-    let templates = use_load::<Vec<TemplateView>>("/approval-templates".to_owned());
+    let templates = use_load(services::approvals::templates());
     html! {
         <main class="page">
             { header("发起审批", true) }
@@ -53,7 +53,7 @@ pub struct Props {
 /// The form of one template.
 #[function_component(Submit)]
 pub fn submit(props: &Props) -> Html {
-    let templates = use_load::<Vec<TemplateView>>("/approval-templates".to_owned());
+    let templates = use_load(services::approvals::templates());
     let code = props.template.clone();
     html! {
         <main class="page">
@@ -152,8 +152,7 @@ fn form_view(props: &FormProps) -> Html {
             busy.set(true);
             problem.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome =
-                    pending::submit::<Created>(&label, Method::Post, "/approvals", body).await;
+                let outcome = services::approvals::submit(&label, body).await;
                 busy.set(false);
                 match outcome {
                     Outcome::Sent(created) => {
@@ -366,7 +365,7 @@ struct ProjectSelectProps {
 
 #[function_component(ProjectSelect)]
 fn project_select(props: &ProjectSelectProps) -> Html {
-    let projects = use_load::<ProjectPage>("/projects?member=me&per_page=100".to_owned());
+    let projects = use_load(services::projects::mine(100));
     let onchange = {
         let cb = props.onchange.clone();
         Callback::from(move |e: Event| cb.emit(input_value(&e)))

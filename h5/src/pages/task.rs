@@ -3,17 +3,15 @@
 
 use std::rc::Rc;
 
-use api::{CheckinRequest, CheckinView, CommentView, NewComment, TaskUpdate, TaskView};
+use api::{CheckinRequest, CheckinView, NewComment, TaskStatus, TaskUpdate, TaskView};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 use yew::prelude::*;
 
 use super::{header, input_value};
 use crate::components::{PhotoPicker, Photos};
 use crate::hooks::{empty, use_load, view_load};
-use crate::http::{self, Method};
 use crate::pending::{self, Outcome};
-use crate::{text, wecom};
+use crate::{services, text, wecom};
 
 /// Props: the task id.
 #[derive(Properties, PartialEq)]
@@ -25,8 +23,8 @@ pub struct Props {
 /// The task page.
 #[function_component(TaskPage)]
 pub fn task_page(props: &Props) -> Html {
-    let task = use_load::<TaskView>(format!("/tasks/{}", props.id));
-    let checkins = use_load::<Vec<CheckinView>>(format!("/tasks/{}/checkins", props.id));
+    let task = use_load(services::tasks::get(props.id));
+    let checkins = use_load(services::tasks::checkins(props.id));
     let changed = {
         let (a, b) = (task.reload.clone(), checkins.reload.clone());
         Callback::from(move |()| {
@@ -69,7 +67,7 @@ fn checkin(task: i64, c: &CheckinView) -> Html {
             { for (!c.address.is_empty()).then(|| html!{ <p class="meta">{format!("📍 {}", c.address)}</p> }) }
             <div class="thumbs">
                 { for (0..c.photos.len()).map(|i| {
-                    let src = format!("/api/v1/tasks/{task}/checkins/{}/photos/{i}", c.id);
+                    let src = services::tasks::checkin_photo_url(task, c.id, i);
                     html!{ <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="现场照片" /></a> }
                 }) }
             </div>
@@ -87,17 +85,16 @@ struct TaskProps {
 fn overview(props: &TaskProps) -> Html {
     let t = &props.task;
     let message = use_state(|| None::<String>);
-    let set_status = |status: &'static str, label: &'static str| {
+    let set_status = |status: TaskStatus, label: &'static str| {
         let (id, changed, message) = (t.id, props.changed.clone(), message.clone());
         let onclick = Callback::from(move |_: MouseEvent| {
             let (changed, message) = (changed.clone(), message.clone());
             let update = TaskUpdate {
-                status: Some(status.to_owned()),
+                status: Some(status),
                 ..TaskUpdate::default()
             };
             wasm_bindgen_futures::spawn_local(async move {
-                let result: Result<Value, _> =
-                    http::send(Method::Patch, &format!("/tasks/{id}"), &update).await;
+                let result = services::tasks::update(id, &update).await;
                 match result {
                     Ok(_) => changed.emit(()),
                     Err(f) => message.set(Some(f.text())),
@@ -111,7 +108,7 @@ fn overview(props: &TaskProps) -> Html {
             <h2 id="task-title">{&t.title}</h2>
             <p class="meta">
                 {format!("{} 至 {}（{} 天）· ", t.start, t.finish, t.days)}
-                <span class="badge">{text::task_status(&t.status)}</span>
+                <span class="badge">{t.status.label()}</span>
                 { for (t.overdue_days > 0).then(|| html!{ <span class="badge rejected">{format!(" 逾期 {} 天", t.overdue_days)}</span> }) }
             </p>
             <div class="progress" role="progressbar" aria-valuenow={t.progress.to_string()} aria-valuemin="0" aria-valuemax="100">
@@ -119,10 +116,10 @@ fn overview(props: &TaskProps) -> Html {
             </div>
             <p class="meta">{format!("进度 {}% · 负责人 {}", t.progress, t.owner.clone().unwrap_or_else(|| "未指定".into()))}</p>
             <div class="buttons">
-                { match t.status.as_str() {
-                    "todo" | "paused" => set_status("doing", "开始"),
-                    "doing" => html!{ <>{set_status("paused", "暂停")}{set_status("done", "完成")}</> },
-                    _ => html!{},
+                { match t.status {
+                    TaskStatus::Todo | TaskStatus::Paused => set_status(TaskStatus::Doing, "开始"),
+                    TaskStatus::Doing => html!{ <>{set_status(TaskStatus::Paused, "暂停")}{set_status(TaskStatus::Done, "完成")}</> },
+                    TaskStatus::Done => html!{},
                 } }
             </div>
             { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
@@ -240,8 +237,7 @@ fn checkin_form(props: &TaskProps) -> Html {
             );
             busy.set(true);
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!("/tasks/{id}/checkins");
-                let outcome = pending::submit::<Value>(&label, Method::Post, &path, body).await;
+                let outcome = services::tasks::check_in(id, &label, body).await;
                 busy.set(false);
                 match outcome {
                     Outcome::Sent(_) => {
@@ -302,7 +298,7 @@ struct CommentsProps {
 /// The task's comment thread and a box to add to it (kept as a draft, queued offline).
 #[function_component(Comments)]
 fn comments(props: &CommentsProps) -> Html {
-    let list = use_load::<Vec<CommentView>>(format!("/tasks/{}/comments", props.task));
+    let list = use_load(services::tasks::comments(props.task));
     let draft_name = format!("comment.{}", props.task);
     let text = {
         let name = draft_name.clone();
@@ -352,8 +348,7 @@ fn comments(props: &CommentsProps) -> Html {
                 name.clone(),
             );
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!("/tasks/{task}/comments");
-                match pending::submit::<Value>("评论", Method::Post, &path, body).await {
+                match services::tasks::comment(task, body).await {
                     Outcome::Sent(_) => {
                         pending::drop_draft(&name);
                         text.set(String::new());
@@ -389,7 +384,7 @@ fn comments(props: &CommentsProps) -> Html {
                                 <p class="comment-text">{&c.text}</p>
                                 <div class="thumbs">
                                     { for c.photos.iter().map(|key| {
-                                        let src = format!("/api/v1/uploads/{key}");
+                                        let src = services::uploads::url(key);
                                         html!{ <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="评论照片" /></a> }
                                     }) }
                                 </div>

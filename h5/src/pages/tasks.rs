@@ -1,6 +1,6 @@
 //! 我的任务: the member's open tasks, filtered by how urgent they are.
 
-use api::TaskView;
+use api::{TaskStatus, TaskView};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -8,7 +8,7 @@ use super::{header, today};
 use crate::app::Route;
 use crate::components::{CodeScanner, task_of_code};
 use crate::hooks::{empty, use_load, view_load};
-use crate::text;
+use crate::services;
 
 #[derive(Clone, Copy, PartialEq)]
 enum Filter {
@@ -24,7 +24,7 @@ impl Filter {
             Self::All => true,
             Self::Overdue => t.overdue_days > 0,
             Self::Today => t.due_on(today),
-            Self::Doing => t.status == "doing",
+            Self::Doing => t.status == TaskStatus::Doing,
         }
     }
 }
@@ -32,7 +32,7 @@ impl Filter {
 /// My tasks.
 #[function_component(Tasks)]
 pub fn tasks() -> Html {
-    let tasks = use_load::<Vec<TaskView>>("/tasks/mine".to_owned());
+    let tasks = use_load(services::tasks::mine());
     let filter = use_state(|| Filter::All);
     let navigator = use_navigator();
     let scan_problem = use_state(|| None::<String>);
@@ -52,7 +52,7 @@ pub fn tasks() -> Html {
         (Filter::All, "全部"),
         (Filter::Overdue, "已逾期"),
         (Filter::Today, "今日到期"),
-        (Filter::Doing, "进行中"),
+        (Filter::Doing, TaskStatus::Doing.label()),
     ]
     .into_iter()
     .map(|(f, label)| {
@@ -80,7 +80,7 @@ pub fn tasks() -> Html {
                                     { if t.overdue_days > 0 {
                                         html!{ <span class="badge rejected">{format!("逾期 {} 天", t.overdue_days)}</span> }
                                     } else {
-                                        html!{ <span class="badge">{text::task_status(&t.status)}</span> }
+                                        html!{ <span class="badge">{t.status.label()}</span> }
                                     } }
                                     <span class="meta">{format!("{} 至 {} · {}%", t.start, t.finish, t.progress)}</span>
                                 </Link<Route>>

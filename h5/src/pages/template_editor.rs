@@ -2,14 +2,14 @@
 //! flow top to bottom; branches and anything else the editor does not draw are edited in the
 //! JSON view. The server checks the whole template on save and says what is wrong.
 
-use api::TemplateView;
+use api::{FieldType, NodeType, RuleType, SignMode};
 use serde_json::{Value, json};
 use yew::prelude::*;
 
 use super::{header, input_value};
 use crate::hooks::{Load, use_load};
-use crate::http::{self, Method};
-use crate::template_edit::{self as edit, FIELD_TYPES, Part, RULES};
+use crate::services;
+use crate::template_edit::{self as edit, Part};
 
 /// An edit of the template by what a text box holds.
 type TextEdit = Box<dyn Fn(&mut Value, String)>;
@@ -24,7 +24,7 @@ pub struct Props {
 /// The editor page.
 #[function_component(TemplateEditor)]
 pub fn template_editor(props: &Props) -> Html {
-    let list = use_load::<Vec<TemplateView>>("/approval-templates".to_owned());
+    let list = use_load(services::approvals::templates());
     let creating = props.code == "new";
     let body = match &list.state {
         Load::Ready(all) => {
@@ -91,12 +91,13 @@ fn editor(props: &EditorProps) -> Html {
     };
     let fields = t["form"]["fields"].as_array().cloned().unwrap_or_default();
     let field_rows = fields.iter().enumerate().map(|(i, f)| {
-        let kind = f["type"].as_str().unwrap_or_default().to_owned();
+        let kind = edit::field_type(f);
         let on_type = {
             let change = change.clone();
             Callback::from(move |e: Event| {
-                let kind = input_value(&e);
-                change.emit(Box::new(move |t: &mut Value| edit::set_field_type(t, i, &kind)));
+                if let Some(kind) = FieldType::from_code(&input_value(&e)) {
+                    change.emit(Box::new(move |t: &mut Value| edit::set_field_type(t, i, kind)));
+                }
             })
         };
         let on_required = {
@@ -115,7 +116,7 @@ fn editor(props: &EditorProps) -> Html {
                 <div class="inline">
                     { text_input(f["label"].as_str().unwrap_or_default().to_owned(), Box::new(move |t, v| edit::set(t, Part::Fields, i, "label", json!(v)))) }
                     <select onchange={on_type} aria-label="类型">
-                        { for FIELD_TYPES.iter().map(|(code, name)| html!{ <option value={*code} selected={kind == *code}>{*name}</option> }) }
+                        { for FieldType::ALL.iter().map(|&k| html!{ <option value={k.code()} selected={kind == Some(k)}>{k.label()}</option> }) }
                     </select>
                 </div>
                 <div class="inline">
@@ -131,14 +132,17 @@ fn editor(props: &EditorProps) -> Html {
     });
     let nodes = t["flow"].as_array().cloned().unwrap_or_default();
     let node_cards = nodes.iter().enumerate().map(|(i, n)| {
-        let kind = n["type"].as_str().unwrap_or_default();
-        let editable = kind == "approve" || kind == "cc";
-        let rule_kind = n["rule"]["type"].as_str().unwrap_or_default().to_owned();
+        let kind = edit::node_type(n);
+        let editable = matches!(kind, Some(NodeType::Approve | NodeType::Cc));
+        let rule_kind = edit::rule_type(&n["rule"]);
         let on_rule = {
             let (change, setting) = (change.clone(), edit::rule_setting(&n["rule"]));
             Callback::from(move |e: Event| {
-                let (kind, setting) = (input_value(&e), setting.clone());
-                change.emit(Box::new(move |t: &mut Value| edit::set_rule(t, i, &kind, &setting)));
+                let Some(kind) = RuleType::from_code(&input_value(&e)) else {
+                    return;
+                };
+                let setting = setting.clone();
+                change.emit(Box::new(move |t: &mut Value| edit::set_rule(t, i, kind, &setting)));
             })
         };
         let on_mode = {
@@ -149,26 +153,27 @@ fn editor(props: &EditorProps) -> Html {
             })
         };
         let details = editable.then(|| {
-            let rule_kind2 = rule_kind.clone();
+
             html! {
                 <>
                     <div class="inline">
                         { text_input(n["name"].as_str().unwrap_or_default().to_owned(), Box::new(move |t, v| edit::set(t, Part::Nodes, i, "name", json!(v)))) }
                         <select onchange={on_rule} aria-label="审批人">
-                            { for RULES.iter().map(|(code, name)| html!{ <option value={*code} selected={rule_kind == *code}>{*name}</option> }) }
+                            { for RuleType::ALL.iter().map(|&r| html!{ <option value={r.code()} selected={rule_kind == Some(r)}>{r.label()}</option> }) }
                         </select>
                     </div>
                     <div class="inline">
-                        { if matches!(rule_kind2.as_str(), "chosen" | "finance") { html!{} } else {
+                        { if matches!(rule_kind, Some(RuleType::Chosen | RuleType::Finance) | None) { html!{} } else {
                             text_input(edit::rule_setting(&n["rule"]), Box::new(move |t, v| {
-                                let kind = t["flow"][i]["rule"]["type"].as_str().unwrap_or_default().to_owned();
-                                edit::set_rule(t, i, &kind, &v);
+                                if let Some(kind) = edit::rule_type(&t["flow"][i]["rule"]) {
+                                    edit::set_rule(t, i, kind, &v);
+                                }
                             }))
                         } }
-                        { if kind == "approve" { html! {
+                        { if kind == Some(NodeType::Approve) { html! {
                             <select onchange={on_mode} aria-label="方式">
-                                { for [("any", "或签"), ("all", "会签"), ("sequential", "依次审批")].iter().map(|(code, name)| {
-                                    html!{ <option value={*code} selected={n["mode"] == json!(code)}>{*name}</option> }
+                                { for SignMode::ALL.iter().map(|&m| {
+                                    html!{ <option value={m.code()} selected={n["mode"] == json!(m.code())}>{m.label()}</option> }
                                 }) }
                             </select>
                         } } else { html!{} } }
@@ -208,11 +213,7 @@ fn editor(props: &EditorProps) -> Html {
             }
             let (message, template, raw) = (message.clone(), template.clone(), raw.clone());
             wasm_bindgen_futures::spawn_local(async move {
-                let path = format!(
-                    "/approval-templates/{}",
-                    js_sys::encode_uri_component(&code)
-                );
-                match http::send::<Value, Value>(Method::Put, &path, &body).await {
+                match services::approvals::put_template(&code, &body).await {
                     Ok(_) => {
                         template.set(body);
                         raw.set(None);

@@ -25,6 +25,50 @@ fn site_photo(dir: &Path) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
+/// The database stops taking writes (another process holds SQLite's write lock past the
+/// busy timeout) while the engineer checks in: the server answers 503, the H5 keeps the
+/// check-in in its offline queue instead of calling it refused, and sends it once the
+/// database is back; it is recorded exactly once.
+async fn checkin_survives_a_database_outage(
+    b: &Browser,
+    demo: &server::demo::Demo,
+    data: &Path,
+    task_id: &str,
+) -> anyhow::Result<()> {
+    use store::sqlx::{Connection as _, sqlite::SqliteConnection};
+    let task: i64 = task_id.parse()?;
+    let note = "停电期间的打卡";
+    let url = format!("sqlite://{}", data.join("gantry.db").display());
+    let mut holder = SqliteConnection::connect(&url).await?;
+    store::sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut holder)
+        .await?;
+    b.type_into("#checkin-note", note).await?;
+    b.click("#submit-checkin").await?;
+    b.wait_text("#checkin-message", |t| t.contains("已保存"))
+        .await?;
+    b.shot("task-checkin-queued").await?;
+    store::sqlx::query("ROLLBACK").execute(&mut holder).await?;
+    drop(holder);
+    // The queue retries every 30 s and when the browser comes back online; say so now.
+    b.client
+        .execute("window.dispatchEvent(new Event('online'))", vec![])
+        .await?;
+    let started = Instant::now();
+    loop {
+        let stored = demo.state.store.tasks().checkins(task).await?;
+        let sent = stored.iter().filter(|c| c.note == note).count();
+        if sent == 1 {
+            break;
+        }
+        if sent > 1 || started.elapsed() > WAIT {
+            bail!("the queued check-in was stored {sent} times");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    Ok(())
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
     let dist = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../h5/dist/index.html");
@@ -91,6 +135,8 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
         .await?;
     b.wait_for("#checkin-list .thumbs img").await?;
     b.shot("task-checkin").await?;
+    checkin_survives_a_database_outage(&b, &demo, data.path(), &task_id).await?;
+
     b.type_into("#comment-text", "明早八点浇筑，请安全员到场")
         .await?;
     b.click("#submit-comment").await?;

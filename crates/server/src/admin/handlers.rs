@@ -3,7 +3,10 @@
 //! is written to the audit log.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api::{ConfigSummary, DeadLetter, ErrorCode, QueueStatus, Queues, RoleGrant};
+use api::{
+    CacheKind, ConfigSummary, DatabaseKind, DeadLetter, ErrorCode, LastSync, QueueName,
+    QueueStatus, Queues, RoleGrant, SyncProgress, SyncStage, SyncStatus, SystemRole,
+};
 use domain::access::Action;
 use serde::Deserialize;
 
@@ -56,7 +59,7 @@ async fn queues(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpRes
 
 #[derive(Debug, Deserialize)]
 struct DeadQuery {
-    queue: String,
+    queue: QueueName,
     #[serde(default = "fifty")]
     limit: u32,
     #[serde(default)]
@@ -74,8 +77,8 @@ async fn dead_letters(
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageQueues, None).await?;
     let limit = query.limit.min(200);
-    let letters: Vec<DeadLetter> = match query.queue.as_str() {
-        "inbox" => state
+    let letters: Vec<DeadLetter> = match query.queue {
+        QueueName::Inbox => state
             .store
             .inbox()
             .dead(limit, query.offset)
@@ -83,14 +86,14 @@ async fn dead_letters(
             .into_iter()
             .map(|i| DeadLetter {
                 id: i.id,
-                queue: "inbox".into(),
+                queue: QueueName::Inbox,
                 kind: i.kind,
                 key: i.dedupe_key,
                 attempts: i.attempts,
                 last_error: i.last_error,
             })
             .collect(),
-        "outbox" => state
+        QueueName::Outbox => state
             .store
             .outbox()
             .dead(limit, query.offset)
@@ -98,19 +101,13 @@ async fn dead_letters(
             .into_iter()
             .map(|o| DeadLetter {
                 id: o.id,
-                queue: "outbox".into(),
+                queue: QueueName::Outbox,
                 kind: o.kind,
                 key: o.idempotency_key,
                 attempts: o.attempts,
                 last_error: o.last_error,
             })
             .collect(),
-        _ => {
-            return Err(ApiError::with_message(
-                ErrorCode::BadRequest,
-                "queue 只能是 inbox 或 outbox",
-            ));
-        }
     };
     Ok(HttpResponse::Ok().json(letters))
 }
@@ -123,10 +120,10 @@ async fn replay(
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageQueues, None).await?;
     let (queue, id) = path.into_inner();
-    let replayed = match queue.as_str() {
-        "inbox" => state.store.inbox().replay(id).await,
-        "outbox" => state.store.outbox().replay(id).await,
-        _ => return Err(ApiError::new(ErrorCode::NotFound)),
+    let replayed = match QueueName::from_code(&queue) {
+        Some(QueueName::Inbox) => state.store.inbox().replay(id).await,
+        Some(QueueName::Outbox) => state.store.outbox().replay(id).await,
+        None => return Err(ApiError::new(ErrorCode::NotFound)),
     }?;
     if !replayed {
         return Err(ApiError::new(ErrorCode::NotFound));
@@ -171,11 +168,29 @@ async fn sync_status(
         .ok()
         .flatten()
         .and_then(|v| serde_json::from_str::<org_sync::SyncProgress>(&v).ok());
-    Ok(HttpResponse::Ok().json(serde_json::json!({
-        "running": running,
-        "last": last,
-        "progress": progress,
-    })))
+    Ok(HttpResponse::Ok().json(SyncStatus {
+        running,
+        last: last.map(|l| LastSync {
+            started_at_ms: l.started_at_ms,
+            duration_ms: l.duration_ms,
+            report: l.report.and_then(|r| serde_json::to_value(r).ok()),
+            error: l.error,
+        }),
+        progress: progress.map(|p| SyncProgress {
+            stage: match p.stage {
+                org_sync::Stage::Departments => SyncStage::Departments,
+                org_sync::Stage::Members => SyncStage::Members,
+                org_sync::Stage::Tags => SyncStage::Tags,
+                org_sync::Stage::Leavers => SyncStage::Leavers,
+                org_sync::Stage::Done => SyncStage::Done,
+                org_sync::Stage::Failed => SyncStage::Failed,
+            },
+            percent: p.percent,
+            done: p.done as u64,
+            total: p.total as u64,
+            started_at_ms: p.started_at_ms,
+        }),
+    }))
 }
 
 async fn sync_now(
@@ -226,13 +241,15 @@ async fn config_summary(
         agent_id: w.agent_id,
         api_base: w.api_base.clone(),
         public_url: s.server.public_url.clone(),
-        database: format!("{:?}", state.store.backend()).to_lowercase(),
+        database: match state.store.backend() {
+            store::Backend::Sqlite => DatabaseKind::Sqlite,
+            store::Backend::Postgres => DatabaseKind::Postgres,
+        },
         cache: if s.cache.url.expose() == "memory" {
-            "memory"
+            CacheKind::Memory
         } else {
-            "redis"
-        }
-        .into(),
+            CacheKind::Redis
+        },
         app_secrets_set: set(&w.secret) && set(&w.token) && set(&w.encoding_aes_key),
         contacts_callback: state.contacts_crypto.is_some(),
         contacts_secret_set: set(&w.contacts_secret),
@@ -249,16 +266,19 @@ async fn roles(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResp
         .iter()
         .map(|userid| RoleGrant {
             userid: userid.clone(),
-            role: "admin".into(),
+            role: SystemRole::Admin,
             granted_by: "config".into(),
         })
         .collect();
     for g in state.store.roles().all().await? {
-        grants.push(RoleGrant {
-            userid: g.userid,
-            role: g.role,
-            granted_by: g.granted_by,
-        });
+        // Grants are checked on the way in (`check_role`); an unknown one is skipped.
+        if let Some(role) = SystemRole::from_code(&g.role) {
+            grants.push(RoleGrant {
+                userid: g.userid,
+                role,
+                granted_by: g.granted_by,
+            });
+        }
     }
     Ok(HttpResponse::Ok().json(grants))
 }
@@ -355,7 +375,7 @@ async fn revoke_sessions(
 }
 
 fn check_role(role: &str) -> Result<(), ApiError> {
-    if matches!(role, "admin" | "finance") {
+    if SystemRole::from_code(role).is_some() {
         Ok(())
     } else {
         Err(ApiError::with_message(

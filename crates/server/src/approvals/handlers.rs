@@ -5,18 +5,15 @@ use std::collections::BTreeMap;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
-    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalPage, ApprovalSummary, Created,
-    Delegation, ErrorCode, FieldValue, SeatView, StepView, SubmitApproval, TemplateView,
-    TimelineEntry,
+    ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalList as Which,
+    ApprovalListQuery, ApprovalPage, ApprovalSummary, Created, Delegation, ErrorCode, FieldValue,
+    SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
 };
 use domain::access::{Action as Permission, SystemRole};
-use domain::approval::{
-    Action, FieldKind, Instance, RejectTo, Status, StepKind, Template, instance::SYSTEM,
-};
-use serde::Deserialize;
+use domain::approval::{Action, Instance, RejectTo, Template, instance::SYSTEM};
 use store::{ApprovalList, ListFilter};
 
-use crate::approvals::{self, Origin};
+use crate::approvals::{self, Origin, wire};
 use crate::audit::{Target, record_request};
 use crate::auth::{CurrentUser, require, require_on_project, subject};
 use crate::error::ApiError;
@@ -35,44 +32,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/approval-templates/{code}", web::put().to(put_template));
 }
 
-#[derive(Debug, Deserialize)]
-struct ListQuery {
-    list: Option<String>,
-    template: Option<String>,
-    status: Option<String>,
-    before: Option<i64>,
-    limit: Option<u32>,
-}
-
 async fn list(
     user: CurrentUser,
     state: web::Data<AppState>,
-    query: web::Query<ListQuery>,
+    query: web::Query<ApprovalListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let which = match query.list.as_deref().unwrap_or("pending") {
-        "pending" => ApprovalList::Pending,
-        "done" => ApprovalList::Done,
-        "cc" => ApprovalList::Cc,
-        "mine" => ApprovalList::Mine,
-        _ => {
-            return Err(ApiError::with_message(
-                ErrorCode::BadRequest,
-                "list 只能是 pending、done、cc 或 mine",
-            ));
-        }
-    };
-    let status = match query.status.as_deref() {
-        None | Some("") => None,
-        Some(code) => Some(Status::from_code(code).ok_or_else(|| {
-            ApiError::with_message(
-                ErrorCode::BadRequest,
-                "status 只能是 pending、returned、approved、rejected 或 withdrawn",
-            )
-        })?),
+    let which = match query.list.unwrap_or(Which::Pending) {
+        Which::Pending => ApprovalList::Pending,
+        Which::Done => ApprovalList::Done,
+        Which::Cc => ApprovalList::Cc,
+        Which::Mine => ApprovalList::Mine,
     };
     let filter = ListFilter {
         template: query.template.as_deref().filter(|t| !t.is_empty()),
-        status,
+        status: query.status.map(wire::status_of),
     };
     let limit = query.limit.unwrap_or(20).clamp(1, 100);
     let rows = state
@@ -90,7 +63,7 @@ async fn list(
             template: r.template_code,
             title: r.title,
             initiator: r.initiator,
-            status: r.status.code().to_owned(),
+            status: wire::status(r.status),
             submitted_at_ms: r.submitted_at_ms,
             updated_at_ms: r.updated_at_ms,
         })
@@ -161,7 +134,7 @@ async fn act(
     let id = path.into_inner();
     visible(&state, &user, id).await?;
     let body = body.into_inner();
-    let label = action_label(&body);
+    let label = body.kind().code();
     let outcome = match engine_action(body) {
         Ok(action) => approvals::act(&state, id, user.userid(), action, &Origin::default()).await,
         Err((form, chosen)) => approvals::resubmit(&state, id, user.userid(), &form, chosen).await,
@@ -389,7 +362,7 @@ async fn view(
             i.form.get(&f.key).map(|v| FieldValue {
                 key: f.key.clone(),
                 label: f.label.clone(),
-                kind: kind_name(&f.kind).to_owned(),
+                kind: wire::field_type(&f.kind),
                 value: v.clone(),
             })
         })
@@ -397,27 +370,24 @@ async fn view(
     let steps = i
         .steps
         .iter()
-        .map(|s| StepView {
-            name: s.name.clone(),
-            kind: match s.kind {
-                StepKind::Approve(_) => "approve".into(),
-                StepKind::Cc => "cc".into(),
-            },
-            mode: match s.kind {
-                StepKind::Approve(mode) => Some(code_of(&mode)),
-                StepKind::Cc => None,
-            },
-            seats: s
-                .seats
-                .iter()
-                .map(|seat| SeatView {
-                    userid: seat.userid.clone(),
-                    name: name(&seat.userid),
-                    state: code_of(&seat.state),
-                    on_behalf_of: seat.on_behalf_of.clone(),
-                })
-                .collect(),
-            fallback: s.fallback,
+        .map(|s| {
+            let (kind, mode) = wire::step_kind(s.kind);
+            StepView {
+                name: s.name.clone(),
+                kind,
+                mode,
+                seats: s
+                    .seats
+                    .iter()
+                    .map(|seat| SeatView {
+                        userid: seat.userid.clone(),
+                        name: name(&seat.userid),
+                        state: wire::seat_state(seat.state),
+                        on_behalf_of: seat.on_behalf_of.clone(),
+                    })
+                    .collect(),
+                fallback: s.fallback,
+            }
         })
         .collect();
     let timeline = i
@@ -427,10 +397,7 @@ async fn view(
             at_ms: e.at_ms,
             actor: e.actor.clone(),
             actor_name: name(&e.actor),
-            kind: serde_json::to_value(&e.kind)
-                .ok()
-                .and_then(|v| v["type"].as_str().map(str::to_owned))
-                .unwrap_or_default(),
+            kind: wire::timeline_kind(&e.kind),
             comment: e.comment.clone(),
             attachments: e.attachments.clone(),
         })
@@ -440,7 +407,7 @@ async fn view(
         template: i.template.clone(),
         template_name: template.name.clone(),
         title: stored.title.clone(),
-        status: i.status.code().to_owned(),
+        status: wire::status(i.status),
         initiator: i.initiator.clone(),
         round: i.round,
         fields,
@@ -452,43 +419,46 @@ async fn view(
 }
 
 /// What `viewer` may do now, asked of the engine itself on a copy.
-fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<String> {
+fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<ApprovalActionKind> {
     let probe = "\u{0}probe";
     let samples = [
-        ("approve", Action::Approve { comment: None }),
         (
-            "reject",
+            ApprovalActionKind::Approve,
+            Action::Approve { comment: None },
+        ),
+        (
+            ApprovalActionKind::Reject,
             Action::Reject {
                 reason: None,
                 to: Some(RejectTo::End),
             },
         ),
         (
-            "transfer",
+            ApprovalActionKind::Transfer,
             Action::Transfer {
                 to: probe.into(),
                 comment: None,
             },
         ),
         (
-            "add_signer",
+            ApprovalActionKind::AddSigner,
             Action::AddSigner {
                 who: probe.into(),
                 before: true,
                 comment: None,
             },
         ),
-        ("withdraw", Action::Withdraw),
-        ("remind", Action::Remind),
+        (ApprovalActionKind::Withdraw, Action::Withdraw),
+        (ApprovalActionKind::Remind, Action::Remind),
         (
-            "comment",
+            ApprovalActionKind::Comment,
             Action::Comment {
                 text: "probe".into(),
                 attachments: Vec::new(),
             },
         ),
         (
-            "resubmit",
+            ApprovalActionKind::Resubmit,
             Action::Resubmit {
                 form: BTreeMap::new(),
                 steps: Vec::new(),
@@ -503,7 +473,7 @@ fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<String> {
                 Ok(domain::approval::Outcome::Applied(_))
             )
         })
-        .map(|(name, _)| name.to_owned())
+        .map(|(kind, _)| kind)
         .collect()
 }
 
@@ -542,42 +512,4 @@ fn engine_action(a: ApprovalAction) -> Result<Action, Resubmission> {
         ApprovalAction::Comment { text, attachments } => Action::Comment { text, attachments },
         ApprovalAction::Resubmit { form, chosen } => return Err((form, chosen)),
     })
-}
-
-fn action_label(a: &ApprovalAction) -> &'static str {
-    match a {
-        ApprovalAction::Approve { .. } => "approve",
-        ApprovalAction::Reject { .. } => "reject",
-        ApprovalAction::Transfer { .. } => "transfer",
-        ApprovalAction::AddSigner { .. } => "add_signer",
-        ApprovalAction::Withdraw => "withdraw",
-        ApprovalAction::Remind => "remind",
-        ApprovalAction::Comment { .. } => "comment",
-        ApprovalAction::Resubmit { .. } => "resubmit",
-    }
-}
-
-/// The serde name of a unit enum value.
-fn code_of<T: serde::Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
-}
-
-fn kind_name(kind: &FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Text { .. } => "text",
-        FieldKind::Number { .. } => "number",
-        FieldKind::Money => "money",
-        FieldKind::Date => "date",
-        FieldKind::DateRange => "date_range",
-        FieldKind::Select { .. } => "select",
-        FieldKind::MultiSelect { .. } => "multi_select",
-        FieldKind::Members { .. } => "members",
-        FieldKind::Departments { .. } => "departments",
-        FieldKind::Project => "project",
-        FieldKind::Attachments { .. } => "attachments",
-        FieldKind::Total { .. } => "total",
-    }
 }

@@ -8,5 +8,6 @@ pub mod handlers;
 pub mod service;
 pub mod taps;
 pub mod timeouts;
+pub mod wire;
 
 pub use service::{ApprovalError, CardClose, Origin, act, resubmit, seed_templates, submit};

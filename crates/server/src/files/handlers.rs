@@ -38,14 +38,7 @@ async fn from_wecom(
     state: web::Data<AppState>,
     body: web::Json<FromWecom>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = crate::tasks::checkin::fetch_photo(&state, &body.media_id)
-        .await
-        .map_err(|e| match e {
-            crate::tasks::service::TaskError::Invalid(m) => {
-                ApiError::with_message(ErrorCode::BadRequest, m)
-            }
-            other => ApiError::internal(anyhow::anyhow!("{other}")),
-        })?;
+    let bytes = photos::fetch_from_wecom(&state, &body.media_id).await?;
     keep_upload(&state, &user, &bytes).await
 }
 

@@ -87,3 +87,54 @@ pub fn photo_path(state: &AppState, hex: &str) -> PathBuf {
         .join(fan_out)
         .join(hex)
 }
+
+/// Largest photo taken from WeCom.
+const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
+
+/// Why a photo from WeCom cannot be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum PhotoError {
+    /// The member's photo is unusable (expired media id, too large, not an image).
+    #[error("{0}")]
+    Refused(String),
+    /// WeCom could not be asked.
+    #[error("fetching a photo from WeCom: {0}")]
+    WeCom(#[source] wecom::client::Error),
+}
+
+impl From<PhotoError> for crate::error::ApiError {
+    #[track_caller]
+    fn from(e: PhotoError) -> Self {
+        match e {
+            PhotoError::Refused(m) => Self::with_message(api::ErrorCode::BadRequest, m),
+            PhotoError::WeCom(e) => {
+                tracing::warn!(error = %e, "WeCom unavailable for a photo");
+                Self::new(api::ErrorCode::Unavailable)
+            }
+        }
+    }
+}
+
+/// Downloads one photo, as WeCom gives it (JS-SDK `uploadImage` → media id).
+pub async fn fetch_from_wecom(state: &AppState, media_id: &str) -> Result<Vec<u8>, PhotoError> {
+    let media = match state.wecom.get_media(media_id).await {
+        Ok(media) => media,
+        Err(wecom::client::Error::Api { errcode, .. }) => {
+            return Err(PhotoError::Refused(format!(
+                "照片已失效或不存在（企业微信错误码 {errcode}），请重新拍摄"
+            )));
+        }
+        Err(e) => return Err(PhotoError::WeCom(e)),
+    };
+    if media.bytes.len() > MAX_PHOTO_BYTES {
+        return Err(PhotoError::Refused("照片超过 10 MB".into()));
+    }
+    if !media
+        .content_type
+        .as_deref()
+        .is_none_or(|t| t.starts_with("image/") || t == "application/octet-stream")
+    {
+        return Err(PhotoError::Refused("只能上传图片".into()));
+    }
+    Ok(media.bytes)
+}

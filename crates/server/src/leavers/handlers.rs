@@ -2,7 +2,7 @@
 //! under `/api/v1/projects/{id}/reassignments`), and marking it handed over.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use api::{ErrorCode, ReassignmentView};
+use api::{ErrorCode, ReassignmentKind, ReassignmentView};
 use domain::access::Action;
 use store::Reassignment;
 
@@ -28,14 +28,21 @@ async fn views(
     let names = Names::from_people(names);
     Ok(open
         .into_iter()
-        .map(|r| ReassignmentView {
-            id: r.id,
-            leaver: names.person(&r.leaver),
-            kind: r.kind,
-            item: r.item,
-            project_id: r.project_id,
-            detail: r.detail,
-            flagged_at_ms: r.flagged_at_ms,
+        .filter_map(|r| {
+            // Only the sweep writes kinds, all of them known; skip rather than fail a list.
+            let Some(kind) = ReassignmentKind::from_code(&r.kind) else {
+                tracing::warn!(kind = %r.kind, id = r.id, "unknown reassignment kind");
+                return None;
+            };
+            Some(ReassignmentView {
+                id: r.id,
+                leaver: names.person(&r.leaver),
+                kind,
+                item: r.item,
+                project_id: r.project_id,
+                detail: r.detail,
+                flagged_at_ms: r.flagged_at_ms,
+            })
         })
         .collect())
 }

@@ -174,14 +174,14 @@ fn cell_of(v: &ProjectView, column: Column) -> Out {
         Column::Longitude => v.location.map_or(Out::Empty, |(_, lng)| Out::Number(lng)),
         Column::Contract => money(v.contract_fen),
         Column::Budget => money(v.budget_fen),
-        Column::ContractStatus => Out::Text(label_of_contract(&v.contract_status)),
+        Column::ContractStatus => Out::Text(v.contract_status.label().to_owned()),
         Column::PlannedStart => date(&v.planned_start),
         Column::PlannedFinish => date(&v.planned_finish),
         Column::ActualStart => date(&v.actual_start),
         Column::ActualFinish => date(&v.actual_finish),
         Column::Department => Out::Text(v.department.clone()),
         Column::DepartmentId => Out::Text(v.department_id.to_string()),
-        Column::Status => Out::Text(label_of_status(&v.status)),
+        Column::Status => Out::Text(v.status.label().to_owned()),
         // `name(userid)`: names are not unique, the userid makes a re-import exact.
         Column::Managers => Out::Text(
             v.managers
@@ -192,18 +192,6 @@ fn cell_of(v: &ProjectView, column: Column) -> Out {
         ),
         Column::Tags => Out::Text(v.tags.join("、")),
     }
-}
-
-fn label_of_contract(code: &str) -> String {
-    domain::ledger::ContractStatus::from_code(code)
-        .map_or(code, |s| s.label())
-        .to_owned()
-}
-
-fn label_of_status(code: &str) -> String {
-    domain::project::ProjectStatus::from_code(code)
-        .map_or(code, |s| s.label())
-        .to_owned()
 }
 
 /// A cell as import reads it.
@@ -352,14 +340,14 @@ mod tests {
             contract_fen: Some(123_456_789),
             budget_fen: None,
             amounts_visible: true,
-            contract_status: "signed".into(),
+            contract_status: api::ContractStatus::Signed,
             planned_start: Some("2026-03-01".into()),
             planned_finish: Some("2027-06-30".into()),
             actual_start: None,
             actual_finish: None,
             department_id: 2,
             department: "工程一部".into(),
-            status: "active".into(),
+            status: api::ProjectStatus::Active,
             managers: vec![api::PersonRef {
                 userid: "zhangwei".into(),
                 name: "张伟".into(),

@@ -316,7 +316,7 @@ async fn members(
                 .cloned()
                 .unwrap_or_else(|| m.userid.clone()),
             left: !current.contains(&m.userid),
-            role: m.role.code().to_owned(),
+            role: super::wire::role(m.role),
             userid: m.userid,
         })
         .collect();
@@ -332,7 +332,7 @@ async fn add_member(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     allowed(&state, &user, id, Action::ManageProjectMembers).await?;
-    let role = ProjectRole::from_code(&body.role).ok_or_else(|| bad_request("未知的项目角色"))?;
+    let role = super::wire::role_of(body.role);
     service::check_member(&state, &body.userid).await?;
     let added = state
         .store
@@ -381,7 +381,7 @@ async fn remove_member(
     let key = id.to_string();
     let before = MemberRoleRequest {
         userid,
-        role: role.code().to_owned(),
+        role: super::wire::role(role),
     };
     record_request(
         &req,

@@ -8,6 +8,7 @@ pub mod import;
 pub mod input;
 pub mod service;
 pub mod views;
+pub mod wire;
 
 /// Why a ledger change was refused.
 #[derive(Debug, thiserror::Error)]

@@ -15,7 +15,6 @@ use crate::state::AppState;
 /// Photos per check-in.
 const MAX_PHOTOS: usize = 9;
 /// Largest photo kept.
-const MAX_PHOTO_BYTES: usize = 10 * 1024 * 1024;
 /// Photos decoded at once, server-wide: each may take a few hundred MB.
 static STAMPING: Semaphore = Semaphore::const_new(2);
 
@@ -44,7 +43,7 @@ pub async fn record(
     let lines = stamp_lines(state, task_id, userid, req, at_ms).await?;
     let mut taken = Vec::with_capacity(req.media_ids.len() + req.uploads.len());
     for media_id in &req.media_ids {
-        let original = fetch_photo(state, media_id).await?;
+        let original = crate::files::fetch_from_wecom(state, media_id).await?;
         taken.push(stamp(original, lines.clone()).await?);
     }
     for key in &req.uploads {
@@ -82,34 +81,6 @@ pub async fn record(
     };
     checkin.id = state.store.tasks().add_checkin(&checkin).await?;
     Ok(checkin)
-}
-
-/// Downloads one photo, as WeCom gives it.
-pub async fn fetch_photo(state: &AppState, media_id: &str) -> Result<Vec<u8>, TaskError> {
-    let media = match state.wecom.get_media(media_id).await {
-        Ok(media) => media,
-        Err(wecom::client::Error::Api { errcode, .. }) => {
-            return Err(TaskError::Invalid(format!(
-                "照片已失效或不存在（企业微信错误码 {errcode}），请重新拍摄"
-            )));
-        }
-        Err(e) => {
-            return Err(TaskError::Internal(anyhow::anyhow!(
-                "fetching a photo: {e}"
-            )));
-        }
-    };
-    if media.bytes.len() > MAX_PHOTO_BYTES {
-        return Err(TaskError::Invalid("照片超过 10 MB".into()));
-    }
-    if !media
-        .content_type
-        .as_deref()
-        .is_none_or(|t| t.starts_with("image/") || t == "application/octet-stream")
-    {
-        return Err(TaskError::Invalid("只能上传图片".into()));
-    }
-    Ok(media.bytes)
 }
 
 /// Watermarks `original` off the async threads, a couple at a time since a large photo

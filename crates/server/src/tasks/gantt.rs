@@ -40,7 +40,7 @@ pub fn view(task: &Task, today: Day) -> TaskView {
         finish: task.due().to_string(),
         days: task.days,
         progress: task.progress,
-        status: task.status.code().to_owned(),
+        status: super::wire::status(task.status),
         owner: task.owner.clone(),
         helpers: task.helpers.clone(),
         milestone: task.milestone,
@@ -144,7 +144,7 @@ pub fn build(
                 s: t.start.since(origin),
                 d: t.days,
                 pr: t.progress,
-                st: t.status.code().to_owned(),
+                st: super::wire::status(t.status),
                 f: flags,
                 fl: cpm.map_or(0, |c| c.total_float),
                 b: baseline
@@ -162,7 +162,7 @@ pub fn build(
         bars,
         links: links
             .iter()
-            .map(|l| (l.from, l.to, l.kind.code().to_owned(), l.lag))
+            .map(|l| (l.from, l.to, super::wire::link_kind(l.kind), l.lag))
             .collect(),
         finish: last_day(plan.finish),
         forecast_finish: last_day(outlook.finish),

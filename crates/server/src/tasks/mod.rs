@@ -8,5 +8,6 @@ pub mod handlers;
 pub mod reminders;
 pub mod service;
 pub mod watermark;
+pub mod wire;
 
 pub use service::TaskError;

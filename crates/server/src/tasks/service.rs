@@ -43,6 +43,15 @@ impl From<store::StoreError> for TaskError {
     }
 }
 
+impl From<crate::files::PhotoError> for TaskError {
+    fn from(e: crate::files::PhotoError) -> Self {
+        match e {
+            crate::files::PhotoError::Refused(m) => Self::Invalid(m),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
 impl From<TaskError> for ApiError {
     #[track_caller]
     fn from(e: TaskError) -> Self {
@@ -173,9 +182,8 @@ pub async fn update(
             _ => TaskStatus::Doing,
         };
     }
-    if let Some(status) = &update.status {
-        task.status =
-            TaskStatus::from_code(status).ok_or_else(|| TaskError::Invalid("状态无效".into()))?;
+    if let Some(status) = update.status {
+        task.status = super::wire::status_of(status);
         if task.status == TaskStatus::Done {
             task.progress = 100;
         }

@@ -12,14 +12,14 @@ use api::{
 };
 use domain::access::Action as Permission;
 use domain::calendar::Day;
-use domain::schedule::{Link, LinkKind};
+use domain::schedule::Link;
 use serde::Deserialize;
 
 use crate::audit::{Target, record_request};
 use crate::auth::{CurrentUser, require_on_project};
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::tasks::{gantt, service};
+use crate::tasks::{gantt, service, wire};
 
 /// Registers the routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -121,7 +121,7 @@ async fn update_task(
     // Progress and status are the site's to report; the plan is the PM's to change.
     let progress_only = TaskUpdate {
         progress: body.progress,
-        status: body.status.clone(),
+        status: body.status,
         ..TaskUpdate::default()
     } == *body;
     let needed = if progress_only {
@@ -161,9 +161,7 @@ async fn put_link(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::EditTasks).await?;
-    let kind = LinkKind::from_code(&body.kind).ok_or_else(|| {
-        ApiError::with_message(ErrorCode::BadRequest, "依赖类型应为 FS、SS、FF 或 SF")
-    })?;
+    let kind = wire::link_kind_of(body.kind);
     let link = Link {
         from: body.from,
         to: body.to,

@@ -1,0 +1,51 @@
+//! `/approvals`, `/approval-templates`.
+
+use api::{
+    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalList, ApprovalPage, Created,
+    TemplateView,
+};
+use serde_json::Value;
+
+use super::Get;
+use crate::http::{self, Failure, Method};
+use crate::pending::{self, Outcome};
+
+/// One page of a list, newest first, below `before`.
+pub fn list(which: ApprovalList, before: Option<i64>) -> Get<ApprovalPage> {
+    let mut path = format!("/approvals?list={}&limit=30", which.code());
+    if let Some(before) = before {
+        path.push_str(&format!("&before={before}"));
+    }
+    Get::new(path)
+}
+
+/// How many each list holds.
+pub fn counts() -> Get<ApprovalCounts> {
+    Get::new("/approvals/counts".to_owned())
+}
+
+/// One instance.
+pub fn detail(id: i64) -> Get<ApprovalDetail> {
+    Get::new(format!("/approvals/{id}"))
+}
+
+/// Acts on instance `id`.
+pub async fn act(id: i64, action: &ApprovalAction) -> Result<Value, Failure> {
+    http::send(Method::Post, &format!("/approvals/{id}/actions"), action).await
+}
+
+/// Submits a new approval (queued when offline); `label` names it in the queue.
+pub async fn submit(label: &str, body: Value) -> Outcome<Created> {
+    pending::submit(label, Method::Post, "/approvals", body).await
+}
+
+/// The templates (all of them for template admins, else the enabled ones).
+pub fn templates() -> Get<Vec<TemplateView>> {
+    Get::new("/approval-templates".to_owned())
+}
+
+/// Saves template `code`'s definition.
+pub async fn put_template(code: &str, definition: &Value) -> Result<Value, Failure> {
+    let path = format!("/approval-templates/{}", super::encode(code));
+    http::send(Method::Put, &path, definition).await
+}
