@@ -66,7 +66,7 @@ impl Queue {
 pub enum Outcome<T> {
     /// The server took it.
     Sent(T),
-    /// No network: queued, will be sent later.
+    /// No network, or the server is unavailable (503): queued, sent later.
     Queued,
     /// The server refused it; not queued.
     Refused(Failure),

@@ -7,18 +7,21 @@
 //! Snapshots are kept in plain text for good: put sensitive fields in them in their
 //! sealed form (see [`crate::sealed`]) or masked, never in clear.
 //!
-//! A change made in a transaction should be audited in it, so both commit or neither:
+//! A change is audited in its own transaction, so both commit or neither:
 //!
 //! ```ignore
-//! let now = state.clock.now_ms();
-//! let entry = audit::entry(now, user.userid(), ip, "project.update", target, Some(&old), Some(&new))?;
+//! let actor = Actor::of(&req, &user);
 //! let mut tx = state.store.begin().await?;
-//! /* … the update … */
-//! store::Audit::append(&mut tx, &entry).await?; // last, just before commit
+//! /* … the update on &mut tx … */
+//! audit::append(&mut tx, &state, &actor, "project.update", target, Some(&old), Some(&new)).await?;
 //! tx.commit().await?;
 //! ```
+//!
+//! [`record_request`] (a transaction of its own) is only for requests that change nothing
+//! in the database: exports, a sync started, calls to WeCom.
 
 use serde::Serialize;
+use store::sqlx::AnyConnection;
 use store::{AuditEntry, NewAuditEntry, Store, StoreError, VerifyReport};
 
 use crate::state::AppState;
@@ -28,6 +31,62 @@ pub const SYSTEM: &str = "system";
 
 /// `before` of a creation or `after` of a deletion: `audit::record(…, audit::NONE, Some(&new))`.
 pub const NONE: Option<&()> = None;
+
+/// Who makes a change, and from where.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    /// The member, or [`SYSTEM`].
+    pub userid: String,
+    /// Their address.
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    /// A member acting through WeCom (a chat command, a card tap): no address of theirs.
+    pub fn member(userid: &str) -> Actor {
+        Actor {
+            userid: userid.to_owned(),
+            ip: None,
+        }
+    }
+
+    /// The signed-in member making `req`.
+    pub fn of(req: &actix_web::HttpRequest, user: &crate::auth::CurrentUser) -> Actor {
+        Actor {
+            userid: user.userid().to_owned(),
+            ip: client_ip(req),
+        }
+    }
+}
+
+/// Writes the audit row of a change inside the change's transaction (`conn`), so the two
+/// commit together or not at all.
+pub async fn append<B, A>(
+    conn: &mut AnyConnection,
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    target: Target<'_>,
+    before: Option<&B>,
+    after: Option<&A>,
+) -> Result<(), AuditError>
+where
+    B: Serialize + ?Sized,
+    A: Serialize + ?Sized,
+{
+    let now_ms = state.clock.now_ms();
+    let entry = entry(
+        now_ms,
+        &actor.userid,
+        actor.ip.as_deref(),
+        action,
+        target,
+        before,
+        after,
+    )?;
+    store::Audit::append(conn, &entry).await?;
+    Ok(())
+}
 
 /// What a change touched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,9 +214,18 @@ where
         before,
         after,
     )
-    .await
-    .map(|_| ())
-    .map_err(crate::error::ApiError::internal)
+    .await?;
+    Ok(())
+}
+
+impl From<AuditError> for crate::error::ApiError {
+    #[track_caller]
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Store(e) => e.into(),
+            AuditError::Json(e) => Self::internal(e),
+        }
+    }
 }
 
 #[cfg(test)]

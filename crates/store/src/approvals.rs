@@ -160,6 +160,18 @@ impl<'a> Approvals<'a> {
         by: &str,
         now_ms: i64,
     ) -> Result<i64, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::put_template_on(&mut conn, template, by, now_ms).await
+    }
+
+    /// [`Approvals::put_template`] on the caller's connection (the transaction that also
+    /// writes the change's audit row).
+    pub async fn put_template_on(
+        conn: &mut AnyConnection,
+        template: &Template,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "INSERT INTO approval_templates (code, name, definition, enabled, version, \
                updated_by, updated_at_ms) VALUES ($1, $2, $3, 1, 1, $4, $5) \
@@ -173,7 +185,7 @@ impl<'a> Approvals<'a> {
         .bind(to_json(template)?)
         .bind(by)
         .bind(now_ms)
-        .fetch_one(self.store.pool())
+        .fetch_one(&mut *conn)
         .await?;
         Ok(row.try_get("version")?)
     }
@@ -201,9 +213,19 @@ impl<'a> Approvals<'a> {
 
     /// One template.
     pub async fn template(&self, code: &str) -> Result<Option<StoredTemplate>, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::template_on(&mut conn, code).await
+    }
+
+    /// [`Approvals::template`] on the caller's connection, e.g. the state before a change
+    /// read in the change's transaction.
+    pub async fn template_on(
+        conn: &mut AnyConnection,
+        code: &str,
+    ) -> Result<Option<StoredTemplate>, StoreError> {
         sqlx::query("SELECT definition, version, enabled FROM approval_templates WHERE code = $1")
             .bind(code)
-            .fetch_optional(self.store.pool())
+            .fetch_optional(&mut *conn)
             .await?
             .as_ref()
             .map(template_from_row)
@@ -510,24 +532,50 @@ impl<'a> Approvals<'a> {
         until_ms: i64,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::set_delegation_on(&mut conn, userid, delegate, from_ms, until_ms, now_ms).await
+    }
+
+    /// [`Approvals::set_delegation`] on the caller's connection (the transaction that
+    /// also writes the change's audit row).
+    pub async fn set_delegation_on(
+        conn: &mut AnyConnection,
+        userid: &str,
+        delegate: &str,
+        from_ms: i64,
+        until_ms: i64,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
-            "INSERT INTO approval_delegations (userid, delegate, from_ms, until_ms,                created_at_ms) VALUES ($1, $2, $3, $4, $5)              ON CONFLICT (userid, from_ms) DO UPDATE SET delegate = excluded.delegate,                until_ms = excluded.until_ms, created_at_ms = excluded.created_at_ms",
+            "INSERT INTO approval_delegations (userid, delegate, from_ms, until_ms, \
+               created_at_ms) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (userid, from_ms) DO UPDATE SET delegate = excluded.delegate, \
+               until_ms = excluded.until_ms, created_at_ms = excluded.created_at_ms",
         )
         .bind(userid)
         .bind(delegate)
         .bind(from_ms)
         .bind(until_ms)
         .bind(now_ms)
-        .execute(self.store.pool())
+        .execute(&mut *conn)
         .await?;
         Ok(())
     }
 
     /// Ends `userid`'s delegations; returns how many there were.
     pub async fn clear_delegations(&self, userid: &str) -> Result<u64, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::clear_delegations_on(&mut conn, userid).await
+    }
+
+    /// [`Approvals::clear_delegations`] on the caller's connection.
+    pub async fn clear_delegations_on(
+        conn: &mut AnyConnection,
+        userid: &str,
+    ) -> Result<u64, StoreError> {
         let done = sqlx::query("DELETE FROM approval_delegations WHERE userid = $1")
             .bind(userid)
-            .execute(self.store.pool())
+            .execute(&mut *conn)
             .await?;
         Ok(done.rows_affected())
     }

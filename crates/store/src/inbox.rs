@@ -182,6 +182,11 @@ impl<'a> Inbox<'a> {
         TABLE.replay(self.store, id).await
     }
 
+    /// [`Inbox::replay`] inside the caller's transaction.
+    pub async fn replay_on(conn: &mut sqlx::AnyConnection, id: i64) -> Result<bool, StoreError> {
+        TABLE.replay_on(conn, id).await
+    }
+
     /// One row by id.
     pub async fn get(&self, id: i64) -> Result<Option<InboxItem>, StoreError> {
         TABLE

@@ -199,6 +199,11 @@ impl<'a> Outbox<'a> {
         TABLE.replay(self.store, id).await
     }
 
+    /// [`Outbox::replay`] inside the caller's transaction.
+    pub async fn replay_on(conn: &mut sqlx::AnyConnection, id: i64) -> Result<bool, StoreError> {
+        TABLE.replay_on(conn, id).await
+    }
+
     /// One row by id.
     pub async fn get(&self, id: i64) -> Result<Option<OutboxItem>, StoreError> {
         TABLE

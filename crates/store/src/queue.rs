@@ -164,6 +164,16 @@ impl QueueTable {
     }
 
     pub async fn replay(&self, store: &Store, id: i64) -> Result<bool, StoreError> {
+        let mut conn = store.pool().acquire().await?;
+        self.replay_on(&mut conn, id).await
+    }
+
+    /// [`QueueTable::replay`] inside the caller's transaction.
+    pub async fn replay_on(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        id: i64,
+    ) -> Result<bool, StoreError> {
         // next_attempt_at 0: due at once. last_error stays as the reason it died.
         let sql = format!(
             "UPDATE {t} SET status = 'pending', attempts = 0, next_attempt_at_ms = 0, \
@@ -171,7 +181,7 @@ impl QueueTable {
              WHERE id = $1 AND status = 'dead'",
             t = self.name,
         );
-        let done = sqlx::query(&sql).bind(id).execute(store.pool()).await?;
+        let done = sqlx::query(&sql).bind(id).execute(conn).await?;
         Ok(done.rows_affected() > 0)
     }
 

@@ -1,8 +1,8 @@
 //! Work a member who left still holds, flagged for handing over, and which leaves have
 //! been followed up.
 
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row as _};
 
 use crate::{Store, StoreError};
 
@@ -85,6 +85,17 @@ impl<'a> Reassignments<'a> {
 
     /// Marks a flag handed over; `false` when it was not open.
     pub async fn resolve(&self, id: i64, by: &str, now_ms: i64) -> Result<bool, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::resolve_on(&mut conn, id, by, now_ms).await
+    }
+
+    /// [`Reassignments::resolve`] inside the caller's transaction.
+    pub async fn resolve_on(
+        conn: &mut AnyConnection,
+        id: i64,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE reassignments SET resolved_at_ms = $2, resolved_by = $3 \
              WHERE id = $1 AND resolved_at_ms IS NULL",
@@ -92,7 +103,7 @@ impl<'a> Reassignments<'a> {
         .bind(id)
         .bind(now_ms)
         .bind(by)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(done.rows_affected() > 0)
     }

@@ -1,6 +1,6 @@
 //! System roles (admin, finance) granted inside Gantry.
 
-use sqlx::Row as _;
+use sqlx::{AnyConnection, Row as _};
 
 use crate::{Store, StoreError};
 
@@ -36,6 +36,18 @@ impl<'a> Roles<'a> {
         by: &str,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::grant_on(&mut conn, userid, role, by, now_ms).await
+    }
+
+    /// [`Roles::grant`] inside the caller's transaction.
+    pub async fn grant_on(
+        conn: &mut AnyConnection,
+        userid: &str,
+        role: &str,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "INSERT INTO system_roles (userid, role, granted_by, granted_at_ms) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (userid, role) DO NOTHING",
@@ -44,17 +56,27 @@ impl<'a> Roles<'a> {
         .bind(role)
         .bind(by)
         .bind(now_ms)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(done.rows_affected() > 0)
     }
 
     /// Revokes `role`; `false` when the member did not have it.
     pub async fn revoke(&self, userid: &str, role: &str) -> Result<bool, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::revoke_on(&mut conn, userid, role).await
+    }
+
+    /// [`Roles::revoke`] inside the caller's transaction.
+    pub async fn revoke_on(
+        conn: &mut AnyConnection,
+        userid: &str,
+        role: &str,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM system_roles WHERE userid = $1 AND role = $2")
             .bind(userid)
             .bind(role)
-            .execute(self.store.pool())
+            .execute(conn)
             .await?;
         Ok(done.rows_affected() > 0)
     }

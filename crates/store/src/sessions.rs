@@ -1,7 +1,7 @@
 //! Browser sessions: created at WeCom login, checked on every request, revocable.
 
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row as _};
 
 use crate::{Store, StoreError};
 
@@ -125,12 +125,22 @@ impl<'a> Sessions<'a> {
 
     /// Ends every session of a member (they left, or an admin asked). Returns how many.
     pub async fn revoke_user(&self, userid: &str, now_ms: i64) -> Result<u64, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::revoke_user_on(&mut conn, userid, now_ms).await
+    }
+
+    /// [`Sessions::revoke_user`] inside the caller's transaction.
+    pub async fn revoke_user_on(
+        conn: &mut AnyConnection,
+        userid: &str,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
         let done = sqlx::query(
             "UPDATE sessions SET revoked_at_ms = $2 WHERE userid = $1 AND revoked_at_ms IS NULL",
         )
         .bind(userid)
         .bind(now_ms)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(done.rows_affected())
     }

@@ -163,7 +163,9 @@ fn form_view(props: &FormProps) -> Html {
                     }
                     Outcome::Queued => {
                         pending::drop_draft(&draft_name);
-                        problem.set(Some("网络不可用，已保存，恢复网络后自动提交".to_owned()));
+                        problem.set(Some(
+                            "暂时无法提交（网络或服务不可用），已保存，恢复后自动提交".to_owned(),
+                        ));
                     }
                     Outcome::Refused(failure) => problem.set(Some(failure.text())),
                 }

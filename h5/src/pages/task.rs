@@ -250,7 +250,8 @@ fn checkin_form(props: &TaskProps) -> Html {
                         pending::drop_draft(&name);
                         d.set(Draft::default());
                         message.set(Some(
-                            "网络不可用，打卡已保存，恢复网络后自动提交".to_owned(),
+                            "暂时无法提交（网络或服务不可用），打卡已保存，恢复后自动提交"
+                                .to_owned(),
                         ));
                     }
                     Outcome::Refused(f) => message.set(Some(f.text())),
@@ -361,7 +362,8 @@ fn comments(props: &CommentsProps) -> Html {
                         text.set(String::new());
                         photos.set(Photos::default());
                         message.set(Some(
-                            "网络不可用，评论已保存，恢复网络后自动发送".to_owned(),
+                            "暂时无法发送（网络或服务不可用），评论已保存，恢复后自动发送"
+                                .to_owned(),
                         ));
                     }
                     Outcome::Refused(f) => message.set(Some(f.text())),

@@ -10,7 +10,7 @@ use api::{
 use domain::access::Action;
 use serde::Deserialize;
 
-use crate::audit::{Target, record_request as record};
+use crate::audit::{self, Actor, Target, record_request as record};
 use crate::auth::{CurrentUser, require};
 use crate::error::ApiError;
 use crate::org::sync as org_sync;
@@ -120,25 +120,29 @@ async fn replay(
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageQueues, None).await?;
     let (queue, id) = path.into_inner();
+    let mut tx = state.store.begin().await?;
     let replayed = match QueueName::from_code(&queue) {
-        Some(QueueName::Inbox) => state.store.inbox().replay(id).await,
-        Some(QueueName::Outbox) => state.store.outbox().replay(id).await,
+        Some(QueueName::Inbox) => store::Inbox::replay_on(&mut tx, id).await,
+        Some(QueueName::Outbox) => store::Outbox::replay_on(&mut tx, id).await,
         None => return Err(ApiError::new(ErrorCode::NotFound)),
     }?;
     if !replayed {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
     let target_id = format!("{queue}:{id}");
-    record(
-        &req,
+    let target = Target::new("dead_letter", &target_id);
+    let actor = Actor::of(&req, &user);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "dead_letter.replay",
-        Target::new("dead_letter", &target_id),
-        None::<&str>,
+        target,
+        audit::NONE,
         Some("pending"),
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -300,24 +304,23 @@ async fn grant(
         ));
     }
     let now = state.clock.now_ms();
-    if state
-        .store
-        .roles()
-        .grant(&userid, &role, user.userid(), now)
-        .await?
-    {
-        let target = format!("{userid}:{role}");
-        record(
-            &req,
+    let mut tx = state.store.begin().await?;
+    if store::Roles::grant_on(&mut tx, &userid, &role, user.userid(), now).await? {
+        let target_id = format!("{userid}:{role}");
+        let target = Target::new("system_role", &target_id);
+        let actor = Actor::of(&req, &user);
+        audit::append(
+            &mut tx,
             &state,
-            &user,
+            &actor,
             "role.grant",
-            Target::new("system_role", &target),
-            None::<&str>,
+            target,
+            audit::NONE,
             Some(&role),
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -330,20 +333,24 @@ async fn revoke(
     require(&state, &user, Action::ManageRoles, None).await?;
     let (userid, role) = path.into_inner();
     check_role(&role)?;
-    if !state.store.roles().revoke(&userid, &role).await? {
+    let mut tx = state.store.begin().await?;
+    if !store::Roles::revoke_on(&mut tx, &userid, &role).await? {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
-    let target = format!("{userid}:{role}");
-    record(
-        &req,
+    let target_id = format!("{userid}:{role}");
+    let target = Target::new("system_role", &target_id);
+    let actor = Actor::of(&req, &user);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "role.revoke",
-        Target::new("system_role", &target),
+        target,
         Some(&role),
-        None::<&str>,
+        audit::NONE,
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -356,21 +363,21 @@ async fn revoke_sessions(
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageRoles, None).await?;
     let userid = path.into_inner();
-    let ended = state
-        .store
-        .sessions()
-        .revoke_user(&userid, state.clock.now_ms())
-        .await?;
-    record(
-        &req,
+    let mut tx = state.store.begin().await?;
+    let ended = store::Sessions::revoke_user_on(&mut tx, &userid, state.clock.now_ms()).await?;
+    let actor = Actor::of(&req, &user);
+    let target = Target::new("member", &userid);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "session.revoke_all",
-        Target::new("member", &userid),
-        None::<&str>,
+        target,
+        audit::NONE,
         Some(&ended),
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "revoked": ended })))
 }
 

@@ -1,5 +1,6 @@
 //! `/api/v1/approvals` and `/api/v1/approval-templates`: the H5's lists, detail,
-//! submission and actions, and template administration. Every change is audited.
+//! submission and actions, and template administration. Every change is audited in its
+//! own transaction.
 
 use std::collections::BTreeMap;
 
@@ -11,10 +12,10 @@ use api::{
 };
 use domain::access::{Action as Permission, SystemRole};
 use domain::approval::{Action, Instance, RejectTo, Template, instance::SYSTEM};
-use store::{ApprovalList, ListFilter};
+use store::{ApprovalList, Approvals, ListFilter};
 
 use crate::approvals::{self, Origin, wire};
-use crate::audit::{Target, record_request};
+use crate::audit::{self, Actor, Target};
 use crate::auth::{CurrentUser, require, require_on_project, subject};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -92,25 +93,9 @@ async fn submit(
     if let Some(project) = body.form.get("project").and_then(serde_json::Value::as_i64) {
         require_on_project(&state, &user, project, Permission::ViewProject).await?;
     }
-    let id = approvals::submit(
-        &state,
-        user.userid(),
-        &body.template,
-        &body.form,
-        None,
-        body.chosen,
-    )
-    .await?;
-    record_request(
-        &req,
-        &state,
-        &user,
-        "approval.submit",
-        Target::new("approval", &id.to_string()),
-        None::<&str>,
-        Some(&body.template),
-    )
-    .await?;
+    let actor = Actor::of(&req, &user);
+    let (template, form) = (&body.template, &body.form);
+    let id = approvals::submit_as(&state, &actor, template, form, None, body.chosen).await?;
     Ok(HttpResponse::Created().json(Created { id }))
 }
 
@@ -133,24 +118,12 @@ async fn act(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     visible(&state, &user, id).await?;
-    let body = body.into_inner();
-    let label = body.kind().code();
-    let outcome = match engine_action(body) {
-        Ok(action) => approvals::act(&state, id, user.userid(), action, &Origin::default()).await,
-        Err((form, chosen)) => approvals::resubmit(&state, id, user.userid(), &form, chosen).await,
+    let actor = Actor::of(&req, &user);
+    // Audited by the service as `approval.{code}` when applied (see `audit_action`).
+    match engine_action(body.into_inner()) {
+        Ok(action) => approvals::act_as(&state, id, &actor, action, &Origin::default()).await,
+        Err((form, chosen)) => approvals::resubmit(&state, id, &actor, &form, chosen).await,
     }?;
-    if matches!(outcome, domain::approval::Outcome::Applied(_)) {
-        record_request(
-            &req,
-            &state,
-            &user,
-            &format!("approval.{label}"),
-            Target::new("approval", &id.to_string()),
-            None::<&str>,
-            None::<&str>,
-        )
-        .await?;
-    }
     let (stored, template) = visible(&state, &user, id).await?;
     Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))
 }
@@ -178,27 +151,20 @@ async fn set_delegation(
     if current.is_empty() {
         return Err(bad("被委托人不是在职成员"));
     }
-    state
-        .store
-        .approvals()
-        .set_delegation(
-            user.userid(),
-            &d.delegate,
-            d.from_ms,
-            d.until_ms,
-            state.clock.now_ms(),
-        )
-        .await?;
-    record_request(
-        &req,
+    let (actor, me, now) = (Actor::of(&req, &user), user.userid(), state.clock.now_ms());
+    let mut tx = state.store.begin().await?;
+    Approvals::set_delegation_on(&mut tx, me, &d.delegate, d.from_ms, d.until_ms, now).await?;
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "approval.delegate",
-        Target::new("member", user.userid()),
-        None::<&str>,
+        Target::new("member", me),
+        audit::NONE,
         Some(&d),
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -207,23 +173,21 @@ async fn clear_delegation(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let cleared = state
-        .store
-        .approvals()
-        .clear_delegations(user.userid())
-        .await?;
-    if cleared > 0 {
-        record_request(
-            &req,
+    let actor = Actor::of(&req, &user);
+    let mut tx = state.store.begin().await?;
+    if Approvals::clear_delegations_on(&mut tx, user.userid()).await? > 0 {
+        audit::append(
+            &mut tx,
             &state,
-            &user,
+            &actor,
             "approval.delegate_end",
             Target::new("member", user.userid()),
-            None::<&str>,
-            None::<&str>,
+            audit::NONE,
+            audit::NONE,
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -270,28 +234,25 @@ async fn put_template(
     template
         .check()
         .map_err(|e| ApiError::with_message(ErrorCode::BadRequest, format!("模板无效：{e}")))?;
-    let before = state
-        .store
-        .approvals()
-        .template(&code)
+    let (actor, now) = (Actor::of(&req, &user), state.clock.now_ms());
+    let mut tx = state.store.begin().await?;
+    let before = Approvals::template_on(&mut tx, &code)
         .await?
         .map(|t| t.template);
-    let version = state
-        .store
-        .approvals()
-        .put_template(&template, user.userid(), state.clock.now_ms())
-        .await?;
-    state.approval_templates.forget(&code);
-    record_request(
-        &req,
+    let version = Approvals::put_template_on(&mut tx, &template, user.userid(), now).await?;
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "approval_template.put",
         Target::new("approval_template", &code),
         before.as_ref(),
         Some(&template),
     )
     .await?;
+    tx.commit().await?;
+    // After the commit, so no reader caches the old version again meanwhile.
+    state.approval_templates.forget(&code);
     Ok(HttpResponse::Ok().json(serde_json::json!({ "version": version })))
 }
 
@@ -420,8 +381,22 @@ async fn view(
 
 /// What `viewer` may do now, asked of the engine itself on a copy.
 fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<ApprovalActionKind> {
+    samples()
+        .into_iter()
+        .filter(|(_, action)| {
+            matches!(
+                i.clone().act(viewer, action.clone(), now_ms),
+                Ok(domain::approval::Outcome::Applied(_))
+            )
+        })
+        .map(|(kind, _)| kind)
+        .collect()
+}
+
+/// One engine action of each kind the H5 offers.
+fn samples() -> [(ApprovalActionKind, Action); 8] {
     let probe = "\u{0}probe";
-    let samples = [
+    [
         (
             ApprovalActionKind::Approve,
             Action::Approve { comment: None },
@@ -464,17 +439,7 @@ fn allowed(i: &Instance, viewer: &str, now_ms: i64) -> Vec<ApprovalActionKind> {
                 steps: Vec::new(),
             },
         ),
-    ];
-    samples
-        .into_iter()
-        .filter(|(_, action)| {
-            matches!(
-                i.clone().act(viewer, action.clone(), now_ms),
-                Ok(domain::approval::Outcome::Applied(_))
-            )
-        })
-        .map(|(kind, _)| kind)
-        .collect()
+    ]
 }
 
 /// The engine's action for a request; a resubmission instead gives back its form and
@@ -512,4 +477,17 @@ fn engine_action(a: ApprovalAction) -> Result<Action, Resubmission> {
         ApprovalAction::Comment { text, attachments } => Action::Comment { text, attachments },
         ApprovalAction::Resubmit { form, chosen } => return Err((form, chosen)),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn actions_are_audited_under_the_h5_codes() {
+        for (kind, action) in samples() {
+            let expected = format!("approval.{}", kind.code());
+            assert_eq!(approvals::service::audit_action(&action), expected);
+        }
+    }
 }

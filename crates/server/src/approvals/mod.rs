@@ -10,4 +10,6 @@ pub mod taps;
 pub mod timeouts;
 pub mod wire;
 
-pub use service::{ApprovalError, CardClose, Origin, act, resubmit, seed_templates, submit};
+pub use service::{
+    ApprovalError, CardClose, Origin, act, act_as, resubmit, seed_templates, submit, submit_as,
+};

@@ -1,6 +1,7 @@
 //! Submitting and acting on approvals: load, apply the engine, save under the optimistic
-//! version, and queue every card, card update and notice in the same transaction, so a
-//! decision and its messages are stored together or not at all.
+//! version, and queue every card, card update and notice and write the audit row in the
+//! same transaction, so a decision, its messages and its audit row are stored together or
+//! not at all.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use store::{Approvals, NewInstance, NewOutboxItem, Outbox, StoredInstance};
 
 use super::cards;
 use super::directory::Snapshot;
+use crate::audit::{self, Actor, AuditError, Target};
 use crate::error::ApiError;
 use crate::state::AppState;
 use api::ErrorCode;
@@ -48,6 +50,16 @@ pub enum ApprovalError {
 impl From<store::StoreError> for ApprovalError {
     fn from(e: store::StoreError) -> Self {
         Self::Internal(e.into())
+    }
+}
+
+/// A store error stays one in the chain, so it keeps its status (an outage is 503).
+impl From<AuditError> for ApprovalError {
+    fn from(e: AuditError) -> Self {
+        match e {
+            AuditError::Store(e) => e.into(),
+            AuditError::Json(e) => Self::Internal(e.into()),
+        }
     }
 }
 
@@ -89,7 +101,7 @@ pub async fn seed_templates(store: &store::Store, now_ms: i64) -> Result<(), sto
     Ok(())
 }
 
-/// Submits a new instance; returns its id.
+/// Submits a new instance as `initiator` (audited with no address); returns its id.
 pub async fn submit(
     state: &AppState,
     initiator: &str,
@@ -98,6 +110,21 @@ pub async fn submit(
     project: Option<i64>,
     chosen: BTreeMap<String, Vec<String>>,
 ) -> Result<i64, ApprovalError> {
+    let actor = Actor::member(initiator);
+    submit_as(state, &actor, template_code, form, project, chosen).await
+}
+
+/// Submits a new instance as `actor`, its `approval.submit` audit row written in the
+/// instance's transaction; returns its id.
+pub async fn submit_as(
+    state: &AppState,
+    actor: &Actor,
+    template_code: &str,
+    form: &FormValues,
+    project: Option<i64>,
+    chosen: BTreeMap<String, Vec<String>>,
+) -> Result<i64, ApprovalError> {
+    let initiator = actor.userid.as_str();
     let stored = state
         .store
         .approvals()
@@ -148,6 +175,18 @@ pub async fn submit(
         names: &names,
     };
     queue_effects(state, &mut tx, &ctx, &effects, now).await?;
+    let target = id.to_string();
+    let target = Target::new("approval", &target);
+    audit::append(
+        &mut tx,
+        state,
+        actor,
+        "approval.submit",
+        target,
+        audit::NONE,
+        Some(template_code),
+    )
+    .await?;
     tx.commit().await.context("committing the submission")?;
     state.wake.outbox.notify_one();
     Ok(id)
@@ -158,7 +197,7 @@ pub async fn submit(
 pub async fn resubmit(
     state: &AppState,
     id: i64,
-    actor: &str,
+    actor: &Actor,
     form: &FormValues,
     chosen: BTreeMap<String, Vec<String>>,
 ) -> Result<Outcome, ApprovalError> {
@@ -180,17 +219,12 @@ pub async fn resubmit(
     };
     let snapshot = Snapshot::load(state, &template, &ctx, state.clock.now_ms()).await?;
     let steps = plan(&template, &form, &ctx, &snapshot)?;
-    act(
-        state,
-        id,
-        actor,
-        Action::Resubmit { form, steps },
-        &Origin::default(),
-    )
-    .await
+    let action = Action::Resubmit { form, steps };
+    act_as(state, id, actor, action, &Origin::default()).await
 }
 
-/// Applies `action` by `actor` to instance `id`, retrying on concurrent saves.
+/// Applies `action` by `actor` (a member, or `SYSTEM` for workers) to instance `id`,
+/// audited with no address: card taps and workers.
 pub async fn act(
     state: &AppState,
     id: i64,
@@ -198,6 +232,23 @@ pub async fn act(
     action: Action,
     origin: &Origin,
 ) -> Result<Outcome, ApprovalError> {
+    act_as(state, id, &Actor::member(actor), action, origin).await
+}
+
+/// Applies `action` by `actor` to instance `id`, retrying on concurrent saves. The attempt
+/// that saves writes the audit row ([`audit_action`]) in its transaction; a refused or
+/// already-done action changes nothing and writes none.
+pub async fn act_as(
+    state: &AppState,
+    id: i64,
+    actor: &Actor,
+    action: Action,
+    origin: &Origin,
+) -> Result<Outcome, ApprovalError> {
+    let audited = audit_action(&action);
+    let target = id.to_string();
+    let target = Target::new("approval", &target);
+    let actor_id = actor.userid.as_str();
     for _ in 0..SAVE_ATTEMPTS {
         let StoredInstance {
             version,
@@ -213,7 +264,7 @@ pub async fn act(
             .ok_or(ApprovalError::UnknownInstance)?;
         let now = state.clock.now_ms();
         let listed = instance.listed();
-        let outcome = instance.act(actor, action.clone(), now)?;
+        let outcome = instance.act(actor_id, action.clone(), now)?;
         let Outcome::Applied(effects) = &outcome else {
             return Ok(outcome);
         };
@@ -230,10 +281,20 @@ pub async fn act(
             template: &template,
             instance: &instance,
             origin,
-            actor,
+            actor: actor_id,
             names: &names,
         };
         queue_effects(state, &mut tx, &ctx, effects, now).await?;
+        audit::append(
+            &mut tx,
+            state,
+            actor,
+            audited,
+            target,
+            audit::NONE,
+            audit::NONE,
+        )
+        .await?;
         tx.commit().await.context("committing the action")?;
         state.wake.outbox.notify_one();
         return Ok(outcome);
@@ -241,6 +302,23 @@ pub async fn act(
     Err(ApprovalError::Internal(anyhow::anyhow!(
         "instance {id} stayed busy over {SAVE_ATTEMPTS} attempts"
     )))
+}
+
+/// The audit action of an engine action: `approval.` and the H5's code for it
+/// (`approval.approve`, …), `approval.tick` and `approval.escalate` for the workers'.
+pub fn audit_action(action: &Action) -> &'static str {
+    match action {
+        Action::Approve { .. } => "approval.approve",
+        Action::Reject { .. } => "approval.reject",
+        Action::Transfer { .. } => "approval.transfer",
+        Action::AddSigner { .. } => "approval.add_signer",
+        Action::Withdraw => "approval.withdraw",
+        Action::Remind => "approval.remind",
+        Action::Comment { .. } => "approval.comment",
+        Action::Resubmit { .. } => "approval.resubmit",
+        Action::Tick => "approval.tick",
+        Action::Escalate { .. } => "approval.escalate",
+    }
 }
 
 /// The template `code`, at least at `min_version` (the one the instance was planned with).
@@ -439,4 +517,12 @@ pub struct CardClose {
     pub userid: String,
     /// The grey text.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_engine_and_the_audit_log_name_the_system_alike() {
+        assert_eq!(domain::approval::instance::SYSTEM, crate::audit::SYSTEM);
+    }
 }

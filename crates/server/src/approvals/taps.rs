@@ -1,6 +1,7 @@
 //! A tap on a decision card (`template_card_event`): find the card's instance, apply
 //! 同意 or 驳回 as the tapping member, and update the tapped card with the tap's own
-//! response code — to the decision, or to why nothing happened.
+//! response code — to the decision, or to why nothing happened. A decision is audited in
+//! its own transaction as the tapping member, with no address (WeCom's servers call us).
 
 use domain::approval::{Action, ActionError};
 use wecom::event::TemplateCardEvent;

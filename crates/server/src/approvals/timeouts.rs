@@ -1,7 +1,9 @@
 //! The timeout sweep (housekeeping, one replica): every instance with something due gets
 //! a tick;
 //! approvers past their node's reminder time are reminded once, and those past its
-//! escalation time have their seat handed to their own department leader.
+//! escalation time have their seat handed to their own department leader. Each tick or
+//! escalation that changes an instance is audited (`approval.tick`, `approval.escalate`)
+//! as [`crate::audit::SYSTEM`] in the change's transaction.
 
 use domain::approval::instance::SYSTEM;
 use domain::approval::{Action, Effect, Outcome};

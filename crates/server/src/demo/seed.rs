@@ -8,7 +8,8 @@ use domain::access::ProjectRole;
 use domain::calendar::Day;
 use domain::schedule::{Link, LinkKind};
 
-use crate::projects::service::{self as projects, Actor};
+use crate::audit::Actor;
+use crate::projects::service as projects;
 use crate::state::AppState;
 use crate::tasks::service as tasks;
 
@@ -190,18 +191,24 @@ async fn schedule(
     pm: &str,
     owners: &[&String],
 ) -> anyhow::Result<()> {
+    let actor = Actor::member(pm);
     let mut previous: Option<i64> = None;
     let mut next_start = start;
     let mut nth = 0;
     for (phase, steps) in WBS {
-        let parent = tasks::create(state, project, &task(None, phase, next_start, 1, None), pm)
-            .await?
-            .id;
+        let parent = tasks::create(
+            state,
+            project,
+            &task(None, phase, next_start, 1, None),
+            &actor,
+        )
+        .await?
+        .id;
         for (title, days, progress) in steps {
             let owner = owners[nth % owners.len()];
             nth += 1;
             let new = task(Some(parent), title, next_start, *days, Some(owner));
-            let id = tasks::create(state, project, &new, pm).await?.id;
+            let id = tasks::create(state, project, &new, &actor).await?.id;
             if let Some(from) = previous {
                 let link = Link {
                     from,
@@ -209,14 +216,14 @@ async fn schedule(
                     kind: LinkKind::FinishStart,
                     lag: 0,
                 };
-                tasks::link(state, project, link).await?;
+                tasks::link(state, project, link, &actor).await?;
             }
             if *progress > 0 {
                 let update = TaskUpdate {
                     progress: Some(*progress),
                     ..TaskUpdate::default()
                 };
-                tasks::update(state, id, &update).await?;
+                tasks::update(state, id, &update, &actor).await?;
             }
             previous = Some(id);
             next_start = next_start.plus(*days);

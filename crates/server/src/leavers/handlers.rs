@@ -6,7 +6,7 @@ use api::{ErrorCode, ReassignmentKind, ReassignmentView};
 use domain::access::Action;
 use store::Reassignment;
 
-use crate::audit::{Target, record_request};
+use crate::audit::{self, Actor, Target};
 use crate::auth::{CurrentUser, require};
 use crate::error::ApiError;
 use crate::projects::views::Names;
@@ -72,24 +72,24 @@ async fn resolve(
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Action::ManageOrgSync, None).await?;
     let id = path.into_inner();
-    let resolved = state
-        .store
-        .reassignments()
-        .resolve(id, user.userid(), state.clock.now_ms())
-        .await?;
-    if !resolved {
+    let mut tx = state.store.begin().await?;
+    let now = state.clock.now_ms();
+    if !store::Reassignments::resolve_on(&mut tx, id, user.userid(), now).await? {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
     let key = id.to_string();
-    record_request(
-        &req,
+    let target = Target::new("reassignment", &key);
+    let actor = Actor::of(&req, &user);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "reassignment.resolve",
-        Target::new("reassignment", &key),
-        None::<&str>,
+        target,
+        audit::NONE,
         Some(&"resolved"),
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -10,12 +10,12 @@ use api::{
 use domain::access::{Action, ProjectRole, ProjectScope, Subject};
 use domain::project::ProjectStatus;
 use serde::Deserialize;
-use store::{LedgerRecord, ProjectQuery, ProjectSort, ScheduleSettings};
+use store::{LedgerRecord, ProjectQuery, ProjectSort, Projects, ScheduleSettings};
 
-use crate::audit::{Target, record_request};
+use crate::audit::{self, Actor, Target, record_request};
 use crate::auth::{CurrentUser, require, subject};
 use crate::error::ApiError;
-use crate::projects::service::{self, Actor};
+use crate::projects::service;
 use crate::projects::views::{Names, amounts_visible, view, visibility};
 use crate::projects::{excel, import};
 use crate::state::AppState;
@@ -334,24 +334,32 @@ async fn add_member(
     allowed(&state, &user, id, Action::ManageProjectMembers).await?;
     let role = super::wire::role_of(body.role);
     service::check_member(&state, &body.userid).await?;
-    let added = state
-        .store
-        .projects()
-        .add_member(id, &body.userid, role, user.userid(), state.clock.now_ms())
-        .await?;
+    let actor = Actor::of(&req, &user);
+    let key = id.to_string();
+    let mut tx = state.store.begin().await?;
+    let added = Projects::add_member_on(
+        &mut tx,
+        id,
+        &body.userid,
+        role,
+        user.userid(),
+        state.clock.now_ms(),
+    )
+    .await?;
     if added {
-        let key = id.to_string();
-        record_request(
-            &req,
+        let target = Target::new("project", &key);
+        audit::append(
+            &mut tx,
             &state,
-            &user,
+            &actor,
             "project.member.add",
-            Target::new("project", &key),
-            None::<&str>,
+            target,
+            audit::NONE,
             Some(&*body),
         )
         .await?;
     }
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -374,8 +382,8 @@ async fn remove_member(
             ));
         }
     }
-    let removed = projects.remove_member(id, &userid, role).await?;
-    if !removed {
+    let mut tx = state.store.begin().await?;
+    if !Projects::remove_member_on(&mut tx, id, &userid, role).await? {
         return Err(ApiError::new(ErrorCode::NotFound));
     }
     let key = id.to_string();
@@ -383,16 +391,19 @@ async fn remove_member(
         userid,
         role: super::wire::role(role),
     };
-    record_request(
-        &req,
+    let actor = Actor::of(&req, &user);
+    let target = Target::new("project", &key);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "project.member.remove",
-        Target::new("project", &key),
+        target,
         Some(&before),
-        None::<&str>,
+        audit::NONE,
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -444,21 +455,22 @@ async fn put_schedule_settings(
         escalate_after_days: body.escalate_after_days,
         alerted_day: before.alerted_day,
     };
-    state
-        .store
-        .projects()
-        .set_schedule_settings(id, &after)
-        .await?;
     let key = id.to_string();
-    record_request(
-        &req,
+    let actor = Actor::of(&req, &user);
+    let mut tx = state.store.begin().await?;
+    Projects::set_schedule_settings_on(&mut tx, id, &after).await?;
+    let target = Target::new("project", &key);
+    let shown_before = settings_view(&before);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "project.schedule_settings",
-        Target::new("project", &key),
-        Some(&settings_view(&before)),
+        target,
+        Some(&shown_before),
         Some(&*body),
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::Ok().json(settings_view(&after)))
 }

@@ -15,7 +15,8 @@ use store::{LedgerRecord, Projects};
 use super::ProjectError;
 use super::excel::{self, Cell, Column, SheetRow};
 use super::input::{ledger_of, parse_day};
-use super::service::{Actor, create_on, save_on};
+use super::service::{create_on, save_on};
+use crate::audit::Actor;
 use crate::state::AppState;
 
 /// Most data rows one import takes.

@@ -54,7 +54,10 @@ impl From<store::sqlx::Error> for ProjectError {
 
 impl From<crate::audit::AuditError> for ProjectError {
     fn from(e: crate::audit::AuditError) -> Self {
-        Self::Internal(e.into())
+        match e {
+            crate::audit::AuditError::Store(e) => e.into(),
+            other => Self::Internal(other.into()),
+        }
     }
 }
 

@@ -8,27 +8,8 @@ use store::{Audit, Projects, StoreError};
 
 use super::ProjectError;
 use super::input::{ledger_of, summary};
-use crate::audit::{self, Target};
+use crate::audit::{self, Actor, Target};
 use crate::state::AppState;
-
-/// Who makes a change, for its audit row.
-#[derive(Debug, Clone)]
-pub struct Actor {
-    /// The member.
-    pub userid: String,
-    /// Their address.
-    pub ip: Option<String>,
-}
-
-impl Actor {
-    /// The signed-in member making `req`.
-    pub fn of(req: &actix_web::HttpRequest, user: &crate::auth::CurrentUser) -> Actor {
-        Actor {
-            userid: user.userid().to_owned(),
-            ip: crate::audit::client_ip(req),
-        }
-    }
-}
 
 fn invalid<T>(message: impl Into<String>) -> Result<T, ProjectError> {
     Err(ProjectError::Invalid(message.into()))

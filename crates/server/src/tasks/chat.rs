@@ -125,7 +125,14 @@ async fn new_task(
         owner: Some(owner.clone()),
         helpers: Vec::new(),
     };
-    match service::create(state, project_id, &req, userid).await {
+    match service::create(
+        state,
+        project_id,
+        &req,
+        &crate::audit::Actor::member(userid),
+    )
+    .await
+    {
         Ok(task) => {
             let names = state.store.org().names(&[owner.as_str()]).await?;
             let name = names.get(&owner).map_or(owner.as_str(), String::as_str);

@@ -23,9 +23,10 @@ static STAMPING: Semaphore = Semaphore::const_new(2);
 pub async fn record(
     state: &AppState,
     task_id: i64,
-    userid: &str,
+    actor: &crate::audit::Actor,
     req: &CheckinRequest,
 ) -> Result<Checkin, TaskError> {
+    let userid = actor.userid.as_str();
     if req.media_ids.len() + req.uploads.len() > MAX_PHOTOS {
         return Err(TaskError::Invalid(format!(
             "每次打卡最多 {MAX_PHOTOS} 张照片"
@@ -60,13 +61,16 @@ pub async fn record(
         originals.push(keep(state, original).await?);
         photos.push(keep(state, stamped).await?);
     }
-    if let Some(progress) = req.progress {
-        let update = TaskUpdate {
-            progress: Some(progress),
-            ..TaskUpdate::default()
-        };
-        service::update(state, task_id, &update).await?;
-    }
+    let progress = match req.progress {
+        Some(progress) => {
+            let update = TaskUpdate {
+                progress: Some(progress),
+                ..TaskUpdate::default()
+            };
+            Some(service::plan_update(state, task_id, &update).await?)
+        }
+        None => None,
+    };
     let mut checkin = Checkin {
         id: 0,
         task_id,
@@ -79,7 +83,25 @@ pub async fn record(
         originals,
         progress: req.progress,
     };
-    checkin.id = state.store.tasks().add_checkin(&checkin).await?;
+    // The progress, the check-in and their audit rows commit together.
+    let mut tx = state.store.begin().await?;
+    if let Some(planned) = progress {
+        service::write_update(&mut tx, state, actor, planned).await?;
+    }
+    checkin.id = store::Tasks::add_checkin_on(&mut tx, &checkin).await?;
+    let key = task_id.to_string();
+    let target = crate::audit::Target::new("task", &key);
+    crate::audit::append(
+        &mut tx,
+        state,
+        actor,
+        "task.checkin",
+        target,
+        crate::audit::NONE,
+        Some(&checkin.id),
+    )
+    .await?;
+    tx.commit().await.map_err(store::StoreError::from)?;
     Ok(checkin)
 }
 

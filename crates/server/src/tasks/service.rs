@@ -2,12 +2,13 @@
 //! cycles refused before they are stored.
 
 use anyhow::Context as _;
-use api::{NewTaskRequest, TaskUpdate};
+use api::{NewTaskRequest, TaskChanged, TaskUpdate};
 use domain::calendar::Day;
 use domain::schedule::{Activity, Link, ScheduleError, critical_path, shift_successors};
 use domain::task::{Task, TaskStatus};
 use store::{NewTask, Tasks};
 
+use crate::audit::{self, Actor, Target};
 use crate::error::ApiError;
 use crate::state::AppState;
 use api::ErrorCode;
@@ -47,6 +48,15 @@ impl From<crate::files::PhotoError> for TaskError {
     fn from(e: crate::files::PhotoError) -> Self {
         match e {
             crate::files::PhotoError::Refused(m) => Self::Invalid(m),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+impl From<crate::audit::AuditError> for TaskError {
+    fn from(e: crate::audit::AuditError) -> Self {
+        match e {
+            crate::audit::AuditError::Store(e) => e.into(),
             other => Self::Internal(other.into()),
         }
     }
@@ -102,12 +112,12 @@ pub async fn open_views(
     Ok(tasks.iter().map(|t| super::gantt::view(t, today)).collect())
 }
 
-/// Creates a task in `project_id`.
+/// Creates a task in `project_id`, audited in the same transaction.
 pub async fn create(
     state: &AppState,
     project_id: i64,
     req: &NewTaskRequest,
-    by: &str,
+    actor: &Actor,
 ) -> Result<Task, TaskError> {
     state
         .store
@@ -136,21 +146,56 @@ pub async fn create(
         helpers: req.helpers.clone(),
     };
     let now = state.clock.now_ms();
-    let id = state.store.tasks().create(&new, by, now).await?;
-    state
-        .store
-        .tasks()
-        .get(id)
+    let mut tx = state.store.begin().await?;
+    let id = Tasks::create_on(&mut tx, &new, &actor.userid, now).await?;
+    let task = Tasks::get_on(&mut tx, id)
         .await?
-        .ok_or(TaskError::UnknownTask)
+        .ok_or(TaskError::UnknownTask)?;
+    let key = id.to_string();
+    let view = super::gantt::view(&task, Day::of_ms(now));
+    audit::append(
+        &mut tx,
+        state,
+        actor,
+        "task.create",
+        Target::new("task", &key),
+        audit::NONE,
+        Some(&view),
+    )
+    .await?;
+    tx.commit().await.context("committing a new task")?;
+    Ok(task)
 }
 
-/// Applies `update` to task `id`; returns the task and the successors that moved.
+/// Applies `update` to task `id`, audited in the same transaction; returns the task and
+/// the successors that moved.
 pub async fn update(
     state: &AppState,
     id: i64,
     update: &TaskUpdate,
-) -> Result<(Task, Vec<(i64, Day)>), TaskError> {
+    actor: &Actor,
+) -> Result<TaskChanged, TaskError> {
+    let planned = plan_update(state, id, update).await?;
+    let mut tx = state.store.begin().await?;
+    let changed = write_update(&mut tx, state, actor, planned).await?;
+    tx.commit().await.context("committing a task change")?;
+    Ok(changed)
+}
+
+/// A checked change to one task, not yet written.
+#[derive(Debug)]
+pub struct PlannedUpdate {
+    before: Task,
+    task: Task,
+    moved: Vec<(i64, Day)>,
+}
+
+/// Checks `update` against task `id` and the plan; writes nothing.
+pub async fn plan_update(
+    state: &AppState,
+    id: i64,
+    update: &TaskUpdate,
+) -> Result<PlannedUpdate, TaskError> {
     let tasks = state.store.tasks();
     let before = tasks.get(id).await?.ok_or(TaskError::UnknownTask)?;
     let mut task = before.clone();
@@ -200,12 +245,45 @@ pub async fn update(
     } else {
         Vec::new()
     };
+    Ok(PlannedUpdate {
+        before,
+        task,
+        moved,
+    })
+}
+
+/// Writes a planned change and its audit row on `conn` (the caller's transaction).
+pub async fn write_update(
+    conn: &mut store::sqlx::AnyConnection,
+    state: &AppState,
+    actor: &Actor,
+    PlannedUpdate {
+        before,
+        task,
+        moved,
+    }: PlannedUpdate,
+) -> Result<TaskChanged, TaskError> {
     let now = state.clock.now_ms();
-    let mut tx = state.store.begin().await?;
-    Tasks::save_on(&mut tx, &task, now).await?;
-    Tasks::move_starts(&mut tx, &moved, now).await?;
-    tx.commit().await.context("committing a task change")?;
-    Ok((task, moved))
+    let today = Day::of_ms(now);
+    let changed = TaskChanged {
+        task: super::gantt::view(&task, today),
+        moved: moved.iter().map(|(id, d)| (*id, d.to_string())).collect(),
+    };
+    let key = task.id.to_string();
+    let shown_before = super::gantt::view(&before, today);
+    Tasks::save_on(conn, &task, now).await?;
+    Tasks::move_starts(conn, &moved, now).await?;
+    audit::append(
+        conn,
+        state,
+        actor,
+        "task.update",
+        Target::new("task", &key),
+        Some(&shown_before),
+        Some(&changed),
+    )
+    .await?;
+    Ok(changed)
 }
 
 /// The successors a new plan for `task` pushes, when its project moves them.
@@ -258,6 +336,7 @@ pub async fn link(
     state: &AppState,
     project_id: i64,
     link: Link,
+    actor: &Actor,
 ) -> Result<Vec<(i64, Day)>, TaskError> {
     let (activities, mut links) = network(state, project_id).await?;
     let Some(from) = activities.iter().find(|a| a.id == link.from).copied() else {
@@ -277,9 +356,112 @@ pub async fn link(
     } else {
         Vec::new()
     };
+    let key = project_id.to_string();
+    let shown = api::LinkView {
+        from: link.from,
+        to: link.to,
+        kind: super::wire::link_kind(link.kind),
+        lag: link.lag,
+    };
     let mut tx = state.store.begin().await?;
     Tasks::link_on(&mut tx, project_id, &link).await?;
     Tasks::move_starts(&mut tx, &moved, state.clock.now_ms()).await?;
+    audit::append(
+        &mut tx,
+        state,
+        actor,
+        "task.link",
+        Target::new("project", &key),
+        audit::NONE,
+        Some(&shown),
+    )
+    .await?;
     tx.commit().await.context("committing a link")?;
     Ok(moved)
+}
+
+/// Removes the link `from` → `to` of the project.
+pub async fn unlink(
+    state: &AppState,
+    project_id: i64,
+    (from, to): (i64, i64),
+    actor: &Actor,
+) -> Result<(), TaskError> {
+    let links = state.store.tasks().links(project_id).await?;
+    if !links.iter().any(|l| (l.from, l.to) == (from, to)) {
+        return Err(TaskError::UnknownTask);
+    }
+    let key = project_id.to_string();
+    let what = format!("{from}->{to}");
+    let mut tx = state.store.begin().await?;
+    Tasks::unlink_on(&mut tx, from, to).await?;
+    audit::append(
+        &mut tx,
+        state,
+        actor,
+        "task.unlink",
+        Target::new("project", &key),
+        Some(&what),
+        audit::NONE,
+    )
+    .await?;
+    tx.commit().await.context("committing an unlink")?;
+    Ok(())
+}
+
+/// Longest daily report, in characters.
+const MAX_REPORT: usize = 5_000;
+
+/// Files (or rewrites) the actor's daily report for the project and day.
+pub async fn put_report(
+    state: &AppState,
+    project_id: i64,
+    report: &api::DailyReport,
+    actor: &Actor,
+) -> Result<(), TaskError> {
+    let day =
+        Day::parse(&report.day).ok_or_else(|| TaskError::Invalid("day 应为 YYYY-MM-DD".into()))?;
+    let content = report.content.trim();
+    if content.is_empty() || content.chars().count() > MAX_REPORT {
+        return invalid("日报内容不能为空，且不超过 5000 字");
+    }
+    let key = project_id.to_string();
+    let now = state.clock.now_ms();
+    let mut tx = state.store.begin().await?;
+    Tasks::put_report_on(&mut tx, project_id, &actor.userid, day, content, now).await?;
+    audit::append(
+        &mut tx,
+        state,
+        actor,
+        "daily_report.put",
+        Target::new("project", &key),
+        audit::NONE,
+        Some(&report.day),
+    )
+    .await?;
+    tx.commit().await.context("committing a daily report")?;
+    Ok(())
+}
+
+/// Snapshots the project's plan as its baseline; returns how many tasks it holds.
+pub async fn take_baseline(
+    state: &AppState,
+    project_id: i64,
+    actor: &Actor,
+) -> Result<u64, TaskError> {
+    let key = project_id.to_string();
+    let mut tx = state.store.begin().await?;
+    let tasks = Tasks::take_baseline_on(&mut tx, project_id, state.clock.now_ms()).await?;
+    audit::append(
+        &mut tx,
+        state,
+        actor,
+        "task.baseline",
+        Target::new("project", &key),
+        audit::NONE,
+        Some(&tasks),
+    )
+    .await?;
+    tx.commit().await.context("committing a baseline")?;
+    Ok(tasks)
 }

@@ -193,6 +193,15 @@ async fn a_purchase_goes_from_card_to_card_to_approved() {
     dispatch(app).await;
     assert_eq!(replaced(app, &c.finance), ["已同意"]);
     assert_eq!(status(app, id).await, Status::Approved);
+    // Each tap is audited once, as the tapping member, from no address of theirs.
+    assert_eq!(
+        audit_trail(app, id).await,
+        [
+            ("approval.submit".to_owned(), c.initiator.clone(), false),
+            ("approval.approve".to_owned(), pm.clone(), false),
+            ("approval.approve".to_owned(), c.finance.clone(), false),
+        ]
+    );
     let told: Vec<String> = app
         .sim
         .messages_for(&c.initiator)
@@ -287,6 +296,13 @@ async fn a_silent_approver_is_reminded_after_a_day_and_escalated_after_two() {
         [format!("已转交 {}", name(app, &leader).await)]
     );
     card_of(app, &leader);
+    let system = domain::approval::instance::SYSTEM.to_owned();
+    let trail = audit_trail(app, id).await;
+    assert!(
+        trail.contains(&("approval.escalate".to_owned(), system.clone(), false))
+            && trail.contains(&("approval.tick".to_owned(), system, false)),
+        "{trail:?}"
+    );
 }
 
 pub(crate) async fn name(app: &TestApp, userid: &str) -> String {
@@ -602,4 +618,128 @@ async fn an_approver_out_of_office_has_new_seats_go_to_their_delegate() {
         instance(app, again).await.pending_approvers(),
         std::slice::from_ref(pm)
     );
+}
+
+/// The audit rows of one instance, oldest first, as (action, actor, has an address).
+async fn audit_trail(app: &TestApp, id: i64) -> Vec<(String, String, bool)> {
+    let filter = store::AuditFilter {
+        target_type: Some("approval".into()),
+        target_id: Some(id.to_string()),
+        ..store::AuditFilter::default()
+    };
+    let mut rows = app
+        .state
+        .store
+        .audit()
+        .list(&filter, 100, None)
+        .await
+        .expect("audit");
+    rows.reverse();
+    rows.into_iter()
+        .map(|e| (e.action, e.actor, e.ip.is_some()))
+        .collect()
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    store::sqlx::query_scalar(sql)
+        .fetch_one(app.state.store.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn an_approval_change_and_its_audit_row_commit_together_or_not_at_all() {
+    use reqwest::{Method, StatusCode};
+    use store::sqlx::Row as _;
+    let c = company(1).await;
+    let app = &c.app;
+    let initiator = sign_in(app, &c.initiator).await;
+    let pm = sign_in(app, &c.pms[0]).await;
+    app.state
+        .store
+        .projects()
+        .add_member(c.project, &c.initiator, ProjectRole::Engineer, "admin", 0)
+        .await
+        .expect("member");
+    let form = json!({
+        "project": c.project,
+        "items": "模板木方",
+        "materials": 880_000,
+        "arrival": "2026-12-20"
+    });
+    let body = json!({ "template": "purchase", "form": form });
+
+    // Without the chain's head no audit row can be written: the submission fails whole,
+    // leaving no instance and no card queued.
+    let pool = app.state.store.pool();
+    let head = store::sqlx::query("SELECT last_id, last_hash FROM audit_head WHERE id = 1")
+        .fetch_one(pool)
+        .await
+        .expect("head");
+    let (last_id, last_hash): (i64, String) = (
+        head.try_get("last_id").expect("last_id"),
+        head.try_get("last_hash").expect("last_hash"),
+    );
+    let queued = count(app, "SELECT COUNT(*) FROM outbox").await;
+    store::sqlx::query("DELETE FROM audit_head")
+        .execute(pool)
+        .await
+        .expect("head removed");
+    let (status, _) = call(
+        app,
+        &initiator,
+        Method::POST,
+        "approvals",
+        Some(body.clone()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        count(app, "SELECT COUNT(*) FROM approval_instances").await,
+        0
+    );
+    assert_eq!(count(app, "SELECT COUNT(*) FROM outbox").await, queued);
+    store::sqlx::query("INSERT INTO audit_head (id, last_id, last_hash) VALUES (1, $1, $2)")
+        .bind(last_id)
+        .bind(last_hash.as_str())
+        .execute(pool)
+        .await
+        .expect("head restored");
+
+    // With it, the submission and the decision each leave exactly one row, by the member
+    // from their address.
+    let (status, created) = call(app, &initiator, Method::POST, "approvals", Some(body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let path = format!("approvals/{id}/actions");
+    let approve = json!({ "action": "approve" });
+    let (status, after) = call(app, &pm, Method::POST, &path, Some(approve.clone())).await;
+    assert_eq!(status, StatusCode::OK, "{after}");
+    let (status, _) = call(app, &pm, Method::POST, &path, Some(approve)).await;
+    assert_eq!(status, StatusCode::CONFLICT, "finished: nothing changes");
+    assert_eq!(
+        audit_trail(app, id).await,
+        [
+            ("approval.submit".to_owned(), c.initiator.clone(), true),
+            ("approval.approve".to_owned(), c.pms[0].clone(), true),
+        ]
+    );
+    let submitted = app
+        .state
+        .store
+        .audit()
+        .list(
+            &store::AuditFilter {
+                action: Some("approval.submit".into()),
+                ..store::AuditFilter::default()
+            },
+            10,
+            None,
+        )
+        .await
+        .expect("audit");
+    assert_eq!(submitted.len(), 1, "{submitted:?}");
+    assert_eq!(submitted[0].after_json.as_deref(), Some(r#""purchase""#));
+    let report = app.state.store.audit().verify().await.expect("verify");
+    assert!(report.is_intact(), "{report}");
 }

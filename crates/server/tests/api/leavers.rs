@@ -90,7 +90,7 @@ async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
             owner: Some(engineer.clone()),
             helpers: Vec::new(),
         },
-        &pm,
+        &server::audit::Actor::member(&pm),
     )
     .await
     .expect("task");

@@ -4,6 +4,7 @@
 mod admin;
 mod approval_flows;
 mod approvals;
+mod audit_trail;
 mod auth;
 mod callbacks;
 mod checkin_photos;

@@ -93,10 +93,15 @@ async fn task(s: &Site, owner: &str, title: &str, start: Day, days: i32) -> i64 
         owner: Some(owner.into()),
         helpers: Vec::new(),
     };
-    service::create(&s.app.state, s.project, &req, &s.pm)
-        .await
-        .expect("task")
-        .id
+    service::create(
+        &s.app.state,
+        s.project,
+        &req,
+        &server::audit::Actor::member(&s.pm),
+    )
+    .await
+    .expect("task")
+    .id
 }
 
 /// Text cards whose title starts with 任务提醒 that `userid` received.

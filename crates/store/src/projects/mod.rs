@@ -8,8 +8,8 @@ use std::collections::HashMap;
 
 use domain::access::ProjectRole;
 use domain::project::{Project, ProjectMember, ProjectStatus};
-use sqlx::Row as _;
 use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row as _};
 
 use crate::sql::in_list;
 use crate::{Store, StoreError};
@@ -108,6 +108,16 @@ impl<'a> Projects<'a> {
         id: i64,
         settings: &ScheduleSettings,
     ) -> Result<bool, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::set_schedule_settings_on(&mut conn, id, settings).await
+    }
+
+    /// [`Projects::set_schedule_settings`] inside the caller's transaction.
+    pub async fn set_schedule_settings_on(
+        conn: &mut AnyConnection,
+        id: i64,
+        settings: &ScheduleSettings,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE projects SET shift_successors = $2, lag_alert_days = $3, \
                escalate_after_days = $4 WHERE id = $1",
@@ -116,7 +126,7 @@ impl<'a> Projects<'a> {
         .bind(i16::from(settings.shift_successors))
         .bind(settings.lag_alert_days)
         .bind(settings.escalate_after_days)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -173,13 +183,24 @@ impl<'a> Projects<'a> {
         userid: &str,
         role: ProjectRole,
     ) -> Result<bool, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::remove_member_on(&mut conn, project_id, userid, role).await
+    }
+
+    /// [`Projects::remove_member`] inside the caller's transaction.
+    pub async fn remove_member_on(
+        conn: &mut AnyConnection,
+        project_id: i64,
+        userid: &str,
+        role: ProjectRole,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "DELETE FROM project_members WHERE project_id = $1 AND userid = $2 AND role = $3",
         )
         .bind(project_id)
         .bind(userid)
         .bind(role.code())
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(done.rows_affected() > 0)
     }

@@ -1,6 +1,6 @@
 //! Comments on a task (with photos), the thread people keep about the work.
 
-use sqlx::Row as _;
+use sqlx::{AnyConnection, Row as _};
 
 use super::Tasks;
 use crate::StoreError;
@@ -25,7 +25,7 @@ pub struct Comment {
 
 impl Tasks<'_> {
     /// Stores a comment; returns its id.
-    pub async fn add_comment(&self, c: &Comment) -> Result<i64, StoreError> {
+    pub async fn add_comment_on(conn: &mut AnyConnection, c: &Comment) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "INSERT INTO task_comments (task_id, userid, at_ms, body, photos) \
              VALUES ($1, $2, $3, $4, $5) RETURNING id",
@@ -35,7 +35,7 @@ impl Tasks<'_> {
         .bind(c.at_ms)
         .bind(c.body.as_str())
         .bind(to_json(&c.photos)?)
-        .fetch_one(self.store.pool())
+        .fetch_one(conn)
         .await?;
         Ok(row.try_get("id")?)
     }

@@ -106,6 +106,18 @@ impl<'a> Tasks<'a> {
     /// Creates a task at the end of its siblings; its parent becomes a summary.
     pub async fn create(&self, new: &NewTask, by: &str, now_ms: i64) -> Result<i64, StoreError> {
         let mut tx = self.store.begin().await?;
+        let id = Self::create_on(&mut tx, new, by, now_ms).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// [`Tasks::create`] inside the caller's transaction.
+    pub async fn create_on(
+        conn: &mut AnyConnection,
+        new: &NewTask,
+        by: &str,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
         let days = if new.milestone { 0 } else { new.days.max(0) };
         let row = sqlx::query(
             "INSERT INTO tasks (project_id, parent_id, position, title, milestone, start_day, \
@@ -127,25 +139,30 @@ impl<'a> Tasks<'a> {
         .bind(to_json(&new.helpers)?)
         .bind(by)
         .bind(now_ms)
-        .fetch_one(&mut *tx)
+        .fetch_one(&mut *conn)
         .await?;
         let id: i64 = row.try_get("id")?;
         if let Some(parent) = new.parent_id {
             sqlx::query("UPDATE tasks SET summary = 1 WHERE id = $1")
                 .bind(parent)
-                .execute(&mut *tx)
+                .execute(&mut *conn)
                 .await?;
         }
-        tx.commit().await?;
         Ok(id)
     }
 
     /// One task.
     pub async fn get(&self, id: i64) -> Result<Option<Task>, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::get_on(&mut conn, id).await
+    }
+
+    /// [`Tasks::get`] inside the caller's transaction (sees its own writes).
+    pub async fn get_on(conn: &mut AnyConnection, id: i64) -> Result<Option<Task>, StoreError> {
         let sql = format!("SELECT {COLUMNS} FROM tasks WHERE id = $1");
         sqlx::query(&sql)
             .bind(id)
-            .fetch_optional(self.store.pool())
+            .fetch_optional(conn)
             .await?
             .as_ref()
             .map(task_from_row)
@@ -253,11 +270,15 @@ impl<'a> Tasks<'a> {
     }
 
     /// Removes a link; `false` when there was none.
-    pub async fn unlink(&self, from: i64, to: i64) -> Result<bool, StoreError> {
+    pub async fn unlink_on(
+        conn: &mut AnyConnection,
+        from: i64,
+        to: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query("DELETE FROM task_links WHERE from_id = $1 AND to_id = $2")
             .bind(from)
             .bind(to)
-            .execute(self.store.pool())
+            .execute(conn)
             .await?;
         Ok(done.rows_affected() > 0)
     }
@@ -265,9 +286,20 @@ impl<'a> Tasks<'a> {
     /// Snapshots the project's current plan as its baseline (replacing the last one).
     pub async fn take_baseline(&self, project_id: i64, now_ms: i64) -> Result<u64, StoreError> {
         let mut tx = self.store.begin().await?;
+        let taken = Self::take_baseline_on(&mut tx, project_id, now_ms).await?;
+        tx.commit().await?;
+        Ok(taken)
+    }
+
+    /// [`Tasks::take_baseline`] inside the caller's transaction.
+    pub async fn take_baseline_on(
+        conn: &mut AnyConnection,
+        project_id: i64,
+        now_ms: i64,
+    ) -> Result<u64, StoreError> {
         sqlx::query("DELETE FROM task_baselines WHERE project_id = $1")
             .bind(project_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         let done = sqlx::query(
             "INSERT INTO task_baselines (task_id, project_id, start_day, finish_day, \
@@ -276,9 +308,8 @@ impl<'a> Tasks<'a> {
         )
         .bind(project_id)
         .bind(now_ms)
-        .execute(&mut *tx)
+        .execute(conn)
         .await?;
-        tx.commit().await?;
         Ok(done.rows_affected())
     }
 
@@ -391,6 +422,12 @@ impl<'a> Tasks<'a> {
 
     /// Stores a check-in; returns its id.
     pub async fn add_checkin(&self, c: &Checkin) -> Result<i64, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::add_checkin_on(&mut conn, c).await
+    }
+
+    /// [`Tasks::add_checkin`] inside the caller's transaction.
+    pub async fn add_checkin_on(conn: &mut AnyConnection, c: &Checkin) -> Result<i64, StoreError> {
         let row = sqlx::query(
             "INSERT INTO task_checkins (task_id, userid, at_ms, latitude, longitude, address, \
                note, photos, originals, progress) \
@@ -407,7 +444,7 @@ impl<'a> Tasks<'a> {
         .bind(to_json(&c.photos)?)
         .bind(to_json(&c.originals)?)
         .bind(c.progress.map(i16::from))
-        .fetch_one(self.store.pool())
+        .fetch_one(conn)
         .await?;
         Ok(row.try_get("id")?)
     }
@@ -444,6 +481,19 @@ impl<'a> Tasks<'a> {
         content: &str,
         now_ms: i64,
     ) -> Result<(), StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::put_report_on(&mut conn, project_id, userid, day, content, now_ms).await
+    }
+
+    /// [`Tasks::put_report`] inside the caller's transaction.
+    pub async fn put_report_on(
+        conn: &mut AnyConnection,
+        project_id: i64,
+        userid: &str,
+        day: Day,
+        content: &str,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO daily_reports (project_id, userid, day, content, updated_at_ms) \
              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (project_id, day, userid) \
@@ -454,7 +504,7 @@ impl<'a> Tasks<'a> {
         .bind(day.0)
         .bind(content)
         .bind(now_ms)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(())
     }

@@ -7,7 +7,7 @@ use domain::access::Action as Permission;
 use store::Comment;
 
 use super::task_project;
-use crate::audit::{Target, record_request};
+use crate::audit::{self, Actor, Target};
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::files as photos;
@@ -94,17 +94,20 @@ async fn add(
         body: text.to_owned(),
         photos: body.uploads.clone(),
     };
-    let comment_id = state.store.tasks().add_comment(&comment).await?;
     let key = id.to_string();
-    record_request(
-        &req,
+    let mut tx = state.store.begin().await?;
+    let comment_id = store::Tasks::add_comment_on(&mut tx, &comment).await?;
+    let actor = Actor::of(&req, &user);
+    audit::append(
+        &mut tx,
         &state,
-        &user,
+        &actor,
         "task.comment",
         Target::new("task", &key),
-        None::<&str>,
+        audit::NONE,
         Some(&comment_id),
     )
     .await?;
+    tx.commit().await?;
     Ok(HttpResponse::Created().json(serde_json::json!({ "id": comment_id })))
 }

@@ -7,15 +7,14 @@ mod comments;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
-    CheckinRequest, CheckinView, DailyReport, ErrorCode, LinkView, NewTaskRequest, TaskChanged,
-    TaskUpdate,
+    CheckinRequest, CheckinView, DailyReport, ErrorCode, LinkView, NewTaskRequest, TaskUpdate,
 };
 use domain::access::Action as Permission;
 use domain::calendar::Day;
 use domain::schedule::Link;
 use serde::Deserialize;
 
-use crate::audit::{Target, record_request};
+use crate::audit::Actor;
 use crate::auth::{CurrentUser, require_on_project};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -87,20 +86,8 @@ async fn create_task(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::EditTasks).await?;
-    let task = service::create(&state, id, &body, user.userid()).await?;
+    let task = service::create(&state, id, &body, &Actor::of(&req, &user)).await?;
     let view = gantt::view(&task, today(&state));
-    let key = task.id.to_string();
-    let target = Target::new("task", &key);
-    record_request(
-        &req,
-        &state,
-        &user,
-        "task.create",
-        target,
-        None::<&str>,
-        Some(&view),
-    )
-    .await?;
     Ok(HttpResponse::Created().json(view))
 }
 
@@ -130,25 +117,7 @@ async fn update_task(
         Permission::EditTasks
     };
     require_on_project(&state, &user, before.project_id, needed).await?;
-    let (task, moved) = service::update(&state, id, &body).await?;
-    let today = today(&state);
-    let changed = TaskChanged {
-        task: gantt::view(&task, today),
-        moved: moved.iter().map(|(id, d)| (*id, d.to_string())).collect(),
-    };
-    let key = id.to_string();
-    let target = Target::new("task", &key);
-    let before = gantt::view(&before, today);
-    record_request(
-        &req,
-        &state,
-        &user,
-        "task.update",
-        target,
-        Some(&before),
-        Some(&changed),
-    )
-    .await?;
+    let changed = service::update(&state, id, &body, &Actor::of(&req, &user)).await?;
     Ok(HttpResponse::Ok().json(changed))
 }
 
@@ -168,19 +137,7 @@ async fn put_link(
         kind,
         lag: body.lag,
     };
-    let moved = service::link(&state, id, link).await?;
-    let key = id.to_string();
-    let target = Target::new("project", &key);
-    record_request(
-        &req,
-        &state,
-        &user,
-        "task.link",
-        target,
-        None::<&str>,
-        Some(&*body),
-    )
-    .await?;
+    let moved = service::link(&state, id, link, &Actor::of(&req, &user)).await?;
     let moved: Vec<(i64, String)> = moved.iter().map(|(id, d)| (*id, d.to_string())).collect();
     Ok(HttpResponse::Ok().json(serde_json::json!({ "moved": moved })))
 }
@@ -193,24 +150,7 @@ async fn delete_link(
 ) -> Result<HttpResponse, ApiError> {
     let (id, from, to) = path.into_inner();
     require_on_project(&state, &user, id, Permission::EditTasks).await?;
-    let links = state.store.tasks().links(id).await?;
-    if !links.iter().any(|l| (l.from, l.to) == (from, to)) {
-        return Err(ApiError::new(ErrorCode::NotFound));
-    }
-    state.store.tasks().unlink(from, to).await?;
-    let key = id.to_string();
-    let target = Target::new("project", &key);
-    let what = format!("{from}->{to}");
-    record_request(
-        &req,
-        &state,
-        &user,
-        "task.unlink",
-        target,
-        Some(&what),
-        None::<&str>,
-    )
-    .await?;
+    service::unlink(&state, id, (from, to), &Actor::of(&req, &user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
@@ -222,23 +162,7 @@ async fn take_baseline(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::EditTasks).await?;
-    let tasks = state
-        .store
-        .tasks()
-        .take_baseline(id, state.clock.now_ms())
-        .await?;
-    let key = id.to_string();
-    let target = Target::new("project", &key);
-    record_request(
-        &req,
-        &state,
-        &user,
-        "task.baseline",
-        target,
-        None::<&str>,
-        Some(&tasks),
-    )
-    .await?;
+    let tasks = service::take_baseline(&state, id, &Actor::of(&req, &user)).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "tasks": tasks })))
 }
 
@@ -313,19 +237,8 @@ async fn check_in(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     task_project(&state, &user, id, Permission::ReportProgress).await?;
-    let checkin = crate::tasks::checkin::record(&state, id, user.userid(), &body).await?;
-    let key = id.to_string();
-    let target = Target::new("task", &key);
-    record_request(
-        &req,
-        &state,
-        &user,
-        "task.checkin",
-        target,
-        None::<&str>,
-        Some(&checkin.id),
-    )
-    .await?;
+    let actor = Actor::of(&req, &user);
+    let checkin = crate::tasks::checkin::record(&state, id, &actor, &body).await?;
     Ok(HttpResponse::Created().json(serde_json::json!({
         "id": checkin.id,
         "photos": checkin.photos,
@@ -372,31 +285,6 @@ async fn put_daily_report(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::ReportProgress).await?;
-    let day = Day::parse(&body.day)
-        .ok_or_else(|| ApiError::with_message(ErrorCode::BadRequest, "day 应为 YYYY-MM-DD"))?;
-    let content = body.content.trim();
-    if content.is_empty() || content.chars().count() > 5_000 {
-        return Err(ApiError::with_message(
-            ErrorCode::BadRequest,
-            "日报内容不能为空，且不超过 5000 字",
-        ));
-    }
-    state
-        .store
-        .tasks()
-        .put_report(id, user.userid(), day, content, state.clock.now_ms())
-        .await?;
-    let key = id.to_string();
-    let target = Target::new("project", &key);
-    record_request(
-        &req,
-        &state,
-        &user,
-        "daily_report.put",
-        target,
-        None::<&str>,
-        Some(&body.day),
-    )
-    .await?;
+    service::put_report(&state, id, &body, &Actor::of(&req, &user)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
