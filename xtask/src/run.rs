@@ -81,3 +81,33 @@ pub fn step(name: &str, cmd: &mut Command) -> Result<(), String> {
         Err(format!("{name} failed ({status})"))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Tests run in the package folder, below the workspace: the root is found from there,
+    /// whichever checkout compiled this binary.
+    #[test]
+    fn finds_the_workspace_from_a_folder_inside_it() {
+        let root = find_root();
+        assert!(is_workspace(&root), "{}", root.display());
+        assert!(root.join("xtask/src/run.rs").is_file());
+        let here = std::env::current_dir().expect("cwd");
+        assert!(
+            here.starts_with(&root),
+            "{} is not inside {}",
+            here.display(),
+            root.display()
+        );
+    }
+
+    #[test]
+    fn the_target_dir_is_cargos_own() {
+        let target = target_dir();
+        assert!(target.is_absolute(), "{}", target.display());
+        if let Some(env) = std::env::var_os("CARGO_TARGET_DIR") {
+            assert_eq!(target, PathBuf::from(env));
+        }
+    }
+}
