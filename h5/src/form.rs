@@ -1,161 +1,36 @@
-//! Approval forms generated from a template's schema: what each field is, and turning what
-//! a person typed into the value the server expects (money typed in 元, sent in 分).
+//! Approval forms drawn from a template's typed fields (`api::FormField`, whose type is the
+//! one `api::FieldType` list): each type's settings with their defaults, the nodes whose
+//! approvers the initiator picks, and turning what a person typed into the value the
+//! server expects (money typed in 元, sent in 分).
 //! Pure, tested natively; `pages::submit` draws it.
 
-use api::{FieldType, RuleType};
+use api::{FieldType, FormField};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::text;
 
-/// A field as the form draws it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Field {
-    /// Key in the values map.
-    pub key: String,
-    /// Label.
-    pub label: String,
-    /// Type and its settings.
-    pub kind: Kind,
-    /// Must be filled in.
-    pub required: bool,
+/// Longest text when a text field names no `max_len`.
+const TEXT_MAX: u32 = 500;
+/// Most files when an attachments field names no `max`.
+const FILES_MAX: usize = 9;
+
+/// A text field's longest text.
+pub fn max_len(field: &FormField) -> u32 {
+    field.max_len.unwrap_or(TEXT_MAX)
 }
 
-/// Field types with their settings; which types exist is [`FieldType`]'s one list.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Kind {
-    /// Text.
-    Text {
-        /// Longest text.
-        max_len: usize,
-    },
-    /// A number.
-    Number {
-        /// Smallest value.
-        min: Option<f64>,
-        /// Largest value.
-        max: Option<f64>,
-    },
-    /// Money: typed in 元, sent in 分.
-    Money,
-    /// A day.
-    Date,
-    /// Two days.
-    DateRange,
-    /// One option.
-    Select {
-        /// Options.
-        options: Vec<String>,
-    },
-    /// Several options.
-    MultiSelect {
-        /// Options.
-        options: Vec<String>,
-    },
-    /// Members.
-    Members {
-        /// More than one.
-        multiple: bool,
-    },
-    /// Departments.
-    Departments {
-        /// More than one.
-        multiple: bool,
-    },
-    /// A project.
-    Project,
-    /// Photos or files.
-    Attachments {
-        /// Most files.
-        max: usize,
-    },
-    /// Computed by the server.
-    Total {
-        /// Money fields added up.
-        of: Vec<String>,
-    },
+/// An attachments field's most files.
+pub fn max_files(field: &FormField) -> usize {
+    field
+        .max
+        .filter(|m| m.is_finite() && *m >= 0.0)
+        .map_or(FILES_MAX, |m| m as usize)
 }
 
-/// The fields of a template definition (`{"form": {"fields": [...]}}`); fields of a type
-/// this H5 does not know are left out rather than breaking the form. Read by hand: serde's
-/// flattened tagged enum costs ~18 KB of wasm for the same thing.
-pub fn fields_of(definition: &Value) -> Vec<Field> {
-    definition["form"]["fields"]
-        .as_array()
-        .map(|all| all.iter().filter_map(field_of).collect())
-        .unwrap_or_default()
-}
-
-fn field_of(f: &Value) -> Option<Field> {
-    let strings = |key: &str| -> Vec<String> {
-        f[key]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    };
-    let count = |key: &str, default: usize| {
-        f[key]
-            .as_u64()
-            .map_or(default, |n| usize::try_from(n).unwrap_or(default))
-    };
-    let multiple = f["multiple"].as_bool().unwrap_or(false);
-    let kind = match FieldType::from_code(f["type"].as_str()?)? {
-        FieldType::Text => Kind::Text {
-            max_len: count("max_len", 500),
-        },
-        FieldType::Number => Kind::Number {
-            min: f["min"].as_f64(),
-            max: f["max"].as_f64(),
-        },
-        FieldType::Money => Kind::Money,
-        FieldType::Date => Kind::Date,
-        FieldType::DateRange => Kind::DateRange,
-        FieldType::Select => Kind::Select {
-            options: strings("options"),
-        },
-        FieldType::MultiSelect => Kind::MultiSelect {
-            options: strings("options"),
-        },
-        FieldType::Members => Kind::Members { multiple },
-        FieldType::Departments => Kind::Departments { multiple },
-        FieldType::Project => Kind::Project,
-        FieldType::Attachments => Kind::Attachments {
-            max: count("max", 9),
-        },
-        FieldType::Total => Kind::Total { of: strings("of") },
-    };
-    Some(Field {
-        key: f["key"].as_str()?.to_owned(),
-        label: f["label"].as_str()?.to_owned(),
-        kind,
-        required: f["required"].as_bool().unwrap_or(false),
-    })
-}
-
-/// Approval nodes whose approvers the initiator picks (自选), as `(node id, node name)`,
-/// in flow order, branches included (which branch applies is only known on submit).
-pub fn chosen_nodes(definition: &Value) -> Vec<(String, String)> {
-    fn walk(nodes: &Value, out: &mut Vec<(String, String)>) {
-        for node in nodes.as_array().into_iter().flatten() {
-            if node["rule"]["type"] == RuleType::Chosen.code()
-                && let Some(id) = node["id"].as_str()
-            {
-                let name = node["name"].as_str().unwrap_or(id);
-                out.push((id.to_owned(), name.to_owned()));
-            }
-            for arm in node["arms"].as_array().into_iter().flatten() {
-                walk(&arm["nodes"], out);
-            }
-            walk(&node["otherwise"], out);
-        }
-    }
-    let mut out = Vec::new();
-    walk(&definition["flow"], &mut out);
-    out
+/// A select's choices.
+pub fn options(field: &FormField) -> &[String] {
+    field.options.as_deref().unwrap_or_default()
 }
 
 /// What a person entered for one field, before it is checked.
@@ -173,28 +48,30 @@ pub struct Entry {
 }
 
 /// The value to send for `field`, `Ok(None)` when left empty, or why it is wrong.
-pub fn value_of(field: &Field, entry: &Entry) -> Result<Option<Value>, String> {
+pub fn value_of(field: &FormField, entry: &Entry) -> Result<Option<Value>, String> {
     let typed = entry.text.trim();
     let wrong = |why: &str| format!("「{}」{why}", field.label);
-    let value = match &field.kind {
-        Kind::Total { .. } => return Ok(None),
-        Kind::Text { max_len } => {
-            if typed.chars().count() > *max_len {
+    let multiple = field.multiple.unwrap_or(false);
+    let value = match field.kind {
+        FieldType::Total => return Ok(None),
+        FieldType::Text => {
+            let max_len = max_len(field);
+            if typed.chars().count() > max_len as usize {
                 return Err(wrong(&format!("不能超过 {max_len} 字")));
             }
             (!typed.is_empty()).then(|| json!(typed))
         }
-        Kind::Number { min, max } => match typed {
+        FieldType::Number => match typed {
             "" => None,
             t => {
                 let n: f64 = t.parse().map_err(|_| wrong("应为数字"))?;
-                if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
+                if field.min.is_some_and(|m| n < m) || field.max.is_some_and(|m| n > m) {
                     return Err(wrong("超出允许范围"));
                 }
                 Some(json!(n))
             }
         },
-        Kind::Money => match typed {
+        FieldType::Money => match typed {
             "" => None,
             t => {
                 let fen = text::parse_yuan(t).map_err(wrong)?;
@@ -204,8 +81,8 @@ pub fn value_of(field: &Field, entry: &Entry) -> Result<Option<Value>, String> {
                 Some(json!(fen))
             }
         },
-        Kind::Date | Kind::Select { .. } => (!typed.is_empty()).then(|| json!(typed)),
-        Kind::DateRange => match (typed, entry.until.trim()) {
+        FieldType::Date | FieldType::Select => (!typed.is_empty()).then(|| json!(typed)),
+        FieldType::DateRange => match (typed, entry.until.trim()) {
             ("", "") => None,
             (from, until) if !from.is_empty() && !until.is_empty() => {
                 if until < from {
@@ -215,11 +92,11 @@ pub fn value_of(field: &Field, entry: &Entry) -> Result<Option<Value>, String> {
             }
             _ => return Err(wrong("请填写开始和结束日期")),
         },
-        Kind::MultiSelect { .. } | Kind::Attachments { .. } => {
+        FieldType::MultiSelect | FieldType::Attachments => {
             (!entry.items.is_empty()).then(|| json!(entry.items))
         }
-        Kind::Members { multiple } => many_or_one(&entry.items, *multiple, |s| json!(s)),
-        Kind::Departments { multiple } => {
+        FieldType::Members => many_or_one(&entry.items, multiple, |s| json!(s)),
+        FieldType::Departments => {
             let ids: Vec<i64> = entry.items.iter().filter_map(|s| s.parse().ok()).collect();
             match (ids.as_slice(), multiple) {
                 ([], _) => None,
@@ -227,7 +104,7 @@ pub fn value_of(field: &Field, entry: &Entry) -> Result<Option<Value>, String> {
                 ([one, ..], false) => Some(json!(one)),
             }
         }
-        Kind::Project => match typed {
+        FieldType::Project => match typed {
             "" => None,
             t => Some(json!(t.parse::<i64>().map_err(|_| wrong("请选择项目"))?)),
         },
@@ -250,8 +127,8 @@ fn many_or_one(items: &[String], multiple: bool, one: impl Fn(&str) -> Value) ->
 mod tests {
     use super::*;
 
-    fn schema() -> Value {
-        json!({"form": {"fields": [
+    fn fields() -> Vec<FormField> {
+        serde_json::from_value(json!([
             {"key": "title", "label": "事由", "type": "text", "max_len": 10, "required": true},
             {"key": "amount", "label": "金额", "type": "money", "required": true},
             {"key": "days", "label": "天数", "type": "number", "min": 0.5, "max": 30.0},
@@ -259,8 +136,9 @@ mod tests {
             {"key": "who", "label": "同行人", "type": "members", "multiple": true},
             {"key": "dept", "label": "部门", "type": "departments", "multiple": false},
             {"key": "sum", "label": "合计", "type": "total", "of": ["amount"]},
-            {"key": "future", "label": "未来的类型", "type": "hologram"}
-        ]}})
+            {"key": "photos", "label": "照片", "type": "attachments", "max": 3}
+        ]))
+        .expect("fields")
     }
 
     fn entry(text: &str) -> Entry {
@@ -271,40 +149,19 @@ mod tests {
     }
 
     #[test]
-    fn nodes_the_initiator_staffs_are_found_in_branches_too() {
-        let definition = json!({"flow": [
-            {"type": "approve", "id": "pm", "name": "项目经理", "rule": {"type": "project_role", "role": "manager"}},
-            {"type": "approve", "id": "tech", "name": "技术会签", "rule": {"type": "chosen"}},
-            {"type": "branch", "id": "b", "arms": [
-                {"when": {}, "nodes": [{"type": "cc", "id": "c1", "name": "抄送自选", "rule": {"type": "chosen"}}]}
-            ], "otherwise": [{"type": "approve", "id": "o1", "rule": {"type": "chosen"}}]}
-        ]});
-        assert_eq!(
-            chosen_nodes(&definition),
-            [
-                ("tech".into(), "技术会签".into()),
-                ("c1".into(), "抄送自选".into()),
-                ("o1".into(), "o1".into())
-            ]
-        );
-        assert!(chosen_nodes(&json!({})).is_empty());
-    }
-
-    #[test]
-    fn a_schema_becomes_fields_skipping_unknown_types() {
-        let fields = fields_of(&schema());
-        let keys: Vec<_> = fields.iter().map(|f| f.key.as_str()).collect();
-        assert_eq!(
-            keys,
-            ["title", "amount", "days", "range", "who", "dept", "sum"]
-        );
-        assert_eq!(fields[0].kind, Kind::Text { max_len: 10 });
-        assert!(fields_of(&json!({})).is_empty());
+    fn settings_have_defaults_when_absent() {
+        let f = fields();
+        assert_eq!(max_len(&f[0]), 10);
+        assert_eq!(max_files(&f[7]), 3);
+        let bare = FormField::new("x", "x", FieldType::Text);
+        assert_eq!(max_len(&bare), TEXT_MAX);
+        assert_eq!(max_files(&bare), FILES_MAX);
+        assert!(options(&bare).is_empty());
     }
 
     #[test]
     fn typed_values_become_what_the_server_takes() {
-        let f = fields_of(&schema());
+        let f = fields();
         assert_eq!(value_of(&f[1], &entry("1,200.5")), Ok(Some(json!(120_050))));
         assert_eq!(value_of(&f[2], &entry("2.5")), Ok(Some(json!(2.5))));
         let range = Entry {
@@ -335,7 +192,7 @@ mod tests {
 
     #[test]
     fn wrong_or_missing_input_is_named_by_its_label() {
-        let f = fields_of(&schema());
+        let f = fields();
         assert_eq!(value_of(&f[0], &entry("  ")), Err("「事由」必填".into()));
         assert!(value_of(&f[0], &entry("一二三四五六七八九十十一")).is_err());
         assert_eq!(

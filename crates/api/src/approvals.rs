@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::ProjectRole;
+
 wire_enum! {
     /// Where an approval instance is.
     pub enum ApprovalStatus {
@@ -458,13 +460,209 @@ pub struct TemplateView {
     pub enabled: bool,
     /// Bumped on every change.
     pub version: i64,
-    /// The whole definition as the engine reads it: `code`, `name`, `form.fields` (each
-    /// `key`, `label`, `required` and a [`FieldType`] `type` with its settings), `flow`
-    /// (nodes with a [`NodeType`] `type`, a [`RuleType`] `rule.type`, a [`SignMode`]
-    /// `mode`), `card_fields` and a [`RejectDefault`] `on_reject`. Kept as JSON: the
-    /// editor passes through what it does not draw (branch conditions, timeouts), and a
-    /// typed tagged/flattened schema would cost the field app ~18 KB of wasm.
-    pub definition: Value,
+    /// The whole definition, as the engine reads it.
+    pub definition: TemplateDefinition,
+}
+
+/// An approval template: what `PUT /api/v1/approval-templates/{code}` takes and
+/// [`TemplateView::definition`] carries. The JSON is the engine's own; every key of it is
+/// named here (plain structs with optional settings, no tagged enums: cheap in wasm), so a
+/// stored definition reads into this and back losslessly (the server tests it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TemplateDefinition {
+    /// Stable code, e.g. `purchase`.
+    pub code: String,
+    /// Chinese name, e.g. 材料采购申请.
+    pub name: String,
+    /// The form.
+    pub form: FormDefinition,
+    /// The flow, top to bottom.
+    pub flow: Vec<FlowNode>,
+    /// Form keys shown on the approver's card.
+    #[serde(default)]
+    pub card_fields: Vec<String>,
+    /// What 驳回 does without a target.
+    #[serde(default = "reject_to_initiator")]
+    pub on_reject: RejectDefault,
+}
+
+fn reject_to_initiator() -> RejectDefault {
+    RejectDefault::Initiator
+}
+
+/// A template's form: fields in display order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct FormDefinition {
+    /// The fields.
+    pub fields: Vec<FormField>,
+}
+
+/// One field of a template's form: its [`FieldType`] and that type's settings, each
+/// present only for the types that take it (the server checks the combination).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Key in the values map; unique in the form.
+    pub key: String,
+    /// Label.
+    pub label: String,
+    /// What it holds.
+    #[serde(rename = "type")]
+    pub kind: FieldType,
+    /// Must be filled in.
+    #[serde(default)]
+    pub required: bool,
+    /// [`FieldType::Text`]: longest text, in characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_len: Option<u32>,
+    /// [`FieldType::Number`]: smallest value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    /// [`FieldType::Number`]: largest value; [`FieldType::Attachments`]: most files.
+    /// Whole numbers are written as JSON integers (a count must read as one).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "whole_as_integer"
+    )]
+    pub max: Option<f64>,
+    /// [`FieldType::Select`], [`FieldType::MultiSelect`]: the choices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<String>>,
+    /// [`FieldType::Members`], [`FieldType::Departments`]: more than one allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub multiple: Option<bool>,
+    /// [`FieldType::Total`]: the money fields added up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of: Option<Vec<String>>,
+}
+
+impl FormField {
+    /// A field of `kind` with no settings.
+    pub fn new(key: &str, label: &str, kind: FieldType) -> Self {
+        Self {
+            key: key.to_owned(),
+            label: label.to_owned(),
+            kind,
+            required: false,
+            max_len: None,
+            min: None,
+            max: None,
+            options: None,
+            multiple: None,
+            of: None,
+        }
+    }
+}
+
+fn whole_as_integer<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    // ±2^53: every integer up to it is exact in an f64.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    match *v {
+        // Whole and within ±2^53, so the cast is exact.
+        Some(n) if n.fract() == 0.0 && n.abs() <= EXACT => s.serialize_i64(n as i64),
+        Some(n) => s.serialize_f64(n),
+        None => s.serialize_none(),
+    }
+}
+
+/// One node of a template's flow: its [`NodeType`] and that type's settings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FlowNode {
+    /// What the node is.
+    #[serde(rename = "type")]
+    pub kind: NodeType,
+    /// Unique in the template.
+    pub id: String,
+    /// Approve and CC nodes: shown in the timeline and on cards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Approve and CC nodes: who.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<RuleSpec>,
+    /// Approve nodes: how the approvers decide together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<SignMode>,
+    /// Approve nodes: reminders and escalation
+    /// (`{"remind_after_hours", "escalate_after_hours"}`), passed through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timeout: Option<Value>,
+    /// Branch nodes: the arms, in order; the first whose condition holds is taken.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub arms: Option<Vec<BranchArm>>,
+    /// Branch nodes: taken when no arm is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub otherwise: Vec<FlowNode>,
+}
+
+/// One arm of a branch node.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BranchArm {
+    /// When to take it: the engine's condition (a field compared with a value, the
+    /// initiator's department, the project, and all/any/not of those), passed through.
+    pub when: Value,
+    /// What follows.
+    pub nodes: Vec<FlowNode>,
+}
+
+/// Who approves (or is copied) at a node: its [`RuleType`] and that type's setting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleSpec {
+    /// Which rule.
+    #[serde(rename = "type")]
+    pub kind: RuleType,
+    /// [`RuleType::Members`]: UserIDs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub userids: Option<Vec<String>>,
+    /// [`RuleType::Leader`]: levels up, from 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub level: Option<u8>,
+    /// [`RuleType::LeaderChain`]: the highest level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levels: Option<u8>,
+    /// [`RuleType::ProjectRole`]: the role.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<ProjectRole>,
+    /// [`RuleType::Tag`]: the WeCom tag id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tag_id: Option<i64>,
+}
+
+impl RuleSpec {
+    /// A rule of `kind` with no setting.
+    pub fn new(kind: RuleType) -> Self {
+        Self {
+            kind,
+            userids: None,
+            level: None,
+            levels: None,
+            role: None,
+            tag_id: None,
+        }
+    }
+}
+
+/// A template as an initiator fills it in (`GET /api/v1/approval-forms`): its fields and
+/// the nodes whose approvers they pick. The flow itself (who approves) is shown only to
+/// those who manage templates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalForm {
+    /// Template code.
+    pub code: String,
+    /// Name, e.g. 材料采购申请.
+    pub name: String,
+    /// The form's fields, in display order.
+    pub fields: Vec<FormField>,
+    /// Nodes whose approvers the initiator picks (自选), in flow order, branches included.
+    pub chosen: Vec<ChosenNode>,
+}
+
+/// An approval node the initiator staffs (自选).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChosenNode {
+    /// Node id (the key of `SubmitApproval::chosen`).
+    pub id: String,
+    /// Shown as the picker's label.
+    pub name: String,
 }
 
 /// Out of office: while away, new approval seats go to `delegate`.

@@ -74,10 +74,11 @@ pub use admin::{
     RoleGrant, SyncProgress, SyncStage, SyncStatus, SystemRole,
 };
 pub use approvals::{
-    ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalList,
-    ApprovalListQuery, ApprovalPage, ApprovalStatus, ApprovalSummary, Created, Delegation,
-    FieldType, FieldValue, NodeType, RejectDefault, RuleType, SeatState, SeatView, SignMode,
-    StepKind, StepView, SubmitApproval, TemplateView, TimelineEntry, TimelineKind,
+    ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalForm, ApprovalList,
+    ApprovalListQuery, ApprovalPage, ApprovalStatus, ApprovalSummary, BranchArm, ChosenNode,
+    Created, Delegation, FieldType, FieldValue, FlowNode, FormDefinition, FormField, NodeType,
+    RejectDefault, RuleSpec, RuleType, SeatState, SeatView, SignMode, StepKind, StepView,
+    SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry, TimelineKind,
 };
 pub use directory::{DepartmentEntry, DirectoryEntry, Uploaded};
 pub use error::{ApiError, ErrorCode};
@@ -145,6 +146,45 @@ mod tests {
             DatabaseKind,
             CacheKind,
         );
+    }
+
+    #[test]
+    fn a_template_definition_reads_and_writes_the_engine_json() {
+        let json = serde_json::json!({
+            "code": "t", "name": "模板",
+            "form": {"fields": [
+                {"key": "a", "label": "事由", "type": "text", "max_len": 20, "required": true},
+                {"key": "b", "label": "天数", "type": "number", "required": false, "min": 0.5,
+                 "max": 30.5},
+                {"key": "c", "label": "照片", "type": "attachments", "max": 9, "required": false}
+            ]},
+            "flow": [
+                {"type": "approve", "id": "n1", "name": "经理", "mode": "any",
+                 "rule": {"type": "project_role", "role": "manager"},
+                 "timeout": {"remind_after_hours": 24, "escalate_after_hours": null}},
+                {"type": "branch", "id": "b", "arms": [{"when": {"type": "field", "key": "b",
+                 "op": "gt", "value": 3}, "nodes": [{"type": "cc", "id": "n2", "name": "抄送",
+                 "rule": {"type": "tag", "tag_id": 7}}]}]}
+            ],
+            "card_fields": ["a"],
+            "on_reject": "end"
+        });
+        let typed: TemplateDefinition = serde_json::from_value(json.clone()).expect("reads");
+        assert_eq!(typed.form.fields[0].kind, FieldType::Text);
+        assert_eq!(typed.form.fields[0].max_len, Some(20));
+        assert_eq!(typed.form.fields[2].max, Some(9.0));
+        let rule = typed.flow[0].rule.as_ref().expect("rule");
+        assert_eq!(rule.role, Some(ProjectRole::Manager));
+        assert_eq!(
+            serde_json::to_value(&typed).expect("json"),
+            json,
+            "every key kept; counts stay integers"
+        );
+        let bare: TemplateDefinition =
+            serde_json::from_value(serde_json::json!({"code": "x", "name": "x",
+                "form": {"fields": []}, "flow": []}))
+            .expect("defaults");
+        assert_eq!(bare.on_reject, RejectDefault::Initiator);
     }
 
     #[test]

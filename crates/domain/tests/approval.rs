@@ -656,3 +656,24 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn nodes_the_initiator_staffs_are_found_in_branches_too() {
+    let template = domain::approval::builtin::design_change();
+    let chosen = template.chosen_nodes();
+    assert!(!chosen.is_empty(), "技术会签 is picked by the initiator");
+    let mut branched = template.clone();
+    branched.flow = serde_json::from_value(serde_json::json!([
+        {"type": "approve", "id": "tech", "name": "技术会签", "mode": "all", "rule": {"type": "chosen"}},
+        {"type": "branch", "id": "b", "arms": [
+            {"when": {"type": "field", "key": "x", "op": "gt", "value": 1},
+             "nodes": [{"type": "cc", "id": "c1", "name": "抄送自选", "rule": {"type": "chosen"}}]}
+        ], "otherwise": [{"type": "approve", "id": "o1", "name": "复核", "mode": "any",
+            "rule": {"type": "chosen"}}]}
+    ]))
+    .expect("a flow");
+    assert_eq!(
+        branched.chosen_nodes(),
+        [("tech", "技术会签"), ("c1", "抄送自选"), ("o1", "复核")]
+    );
+}

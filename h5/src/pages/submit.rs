@@ -3,14 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use api::SubmitApproval;
+use api::{FieldType, FormField, SubmitApproval};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::{header, input_value};
 use crate::app::Route;
 use crate::components::{DepartmentPicker, MemberPicker, PhotoPicker, Photos};
-use crate::form::{Entry, Field, Kind, chosen_nodes, fields_of, value_of};
+use crate::form::{self, Entry, value_of};
 use crate::hooks::{empty, use_load, view_load};
 use crate::pending::{self, Outcome};
 use crate::services;
@@ -18,12 +18,12 @@ use crate::services;
 /// The templates a member may start.
 #[function_component(TemplatePicker)]
 pub fn template_picker() -> Html {
-    let templates = use_load(services::approvals::templates());
+    let forms = use_load(services::approvals::forms());
     html! {
         <main class="page">
             { header("发起审批", true) }
-            { view_load(&templates, |list| {
-                let enabled: Vec<_> = list.iter().filter(|t| t.enabled).collect();
+            { view_load(&forms, |list| {
+                let enabled: Vec<_> = list.iter().collect();
                 if enabled.is_empty() {
                     return empty("暂无可用的审批模板");
                 }
@@ -53,15 +53,15 @@ pub struct Props {
 /// The form of one template.
 #[function_component(Submit)]
 pub fn submit(props: &Props) -> Html {
-    let templates = use_load(services::approvals::templates());
+    let forms = use_load(services::approvals::forms());
     let code = props.template.clone();
     html! {
         <main class="page">
-            { view_load(&templates, |list| {
+            { view_load(&forms, |list| {
                 match list.iter().find(|t| t.code == code) {
                     Some(t) => html! {
-                        <FormView code={t.code.clone()} name={t.name.clone()} fields={fields_of(&t.definition)}
-                            chosen_nodes={chosen_nodes(&t.definition)} />
+                        <FormView code={t.code.clone()} name={t.name.clone()} fields={t.fields.clone()}
+                            chosen_nodes={t.chosen.iter().map(|n| (n.id.clone(), n.name.clone())).collect::<Vec<_>>()} />
                     },
                     None => empty("审批模板不存在或已停用"),
                 }
@@ -74,7 +74,7 @@ pub fn submit(props: &Props) -> Html {
 struct FormProps {
     code: String,
     name: String,
-    fields: Vec<Field>,
+    fields: Vec<FormField>,
     /// Nodes whose approvers the initiator picks: (id, name).
     chosen_nodes: Vec<(String, String)>,
 }
@@ -212,7 +212,7 @@ fn form_view(props: &FormProps) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct FieldProps {
-    field: Field,
+    field: FormField,
     entry: Entry,
     onchange: Callback<(String, Entry)>,
 }
@@ -238,23 +238,23 @@ fn field_input(props: &FieldProps) -> Html {
     let label = html! {
         <label for={id.clone()}>{&f.label}{ if f.required { html!{<span class="req">{" *"}</span>} } else { html!{} } }</label>
     };
-    let control = match &f.kind {
-        Kind::Text { max_len } if *max_len > 60 => html! {
+    let control = match f.kind {
+        FieldType::Text if form::max_len(f) > 60 => html! {
             <textarea id={id.clone()} rows="3" value={props.entry.text.clone()} oninput={typed} />
         },
-        Kind::Text { .. } => {
+        FieldType::Text => {
             html! { <input id={id.clone()} value={props.entry.text.clone()} oninput={typed} /> }
         }
-        Kind::Number { .. } => html! {
+        FieldType::Number => html! {
             <input id={id.clone()} inputmode="decimal" value={props.entry.text.clone()} oninput={typed} />
         },
-        Kind::Money => html! {
+        FieldType::Money => html! {
             <div class="money"><input id={id.clone()} inputmode="decimal" placeholder="0.00" value={props.entry.text.clone()} oninput={typed} /><span>{"元"}</span></div>
         },
-        Kind::Date => {
+        FieldType::Date => {
             html! { <input id={id.clone()} type="date" value={props.entry.text.clone()} oninput={typed} /> }
         }
-        Kind::DateRange => {
+        FieldType::DateRange => {
             let (emit, entry) = (emit.clone(), props.entry.clone());
             let until = Callback::from(move |e: InputEvent| {
                 emit(Entry {
@@ -270,7 +270,7 @@ fn field_input(props: &FieldProps) -> Html {
                 </div>
             }
         }
-        Kind::Select { options } => {
+        FieldType::Select => {
             let (emit, entry) = (emit.clone(), props.entry.clone());
             let changed = Callback::from(move |e: Event| {
                 emit(Entry {
@@ -281,13 +281,13 @@ fn field_input(props: &FieldProps) -> Html {
             html! {
                 <select id={id.clone()} onchange={changed}>
                     <option value="" selected={props.entry.text.is_empty()}>{"请选择"}</option>
-                    { for options.iter().map(|o| html!{ <option value={o.clone()} selected={props.entry.text == *o}>{o}</option> }) }
+                    { for form::options(f).iter().map(|o| html!{ <option value={o.clone()} selected={props.entry.text == *o}>{o}</option> }) }
                 </select>
             }
         }
-        Kind::MultiSelect { options } => html! {
+        FieldType::MultiSelect => html! {
             <div class="checks">
-                { for options.iter().map(|o| {
+                { for form::options(f).iter().map(|o| {
                     let on = props.entry.items.contains(o);
                     let (emit, entry, o2) = (emit.clone(), props.entry.clone(), o.clone());
                     let toggle = Callback::from(move |_: Event| {
@@ -299,8 +299,9 @@ fn field_input(props: &FieldProps) -> Html {
                 }) }
             </div>
         },
-        Kind::Members { multiple } => {
-            let (emit, entry, multiple) = (emit.clone(), props.entry.clone(), *multiple);
+        FieldType::Members => {
+            let (emit, entry) = (emit.clone(), props.entry.clone());
+            let multiple = f.multiple.unwrap_or(false);
             let picked = Callback::from(move |ids: Vec<String>| {
                 let mut items = if multiple {
                     entry.items.clone()
@@ -324,7 +325,7 @@ fn field_input(props: &FieldProps) -> Html {
                 </div>
             }
         }
-        Kind::Departments { multiple } => {
+        FieldType::Departments => {
             let (emit, entry) = (emit.clone(), props.entry.clone());
             let changed = Callback::from(move |items: Vec<String>| {
                 emit(Entry {
@@ -332,15 +333,15 @@ fn field_input(props: &FieldProps) -> Html {
                     ..entry.clone()
                 })
             });
-            html! { <DepartmentPicker chosen={props.entry.items.clone()} multiple={*multiple} onchange={changed} /> }
+            html! { <DepartmentPicker chosen={props.entry.items.clone()} multiple={f.multiple.unwrap_or(false)} onchange={changed} /> }
         }
-        Kind::Project => {
+        FieldType::Project => {
             html! { <ProjectSelect id={id.clone()} value={props.entry.text.clone()} onchange={{
                 let (emit, entry) = (emit.clone(), props.entry.clone());
                 Callback::from(move |v: String| emit(Entry { text: v, ..entry.clone() }))
             }} /> }
         }
-        Kind::Attachments { max } => {
+        FieldType::Attachments => {
             let photos = Photos {
                 uploads: props.entry.items.clone(),
             };
@@ -351,9 +352,9 @@ fn field_input(props: &FieldProps) -> Html {
                     ..entry.clone()
                 });
             });
-            html! { <PhotoPicker {photos} max={*max} onchange={changed} /> }
+            html! { <PhotoPicker {photos} max={form::max_files(f)} onchange={changed} /> }
         }
-        Kind::Total { .. } => html! { <p class="meta">{"提交后自动计算"}</p> },
+        FieldType::Total => html! { <p class="meta">{"提交后自动计算"}</p> },
     };
     html! { <div class="field">{label}{control}</div> }
 }

@@ -1,9 +1,8 @@
-//! 审批模板编辑: the form's fields and the flow's nodes, edited with buttons and drawn as a
-//! flow top to bottom; branches and anything else the editor does not draw are edited in the
-//! JSON view. The server checks the whole template on save and says what is wrong.
+//! 审批模板编辑: the typed definition's fields and nodes, edited with buttons and drawn as
+//! a flow top to bottom; branches and anything else the editor does not draw are edited in
+//! the JSON view, which reads back into the typed definition. The server checks the whole template on save and says what is wrong.
 
-use api::{FieldType, NodeType, RuleType, SignMode};
-use serde_json::{Value, json};
+use api::{FieldType, NodeType, RuleType, SignMode, TemplateDefinition};
 use yew::prelude::*;
 
 use super::{header, input_value};
@@ -11,8 +10,10 @@ use crate::hooks::{Load, use_load};
 use crate::services;
 use crate::template_edit::{self as edit, Part};
 
+/// An edit of the template.
+type Edit = Box<dyn Fn(&mut TemplateDefinition)>;
 /// An edit of the template by what a text box holds.
-type TextEdit = Box<dyn Fn(&mut Value, String)>;
+type TextEdit = Box<dyn Fn(&mut TemplateDefinition, String)>;
 
 /// Props: the template code (`new` for a new one).
 #[derive(Properties, PartialEq)]
@@ -50,7 +51,7 @@ pub fn template_editor(props: &Props) -> Html {
 
 #[derive(Properties, PartialEq)]
 struct EditorProps {
-    initial: Value,
+    initial: TemplateDefinition,
     creating: bool,
 }
 
@@ -64,7 +65,7 @@ fn editor(props: &EditorProps) -> Html {
     let message = use_state(|| None::<String>);
     let change = {
         let template = template.clone();
-        Callback::from(move |f: Box<dyn Fn(&mut Value)>| {
+        Callback::from(move |f: Edit| {
             let mut next = (*template).clone();
             f(&mut next);
             template.set(next);
@@ -76,52 +77,65 @@ fn editor(props: &EditorProps) -> Html {
         let apply = std::rc::Rc::new(apply);
         let oninput = Callback::from(move |e: InputEvent| {
             let (typed, apply) = (input_value(&e), apply.clone());
-            change.emit(Box::new(move |t: &mut Value| apply(t, typed.clone())));
+            change.emit(Box::new(move |t: &mut TemplateDefinition| {
+                apply(t, typed.clone())
+            }));
         });
         html! { <input {value} {oninput} /> }
     };
-    let button = |label: &'static str, f: Box<dyn Fn(&mut Value)>| {
+    let button = |label: &'static str, f: Edit| {
         let change = change.clone();
         let f = std::rc::Rc::new(f);
         let onclick = Callback::from(move |_: MouseEvent| {
             let f = f.clone();
-            change.emit(Box::new(move |t: &mut Value| f(t)));
+            change.emit(Box::new(move |t: &mut TemplateDefinition| f(t)));
         });
         html! { <button class="btn small" type="button" {onclick}>{label}</button> }
     };
-    let fields = t["form"]["fields"].as_array().cloned().unwrap_or_default();
-    let field_rows = fields.iter().enumerate().map(|(i, f)| {
-        let kind = edit::field_type(f);
+    let field_rows = t.form.fields.iter().enumerate().map(|(i, f)| {
+        let kind = f.kind;
         let on_type = {
             let change = change.clone();
             Callback::from(move |e: Event| {
                 if let Some(kind) = FieldType::from_code(&input_value(&e)) {
-                    change.emit(Box::new(move |t: &mut Value| edit::set_field_type(t, i, kind)));
+                    change.emit(Box::new(move |t: &mut TemplateDefinition| edit::set_field_type(t, i, kind)));
                 }
             })
         };
         let on_required = {
             let change = change.clone();
-            let now = f["required"].as_bool().unwrap_or(false);
+            let now = f.required;
             Callback::from(move |_: Event| {
-                change.emit(Box::new(move |t: &mut Value| edit::set(t, Part::Fields, i, "required", json!(!now))));
+                change.emit(Box::new(move |t: &mut TemplateDefinition| {
+                    if let Some(f) = edit::field_mut(t, i) {
+                        f.required = !now;
+                    }
+                }));
             })
         };
-        let options = f["options"].as_array().map(|o| {
-            let shown = o.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("，");
-            html! { <label>{"选项（逗号分隔）"}{ text_input(shown, Box::new(move |t, v| edit::set(t, Part::Fields, i, "options", edit::options_of(&v)))) }</label> }
+        let options = f.options.as_ref().map(|o| {
+            let shown = o.join("，");
+            html! { <label>{"选项（逗号分隔）"}{ text_input(shown, Box::new(move |t, v| {
+                if let Some(f) = edit::field_mut(t, i) {
+                    f.options = Some(edit::options_of(&v));
+                }
+            })) }</label> }
         });
         html! {
             <li class="edit-row" key={i}>
                 <div class="inline">
-                    { text_input(f["label"].as_str().unwrap_or_default().to_owned(), Box::new(move |t, v| edit::set(t, Part::Fields, i, "label", json!(v)))) }
+                    { text_input(f.label.clone(), Box::new(move |t, v| {
+                        if let Some(f) = edit::field_mut(t, i) {
+                            f.label = v;
+                        }
+                    })) }
                     <select onchange={on_type} aria-label="类型">
-                        { for FieldType::ALL.iter().map(|&k| html!{ <option value={k.code()} selected={kind == Some(k)}>{k.label()}</option> }) }
+                        { for FieldType::ALL.iter().map(|&k| html!{ <option value={k.code()} selected={kind == k}>{k.label()}</option> }) }
                     </select>
                 </div>
                 <div class="inline">
-                    <label class="check"><input type="checkbox" checked={f["required"].as_bool().unwrap_or(false)} onchange={on_required} />{"必填"}</label>
-                    <span class="meta">{format!("键 {}", f["key"].as_str().unwrap_or_default())}</span>
+                    <label class="check"><input type="checkbox" checked={f.required} onchange={on_required} />{"必填"}</label>
+                    <span class="meta">{format!("键 {}", f.key)}</span>
                     { button("上移", Box::new(move |t| edit::shift(t, Part::Fields, i, true))) }
                     { button("下移", Box::new(move |t| edit::shift(t, Part::Fields, i, false))) }
                     { button("删除", Box::new(move |t| edit::remove(t, Part::Fields, i))) }
@@ -130,50 +144,60 @@ fn editor(props: &EditorProps) -> Html {
             </li>
         }
     });
-    let nodes = t["flow"].as_array().cloned().unwrap_or_default();
-    let node_cards = nodes.iter().enumerate().map(|(i, n)| {
-        let kind = edit::node_type(n);
-        let editable = matches!(kind, Some(NodeType::Approve | NodeType::Cc));
-        let rule_kind = edit::rule_type(&n["rule"]);
+    let node_cards = t.flow.iter().enumerate().map(|(i, n)| {
+        let kind = n.kind;
+        let editable = matches!(kind, NodeType::Approve | NodeType::Cc);
+        let rule_kind = n.rule.as_ref().map(|r| r.kind);
+        let setting = n.rule.as_ref().map(edit::rule_setting).unwrap_or_default();
         let on_rule = {
-            let (change, setting) = (change.clone(), edit::rule_setting(&n["rule"]));
+            let (change, setting) = (change.clone(), setting.clone());
             Callback::from(move |e: Event| {
                 let Some(kind) = RuleType::from_code(&input_value(&e)) else {
                     return;
                 };
                 let setting = setting.clone();
-                change.emit(Box::new(move |t: &mut Value| edit::set_rule(t, i, kind, &setting)));
+                change.emit(Box::new(move |t: &mut TemplateDefinition| edit::set_rule(t, i, kind, &setting)));
             })
         };
         let on_mode = {
             let change = change.clone();
             Callback::from(move |e: Event| {
-                let mode = input_value(&e);
-                change.emit(Box::new(move |t: &mut Value| edit::set(t, Part::Nodes, i, "mode", json!(mode))));
+                let Some(mode) = SignMode::from_code(&input_value(&e)) else {
+                    return;
+                };
+                change.emit(Box::new(move |t: &mut TemplateDefinition| {
+                    if let Some(n) = edit::node_mut(t, i) {
+                        n.mode = Some(mode);
+                    }
+                }));
             })
         };
         let details = editable.then(|| {
-
             html! {
                 <>
                     <div class="inline">
-                        { text_input(n["name"].as_str().unwrap_or_default().to_owned(), Box::new(move |t, v| edit::set(t, Part::Nodes, i, "name", json!(v)))) }
+                        { text_input(n.name.clone().unwrap_or_default(), Box::new(move |t, v| {
+                            if let Some(n) = edit::node_mut(t, i) {
+                                n.name = Some(v);
+                            }
+                        })) }
                         <select onchange={on_rule} aria-label="审批人">
                             { for RuleType::ALL.iter().map(|&r| html!{ <option value={r.code()} selected={rule_kind == Some(r)}>{r.label()}</option> }) }
                         </select>
                     </div>
                     <div class="inline">
                         { if matches!(rule_kind, Some(RuleType::Chosen | RuleType::Finance) | None) { html!{} } else {
-                            text_input(edit::rule_setting(&n["rule"]), Box::new(move |t, v| {
-                                if let Some(kind) = edit::rule_type(&t["flow"][i]["rule"]) {
+                            text_input(setting, Box::new(move |t, v| {
+                                let kind = t.flow.get(i).and_then(|n| n.rule.as_ref()).map(|r| r.kind);
+                                if let Some(kind) = kind {
                                     edit::set_rule(t, i, kind, &v);
                                 }
                             }))
                         } }
-                        { if kind == Some(NodeType::Approve) { html! {
+                        { if kind == NodeType::Approve { html! {
                             <select onchange={on_mode} aria-label="方式">
                                 { for SignMode::ALL.iter().map(|&m| {
-                                    html!{ <option value={m.code()} selected={n["mode"] == json!(m.code())}>{m.label()}</option> }
+                                    html!{ <option value={m.code()} selected={n.mode == Some(m)}>{m.label()}</option> }
                                 }) }
                             </select>
                         } } else { html!{} } }
@@ -197,16 +221,16 @@ fn editor(props: &EditorProps) -> Html {
         let (template, message, raw) = (template.clone(), message.clone(), raw.clone());
         Callback::from(move |_: MouseEvent| {
             let body = match raw.as_deref() {
-                Some(text) => match serde_json::from_str::<Value>(text) {
+                Some(text) => match edit::from_json(text) {
                     Ok(v) => v,
-                    Err(e) => {
-                        message.set(Some(format!("JSON 格式不正确：{e}")));
+                    Err(why) => {
+                        message.set(Some(why));
                         return;
                     }
                 },
                 None => (*template).clone(),
             };
-            let code = body["code"].as_str().unwrap_or_default().to_owned();
+            let code = body.code.clone();
             if code.is_empty() {
                 message.set(Some("请填写模板编码".to_owned()));
                 return;
@@ -225,15 +249,18 @@ fn editor(props: &EditorProps) -> Html {
         })
     };
     let toggle_raw = {
-        let (raw, template) = (raw.clone(), template.clone());
+        let (raw, template, message) = (raw.clone(), template.clone(), message.clone());
         Callback::from(move |_: MouseEvent| match &*raw {
-            Some(text) => {
-                if let Ok(v) = serde_json::from_str::<Value>(text) {
+            Some(text) => match edit::from_json(text) {
+                Ok(v) => {
                     template.set(v);
+                    raw.set(None);
+                    message.set(None);
                 }
-                raw.set(None);
-            }
-            None => raw.set(serde_json::to_string_pretty(&*template).ok()),
+                // Stay in the JSON view: leaving would drop what was typed.
+                Err(why) => message.set(Some(why)),
+            },
+            None => raw.set(Some(edit::to_json(&template))),
         })
     };
     let on_raw = {
@@ -243,11 +270,11 @@ fn editor(props: &EditorProps) -> Html {
     html! {
         <section class="card form template-editor">
             <div class="field"><label>{"名称"}</label>
-                { text_input(t["name"].as_str().unwrap_or_default().to_owned(), Box::new(|t, v| t["name"] = json!(v))) }</div>
+                { text_input(t.name.clone(), Box::new(|t, v| t.name = v)) }</div>
             { if props.creating { html! {
                 <div class="field"><label>{"编码（字母、数字）"}</label>
-                    { text_input(t["code"].as_str().unwrap_or_default().to_owned(), Box::new(|t, v| t["code"] = json!(v))) }</div>
-            } } else { html! { <p class="meta">{format!("编码 {}", t["code"].as_str().unwrap_or_default())}</p> } } }
+                    { text_input(t.code.clone(), Box::new(|t, v| t.code = v)) }</div>
+            } } else { html! { <p class="meta">{format!("编码 {}", t.code)}</p> } } }
             { if let Some(text) = &*raw { html! {
                 <textarea id="template-json" rows="24" value={text.clone()} oninput={on_raw} />
             } } else { html! {

@@ -1,8 +1,8 @@
 //! `/approvals`, `/approval-templates`.
 
 use api::{
-    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalList, ApprovalPage, Created,
-    TemplateView,
+    ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalForm, ApprovalList, ApprovalPage,
+    Created, TemplateDefinition, TemplateView,
 };
 use serde_json::Value;
 
@@ -39,13 +39,18 @@ pub async fn submit(label: &str, body: Value) -> Outcome<Created> {
     pending::submit(label, Method::Post, "/approvals", body).await
 }
 
-/// The templates (all of them for template admins, else the enabled ones).
+/// The enabled templates as forms to fill in.
+pub fn forms() -> Get<Vec<ApprovalForm>> {
+    Get::new("/approval-forms".to_owned())
+}
+
+/// Every template with its definition (template managers only).
 pub fn templates() -> Get<Vec<TemplateView>> {
     Get::new("/approval-templates".to_owned())
 }
 
 /// Saves template `code`'s definition.
-pub async fn put_template(code: &str, definition: &Value) -> Result<Value, Failure> {
+pub async fn put_template(code: &str, definition: &TemplateDefinition) -> Result<Value, Failure> {
     let path = format!("/approval-templates/{}", super::encode(code));
     http::send(Method::Put, &path, definition).await
 }

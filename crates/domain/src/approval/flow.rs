@@ -232,6 +232,40 @@ pub enum TemplateError {
 }
 
 impl Template {
+    /// Nodes whose members the initiator picks (自选), as `(id, name)` in flow order,
+    /// branches included: which branch applies is only known on submit.
+    pub fn chosen_nodes(&self) -> Vec<(&str, &str)> {
+        fn walk<'t>(nodes: &'t [Node], out: &mut Vec<(&'t str, &'t str)>) {
+            for node in nodes {
+                match node {
+                    Node::Approve {
+                        id,
+                        name,
+                        rule: ApproverRule::Chosen,
+                        ..
+                    }
+                    | Node::Cc {
+                        id,
+                        name,
+                        rule: ApproverRule::Chosen,
+                    } => out.push((id, name)),
+                    Node::Branch {
+                        arms, otherwise, ..
+                    } => {
+                        for arm in arms {
+                            walk(&arm.nodes, out);
+                        }
+                        walk(otherwise, out);
+                    }
+                    Node::Approve { .. } | Node::Cc { .. } => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.flow, &mut out);
+        out
+    }
+
     /// Checks the template is usable: form, unique node ids, fields that exist.
     pub fn check(&self) -> Result<(), TemplateError> {
         self.form.check()?;

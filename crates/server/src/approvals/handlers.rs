@@ -8,7 +8,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
     ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalList as Which,
     ApprovalListQuery, ApprovalPage, ApprovalSummary, Created, Delegation, ErrorCode, FieldValue,
-    SeatView, StepView, SubmitApproval, TemplateView, TimelineEntry,
+    SeatView, StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry,
 };
 use domain::access::{Action as Permission, SystemRole};
 use domain::approval::{Action, Instance, RejectTo, Template, instance::SYSTEM};
@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/approvals/{id}/actions", web::post().to(act))
         .route("/approval-delegation", web::put().to(set_delegation))
         .route("/approval-delegation", web::delete().to(clear_delegation))
+        .route("/approval-forms", web::get().to(forms))
         .route("/approval-templates", web::get().to(templates))
         .route("/approval-templates/{code}", web::put().to(put_template));
 }
@@ -191,25 +192,37 @@ async fn clear_delegation(
     Ok(HttpResponse::NoContent().finish())
 }
 
+/// The enabled templates as forms to fill in: fields and 自选 nodes, not who approves.
+async fn forms(_user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let all = state.store.approvals().templates().await?;
+    let forms = all
+        .iter()
+        .filter(|t| t.enabled)
+        .map(|t| wire::form(&t.template))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(HttpResponse::Ok().json(forms))
+}
+
+/// Every template with its whole definition, for those who manage them: a flow names the
+/// members who approve, which initiators need not see.
 async fn templates(
     user: CurrentUser,
     state: web::Data<AppState>,
 ) -> Result<HttpResponse, ApiError> {
-    let manage = require(&state, &user, Permission::ManageTemplates, None)
-        .await
-        .is_ok();
+    require(&state, &user, Permission::ManageTemplates, None).await?;
     let all = state.store.approvals().templates().await?;
-    let views: Vec<TemplateView> = all
+    let views = all
         .into_iter()
-        .filter(|t| manage || t.enabled)
-        .map(|t| TemplateView {
-            code: t.template.code.clone(),
-            name: t.template.name.clone(),
-            enabled: t.enabled,
-            version: t.version,
-            definition: serde_json::to_value(&t.template).unwrap_or_default(),
+        .map(|t| {
+            Ok(TemplateView {
+                code: t.template.code.clone(),
+                name: t.template.name.clone(),
+                enabled: t.enabled,
+                version: t.version,
+                definition: wire::definition(&t.template)?,
+            })
         })
-        .collect();
+        .collect::<Result<Vec<_>, ApiError>>()?;
     Ok(HttpResponse::Ok().json(views))
 }
 
@@ -218,11 +231,11 @@ async fn put_template(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<String>,
-    body: web::Json<serde_json::Value>,
+    body: web::Json<TemplateDefinition>,
 ) -> Result<HttpResponse, ApiError> {
     require(&state, &user, Permission::ManageTemplates, None).await?;
     let code = path.into_inner();
-    let template: Template = serde_json::from_value(body.into_inner()).map_err(|e| {
+    let template = wire::template(&body).map_err(|e| {
         ApiError::with_message(ErrorCode::BadRequest, format!("模板格式不正确：{e}"))
     })?;
     if template.code != code {

@@ -2,7 +2,7 @@
 //! variant fails to compile here until the wire has a name for it.
 
 use domain::approval::instance::{EntryKind, SeatState};
-use domain::approval::{FieldKind, SignMode, Status, StepKind};
+use domain::approval::{FieldKind, SignMode, Status, StepKind, Template};
 
 /// An instance's status.
 pub fn status(s: Status) -> api::ApprovalStatus {
@@ -91,11 +91,40 @@ pub fn field_type(k: &FieldKind) -> api::FieldType {
     }
 }
 
+/// A template as the wire carries it. The wire types name every key of the engine's JSON,
+/// so this is a serde round trip (tested lossless for every built-in template).
+pub fn definition(t: &Template) -> Result<api::TemplateDefinition, serde_json::Error> {
+    serde_json::from_value(serde_json::to_value(t)?)
+}
+
+/// What an initiator needs of a template: its fields and the nodes they staff.
+pub fn form(t: &Template) -> Result<api::ApprovalForm, serde_json::Error> {
+    Ok(api::ApprovalForm {
+        code: t.code.clone(),
+        name: t.name.clone(),
+        fields: serde_json::from_value(serde_json::to_value(&t.form.fields)?)?,
+        chosen: t
+            .chosen_nodes()
+            .into_iter()
+            .map(|(id, name)| api::ChosenNode {
+                id: id.to_owned(),
+                name: name.to_owned(),
+            })
+            .collect(),
+    })
+}
+
+/// The engine's template for a wire definition; an error names the key that does not fit
+/// (a select without `options`, an approve node without `mode`, …).
+pub fn template(d: &api::TemplateDefinition) -> Result<Template, serde_json::Error> {
+    serde_json::from_value(serde_json::to_value(d)?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use domain::approval::instance::Entry;
-    use domain::approval::{ApproverRule, Node, Template};
+    use domain::approval::{ApproverRule, Node, builtin};
     use serde_json::{Value, json};
 
     /// The engine's serde tag for a value, as the template definition and the timeline
@@ -230,5 +259,84 @@ mod tests {
             tag(domain::approval::RejectDefault::End),
             api::RejectDefault::End.code()
         );
+    }
+
+    /// JSON with nulls and empty lists dropped (an absent optional or defaulted list is the
+    /// same to the engine) and every number an f64 (`9` and `9.0` are the same count).
+    fn normal(v: Value) -> Value {
+        match v {
+            Value::Object(map) => Value::Object(
+                map.into_iter()
+                    .filter(|(_, v)| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+                    .map(|(k, v)| (k, normal(v)))
+                    .collect(),
+            ),
+            Value::Array(items) => Value::Array(items.into_iter().map(normal).collect()),
+            Value::Number(n) => json!(n.as_f64()),
+            other => other,
+        }
+    }
+
+    #[test]
+    fn built_in_templates_cross_the_wire_losslessly() {
+        for t in builtin::all() {
+            let engine = serde_json::to_value(&t).expect("json");
+            let wire = definition(&t).expect("the wire reads the engine's template");
+            let sent = serde_json::to_value(&wire).expect("json");
+            assert_eq!(
+                normal(sent.clone()),
+                normal(engine),
+                "{}: a key lost",
+                t.code
+            );
+            let back: Template = serde_json::from_value(sent).expect("the engine reads it");
+            assert_eq!(back, t, "{}", t.code);
+            assert_eq!(template(&wire).expect("engine"), t);
+        }
+    }
+
+    #[test]
+    fn every_field_setting_crosses_the_wire() {
+        let t: Template = serde_json::from_value(json!({
+            "code": "t", "name": "t",
+            "form": {"fields": [
+                {"key": "a", "label": "a", "type": "text", "max_len": 5, "required": true},
+                {"key": "b", "label": "b", "type": "number", "min": -1.5, "max": 30.0},
+                {"key": "c", "label": "c", "type": "money"},
+                {"key": "d", "label": "d", "type": "date"},
+                {"key": "e", "label": "e", "type": "date_range"},
+                {"key": "f", "label": "f", "type": "select", "options": ["x"]},
+                {"key": "g", "label": "g", "type": "multi_select", "options": ["x", "y"]},
+                {"key": "h", "label": "h", "type": "members", "multiple": true},
+                {"key": "i", "label": "i", "type": "departments", "multiple": false},
+                {"key": "j", "label": "j", "type": "project"},
+                {"key": "k", "label": "k", "type": "attachments", "max": 3},
+                {"key": "l", "label": "l", "type": "total", "of": ["c"]}
+            ]},
+            "flow": [
+                {"type": "approve", "id": "n1", "name": "n", "mode": "sequential",
+                 "rule": {"type": "members", "userids": ["u1", "u2"]},
+                 "timeout": {"remind_after_hours": 2, "escalate_after_hours": 4}},
+                {"type": "cc", "id": "n2", "name": "n", "rule": {"type": "tag", "tag_id": 9}},
+                {"type": "approve", "id": "n3", "name": "n", "mode": "all",
+                 "rule": {"type": "leader_chain", "levels": 3}},
+                {"type": "branch", "id": "b", "arms": [
+                    {"when": {"type": "not", "of": {"type": "project_in", "projects": [1]}},
+                     "nodes": [{"type": "cc", "id": "n4", "name": "n",
+                                "rule": {"type": "leader", "level": 2}}]}
+                 ], "otherwise": [{"type": "approve", "id": "n5", "name": "n", "mode": "any",
+                                   "rule": {"type": "chosen"}}]}
+            ],
+            "card_fields": ["c"],
+            "on_reject": "end"
+        }))
+        .expect("engine template");
+        let wire = definition(&t).expect("wire");
+        assert_eq!(wire.form.fields[10].max, Some(3.0));
+        assert_eq!(
+            normal(serde_json::to_value(&wire).expect("json")),
+            normal(serde_json::to_value(&t).expect("json"))
+        );
+        assert_eq!(template(&wire).expect("engine"), t);
     }
 }

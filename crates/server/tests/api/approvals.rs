@@ -371,10 +371,32 @@ async fn the_h5_api_submits_lists_shows_and_acts() {
         .await
         .expect("member");
 
-    // Templates: the built-ins, offered to everyone.
-    let (status, templates) = call(app, &initiator, Method::GET, "approval-templates", None).await;
+    // Templates: the built-ins, offered to everyone as forms; their flows only to managers.
+    let (status, forms) = call(app, &initiator, Method::GET, "approval-forms", None).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(templates.as_array().map(Vec::len), Some(5));
+    let forms: Vec<api::ApprovalForm> =
+        serde_json::from_value(forms).expect("the typed forms the H5 reads");
+    assert_eq!(forms.len(), 5);
+    assert!(
+        forms
+            .iter()
+            .flat_map(|f| &f.fields)
+            .any(|f| f.kind == api::FieldType::Money)
+    );
+    let design = forms
+        .iter()
+        .find(|f| f.code == "design_change")
+        .expect("设计变更");
+    assert!(
+        !design.chosen.is_empty(),
+        "技术会签 is staffed by the initiator"
+    );
+    let (status, _) = call(app, &initiator, Method::GET, "approval-templates", None).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "who approves is for managers"
+    );
 
     // A bad form is refused in Chinese; a good one is created.
     let mut form = json!({
@@ -503,13 +525,27 @@ async fn the_h5_api_submits_lists_shows_and_acts() {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     // Templates are the admins' to change.
-    let mut definition = templates[0]["definition"].clone();
+    let mut definition = serde_json::to_value(domain::approval::builtin::leave()).expect("json");
     let code = definition["code"].as_str().expect("code").to_owned();
     definition["name"] = json!("改名后的模板");
     let path = format!("approval-templates/{code}");
     let (status, _) = call(app, &pm, Method::PUT, &path, Some(definition.clone())).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
     let admin = sign_in(app, &app.sim.org().users[0].userid).await;
+    // What does not fit is named: a select without options, an unknown field type.
+    let mut broken = definition.clone();
+    broken["form"]["fields"] = json!([{"key": "k", "label": "类别", "type": "select"}]);
+    let (status, refused) = call(app, &admin, Method::PUT, &path, Some(broken.clone())).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        refused["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("options")),
+        "{refused}"
+    );
+    broken["form"]["fields"] = json!([{"key": "k", "label": "全息", "type": "hologram"}]);
+    let (status, _) = call(app, &admin, Method::PUT, &path, Some(broken)).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, saved) = call(app, &admin, Method::PUT, &path, Some(definition)).await;
     assert_eq!(status, StatusCode::OK, "{saved}");
     assert_eq!(saved["version"], json!(2));
