@@ -15,7 +15,7 @@ use api::ErrorCode;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use crate::auth::SESSION_COOKIE;
+use crate::auth::CurrentUser;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -70,7 +70,7 @@ pub async fn middleware(
     let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
-    let Some(member) = member_of(&req, &state).await else {
+    let Some(member) = member_of(&req).await else {
         // Not signed in: the handler refuses it; nothing to remember.
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
@@ -95,17 +95,14 @@ pub async fn middleware(
     keep(&state, &slot, &mine, response).await
 }
 
-/// The member a request's session belongs to (a live session only).
-async fn member_of(req: &ServiceRequest, state: &AppState) -> Option<String> {
-    let token = req.cookie(SESSION_COOKIE)?;
-    let session = state
-        .store
-        .sessions()
-        .get(&crate::auth::hash_token(token.value()))
+/// The member a request's session belongs to, checked as the handler will check it (a
+/// revoked, expired or idle session, a member who left, or a missing CSRF token gets
+/// nothing replayed: the handler refuses it).
+async fn member_of(req: &ServiceRequest) -> Option<String> {
+    CurrentUser::of(req.request())
         .await
         .ok()
-        .flatten()?;
-    Some(session.userid)
+        .map(|user| user.userid().to_owned())
 }
 
 /// Where the answer to one (member, method, path, key) lives.

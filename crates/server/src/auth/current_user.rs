@@ -5,7 +5,7 @@ use std::pin::Pin;
 
 use actix_web::dev::Payload;
 use actix_web::http::Method;
-use actix_web::{FromRequest, HttpRequest, web};
+use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use api::ErrorCode;
 use domain::org::Member;
 use subtle::ConstantTimeEq as _;
@@ -44,8 +44,22 @@ impl FromRequest for CurrentUser {
     type Future = Pin<Box<dyn Future<Output = Result<Self, ApiError>>>>;
 
     fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        // A middleware that already checked the session (idempotency) left the answer.
+        if let Some(user) = req.extensions().get::<CurrentUser>().cloned() {
+            return Box::pin(std::future::ready(Ok(user)));
+        }
         let req = req.clone();
         Box::pin(async move { authenticate(&req).await })
+    }
+}
+
+impl CurrentUser {
+    /// Checks the request's session as the extractor does (live, not idle, a current
+    /// member, CSRF on changes) and keeps the answer on the request for the extractor.
+    pub async fn of(req: &HttpRequest) -> Result<CurrentUser, ApiError> {
+        let user = authenticate(req).await?;
+        req.extensions_mut().insert(user.clone());
+        Ok(user)
     }
 }
 

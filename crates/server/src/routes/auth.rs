@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::ErrorCode;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq as _;
 use wecom::client::UserIdentity;
 use wecom::oauth::{Scope, authorize_url};
 
@@ -39,12 +41,54 @@ struct LoginQuery {
     redirect: Option<String>,
 }
 
-/// Only paths on this site: anything else would make login an open redirect.
+/// Only paths on this site: anything else would make login an open redirect. Browsers
+/// drop tabs and newlines from URLs and read `\\` as `/`, so `/\t/evil.example` would be
+/// `//evil.example`: a target with any control character, whitespace or backslash is
+/// refused outright, and what is left must resolve to this origin.
 fn safe_redirect(redirect: Option<&str>) -> String {
-    match redirect {
-        Some(r) if r.starts_with('/') && !r.starts_with("//") && !r.contains('\\') => r.to_owned(),
-        _ => "/".to_owned(),
+    const HOME: &str = "/";
+    let Some(r) = redirect else {
+        return HOME.to_owned();
+    };
+    let suspicious = |c: char| c.is_control() || c.is_whitespace() || c == '\\';
+    if !r.starts_with('/') || r.starts_with("//") || r.chars().any(suspicious) {
+        return HOME.to_owned();
     }
+    let Ok(base) = url::Url::parse("https://gantry.invalid/") else {
+        return HOME.to_owned();
+    };
+    match base.join(r) {
+        Ok(target) if target.origin() == base.origin() => {
+            target[url::Position::BeforePath..].to_owned()
+        }
+        _ => HOME.to_owned(),
+    }
+}
+
+/// The cookie that ties an OAuth round trip to the browser that started it, so a callback
+/// URL handed to someone else signs nobody in.
+const STATE_COOKIE: &str = "gantry_oauth";
+
+fn state_cookie(state: &AppState, nonce: &str, ttl: Duration) -> Cookie<'static> {
+    Cookie::build(STATE_COOKIE, nonce.to_owned())
+        .path("/auth/wecom/callback")
+        .http_only(true)
+        // Lax: WeCom's redirect back is a top-level GET, which carries it.
+        .same_site(SameSite::Lax)
+        .secure(state.settings.server.public_url.starts_with("https://"))
+        .max_age(CookieDuration::seconds(
+            i64::try_from(ttl.as_secs()).unwrap_or(600),
+        ))
+        .finish()
+}
+
+/// What the cache keeps for one OAuth round trip.
+#[derive(Debug, Serialize, Deserialize)]
+struct Pending {
+    /// The value of the browser's state cookie.
+    browser: String,
+    /// Where to go once signed in.
+    redirect: String,
 }
 
 async fn login(
@@ -53,11 +97,16 @@ async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let redirect = safe_redirect(query.redirect.as_deref());
     let oauth_state = auth::new_token();
+    let browser = auth::new_token();
+    let pending = serde_json::to_string(&Pending {
+        browser: browser.clone(),
+        redirect,
+    })?;
     state
         .cache
         .set(
             &format!("oauth:state:{oauth_state}"),
-            &redirect,
+            &pending,
             Some(STATE_TTL),
         )
         .await
@@ -84,6 +133,7 @@ async fn login(
         Some(settings.wecom.agent_id),
     )?;
     Ok(HttpResponse::Found()
+        .cookie(state_cookie(&state, &browser, STATE_TTL))
         .insert_header((header::LOCATION, url))
         .finish())
 }
@@ -106,21 +156,27 @@ async fn callback(
     };
     // Single use: only the request that deletes the state may continue.
     let key = format!("oauth:state:{oauth_state}");
-    let redirect = state
+    let kept = state
         .cache
         .get(&key)
         .await
         .ok()
         .flatten()
         .ok_or_else(expired)?;
-    if !state
-        .cache
-        .delete_if_eq(&key, &redirect)
-        .await
-        .unwrap_or(false)
-    {
+    let pending: Pending = serde_json::from_str(&kept).map_err(|_| expired())?;
+    // The browser that asked for this sign-in, and no other, finishes it.
+    let browser = req
+        .cookie(STATE_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    if !bool::from(browser.as_bytes().ct_eq(pending.browser.as_bytes())) {
+        tracing::warn!("OAuth callback from a browser that did not start the sign-in");
         return Err(expired());
     }
+    if !state.cache.delete_if_eq(&key, &kept).await.unwrap_or(false) {
+        return Err(expired());
+    }
+    let redirect = pending.redirect;
     let identity = state.wecom.get_user_info(code).await.map_err(|e| {
         tracing::warn!(error = %e, "OAuth code rejected");
         expired()
@@ -177,8 +233,11 @@ async fn callback(
     };
     state.store.sessions().create(&session).await?;
     tracing::info!(userid = %member.userid, "member signed in");
+    let mut done = state_cookie(&state, "", STATE_TTL);
+    done.make_removal();
     Ok(HttpResponse::Found()
         .cookie(auth::session_cookie(&state, &token))
+        .cookie(done)
         .insert_header((header::LOCATION, redirect))
         .finish())
 }
@@ -215,8 +274,19 @@ mod tests {
     #[test]
     fn only_local_paths_are_redirect_targets() {
         assert_eq!(safe_redirect(Some("/tasks/3?x=1")), "/tasks/3?x=1");
-        for bad in ["https://evil.example", "//evil.example", "/\\evil", "evil"] {
-            assert_eq!(safe_redirect(Some(bad)), "/", "{bad}");
+        assert_eq!(safe_redirect(Some("/approvals#top")), "/approvals#top");
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil",
+            "evil",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "/\u{0}x",
+        ] {
+            assert_eq!(safe_redirect(Some(bad)), "/", "{bad:?}");
         }
         assert_eq!(safe_redirect(None), "/");
     }

@@ -13,8 +13,9 @@ fn no_redirects() -> reqwest::Client {
         .expect("client")
 }
 
-/// Logs `userid` in the way the WeCom client would; returns (cookie header, redirect).
-pub(crate) async fn login(app: &TestApp, userid: &str, redirect: &str) -> (String, String) {
+/// The first half of a sign-in: Gantry's login URL, then the member picked on WeCom's OAuth
+/// page; returns the browser's state cookie (`name=value`) and the callback URL.
+async fn start_login(app: &TestApp, userid: &str, redirect: &str) -> (String, String) {
     let http = no_redirects();
     let start = http
         .get(format!(
@@ -25,6 +26,22 @@ pub(crate) async fn login(app: &TestApp, userid: &str, redirect: &str) -> (Strin
         .await
         .expect("login");
     assert_eq!(start.status(), StatusCode::FOUND);
+    let state_cookie = start
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("gantry_oauth="))
+        .expect("the OAuth state cookie");
+    assert!(
+        state_cookie.contains("HttpOnly") && state_cookie.contains("Path=/auth/wecom/callback"),
+        "{state_cookie}"
+    );
+    let state_cookie = state_cookie
+        .split(';')
+        .next()
+        .expect("name=value")
+        .to_owned();
     let authorize = start.headers()[LOCATION]
         .to_str()
         .expect("location")
@@ -49,11 +66,27 @@ pub(crate) async fn login(app: &TestApp, userid: &str, redirect: &str) -> (Strin
         back.starts_with(&format!("{}/auth/wecom/callback?", app.base_url)),
         "{back}"
     );
-    let done = http.get(&back).send().await.expect("callback");
+    (state_cookie, back)
+}
+
+/// Logs `userid` in the way the WeCom client would; returns (cookie header, redirect).
+pub(crate) async fn login(app: &TestApp, userid: &str, redirect: &str) -> (String, String) {
+    let http = no_redirects();
+    let (state_cookie, back) = start_login(app, userid, redirect).await;
+    let done = http
+        .get(&back)
+        .header(COOKIE, &state_cookie)
+        .send()
+        .await
+        .expect("callback");
     assert_eq!(done.status(), StatusCode::FOUND, "{:?}", done.text().await);
-    let cookie = done.headers()[SET_COOKIE]
-        .to_str()
-        .expect("cookie")
+    let cookie = done
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("gantry_session="))
+        .expect("a session cookie")
         .to_owned();
     assert!(
         cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
@@ -65,7 +98,12 @@ pub(crate) async fn login(app: &TestApp, userid: &str, redirect: &str) -> (Strin
         .to_owned();
     let pair = cookie.split(';').next().expect("name=value").to_owned();
     // Replaying the callback (same code and state) never opens a second session.
-    let replay = http.get(&back).send().await.expect("replay");
+    let replay = http
+        .get(&back)
+        .header(COOKIE, &state_cookie)
+        .send()
+        .await
+        .expect("replay");
     assert_eq!(replay.status(), StatusCode::UNAUTHORIZED);
     (pair, location)
 }
@@ -236,4 +274,95 @@ async fn jssdk_signatures_for_our_pages_only() {
         .await
         .expect("sent");
     assert_eq!(foreign.status(), StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn sign_in_returns_only_to_paths_of_this_site() {
+    let app = spawn_app().await;
+    let member = app.sim.org().users[1].userid.clone();
+    // A tab (and friends) would be dropped by the browser, leaving `//evil.example`.
+    for hostile in [
+        "/%09/evil.example",
+        "/%0A/evil.example",
+        "/%5C/evil.example",
+        "//evil.example",
+        "https://evil.example/",
+    ] {
+        let (_, location) = login(&app, &member, hostile).await;
+        assert_eq!(location, "/", "{hostile}");
+    }
+    let (_, location) = login(&app, &member, "/approvals%3Flist%3Dmine").await;
+    assert_eq!(location, "/approvals?list=mine");
+}
+
+#[tokio::test]
+async fn a_callback_url_signs_in_only_the_browser_that_asked() {
+    let app = spawn_app().await;
+    let member = app.sim.org().users[2].userid.clone();
+    let (state_cookie, back) = start_login(&app, &member, "/").await;
+    // A colleague opens the member's callback URL: no state cookie, no session.
+    let colleague = no_redirects().get(&back).send().await.expect("sent");
+    assert_eq!(colleague.status(), StatusCode::UNAUTHORIZED);
+    assert!(
+        colleague.headers().get_all(SET_COOKIE).iter().all(|c| !c
+            .to_str()
+            .unwrap_or_default()
+            .starts_with("gantry_session=")),
+        "no session for the colleague"
+    );
+    let forged = no_redirects()
+        .get(&back)
+        .header(COOKIE, "gantry_oauth=guessed")
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(forged.status(), StatusCode::UNAUTHORIZED);
+    // The member's own browser still finishes.
+    let own = no_redirects()
+        .get(&back)
+        .header(COOKIE, &state_cookie)
+        .send()
+        .await
+        .expect("sent");
+    assert_eq!(own.status(), StatusCode::FOUND);
+}
+
+#[tokio::test]
+async fn a_kept_answer_is_replayed_only_to_a_live_session() {
+    let app = spawn_app().await;
+    let member = app.sim.org().users[3].userid.clone();
+    let (cookie, _) = login(&app, &member, "/").await;
+    let body: serde_json::Value = me(&app, &cookie).await.json().await.expect("json");
+    let csrf = body["csrf_token"].as_str().expect("csrf").to_owned();
+    let jpeg = crate::checkin_photos::site_jpeg(64, 48);
+    let upload = || {
+        app.http
+            .post(format!("{}/api/v1/uploads", app.base_url))
+            .header(COOKIE, &cookie)
+            .header("X-CSRF-Token", &csrf)
+            .header("Idempotency-Key", "upload-once-1234")
+            .header("Content-Type", "image/jpeg")
+            .body(jpeg.clone())
+            .send()
+    };
+    assert_eq!(upload().await.expect("sent").status(), StatusCode::CREATED);
+    assert_eq!(
+        upload().await.expect("sent").status(),
+        StatusCode::CREATED,
+        "replayed while the session lives"
+    );
+    let logout = app
+        .http
+        .post(format!("{}/auth/logout", app.base_url))
+        .header(COOKIE, &cookie)
+        .header("X-CSRF-Token", &csrf)
+        .send()
+        .await
+        .expect("logout");
+    assert_eq!(logout.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        upload().await.expect("sent").status(),
+        StatusCode::UNAUTHORIZED,
+        "a signed-out cookie gets nothing replayed"
+    );
 }
