@@ -75,6 +75,12 @@ impl<'a> Sessions<'a> {
 
     /// Stores a new session.
     pub async fn create(&self, s: &NewSession) -> Result<(), StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::create_on(&mut conn, s).await
+    }
+
+    /// [`Sessions::create`] inside the caller's transaction.
+    pub async fn create_on(conn: &mut AnyConnection, s: &NewSession) -> Result<(), StoreError> {
         sqlx::query(&format!(
             "INSERT INTO sessions ({COLUMNS}) VALUES ($1, $2, $3, $4, $4, $5, NULL, $6, $7)"
         ))
@@ -85,7 +91,7 @@ impl<'a> Sessions<'a> {
         .bind(s.expires_at_ms)
         .bind(&s.ip)
         .bind(&s.user_agent)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(())
     }
@@ -113,12 +119,22 @@ impl<'a> Sessions<'a> {
 
     /// Ends one session. `false` when it was already revoked or unknown.
     pub async fn revoke(&self, token_hash: &str, now_ms: i64) -> Result<bool, StoreError> {
+        let mut conn = self.store.pool().acquire().await?;
+        Self::revoke_on(&mut conn, token_hash, now_ms).await
+    }
+
+    /// [`Sessions::revoke`] inside the caller's transaction.
+    pub async fn revoke_on(
+        conn: &mut AnyConnection,
+        token_hash: &str,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
         let done = sqlx::query(
             "UPDATE sessions SET revoked_at_ms = $2 WHERE token_hash = $1 AND revoked_at_ms IS NULL",
         )
         .bind(token_hash)
         .bind(now_ms)
-        .execute(self.store.pool())
+        .execute(conn)
         .await?;
         Ok(done.rows_affected() > 0)
     }

@@ -12,6 +12,7 @@ use subtle::ConstantTimeEq as _;
 use wecom::client::UserIdentity;
 use wecom::oauth::{Scope, authorize_url};
 
+use crate::audit::{self, Actor, Target};
 use crate::auth::{self, CurrentUser};
 use crate::error::ApiError;
 use crate::org::sync as org_sync;
@@ -80,6 +81,13 @@ fn state_cookie(state: &AppState, nonce: &str, ttl: Duration) -> Cookie<'static>
             i64::try_from(ttl.as_secs()).unwrap_or(600),
         ))
         .finish()
+}
+
+/// What a sign-in's audit row keeps beside the address.
+#[derive(Debug, Serialize)]
+struct SignIn<'a> {
+    /// The browser or WeCom client, as it named itself (cut to 256 characters).
+    user_agent: Option<&'a str>,
 }
 
 /// What the cache keeps for one OAuth round trip.
@@ -231,7 +239,28 @@ async fn callback(
             .and_then(|v| v.to_str().ok())
             .map(|s| s.chars().take(256).collect()),
     };
-    state.store.sessions().create(&session).await?;
+    // Who signed in, from where and with what, in the session's own transaction.
+    let actor = Actor {
+        userid: member.userid.clone(),
+        ip: session.ip.clone(),
+    };
+    let seen = SignIn {
+        user_agent: session.user_agent.as_deref(),
+    };
+    let mut tx = state.store.begin().await?;
+    store::Sessions::create_on(&mut tx, &session).await?;
+    let target = Target::new("member", &member.userid);
+    audit::append(
+        &mut tx,
+        &state,
+        &actor,
+        "session.login",
+        target,
+        audit::NONE,
+        Some(&seen),
+    )
+    .await?;
+    tx.commit().await.map_err(store::StoreError::from)?;
     tracing::info!(userid = %member.userid, "member signed in");
     let mut done = state_cookie(&state, "", STATE_TTL);
     done.make_removal();
@@ -256,12 +285,26 @@ async fn fill_private_fields(state: &AppState, member: &mut domain::org::Member,
     }
 }
 
-async fn logout(user: CurrentUser, state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
-    state
-        .store
-        .sessions()
-        .revoke(&user.session, state.clock.now_ms())
-        .await?;
+async fn logout(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let actor = Actor::of(&req, &user);
+    let mut tx = state.store.begin().await?;
+    store::Sessions::revoke_on(&mut tx, &user.session, state.clock.now_ms()).await?;
+    let target = Target::new("member", user.userid());
+    audit::append(
+        &mut tx,
+        &state,
+        &actor,
+        "session.logout",
+        target,
+        audit::NONE,
+        audit::NONE,
+    )
+    .await?;
+    tx.commit().await.map_err(store::StoreError::from)?;
     Ok(HttpResponse::NoContent()
         .cookie(auth::expired_cookie(&state))
         .finish())

@@ -151,6 +151,33 @@ async fn a_member_logs_in_and_out() {
         StatusCode::NO_CONTENT
     );
     assert_eq!(me(&app, &cookie).await.status(), StatusCode::UNAUTHORIZED);
+
+    // Both ends of the session are in the audit log, with the address and the client.
+    let filter = store::AuditFilter {
+        target_type: Some("member".into()),
+        target_id: Some(admin.clone()),
+        ..store::AuditFilter::default()
+    };
+    let rows = app
+        .state
+        .store
+        .audit()
+        .list(&filter, 10, None)
+        .await
+        .expect("audit");
+    let actions: Vec<&str> = rows.iter().map(|r| r.action.as_str()).collect();
+    assert_eq!(actions, ["session.logout", "session.login"]);
+    assert!(
+        rows.iter().all(|r| r.actor == admin && r.ip.is_some()),
+        "{rows:?}"
+    );
+    assert!(
+        rows[1]
+            .after_json
+            .as_deref()
+            .is_some_and(|a| a.contains("user_agent")),
+        "{rows:?}"
+    );
 }
 
 #[tokio::test]
