@@ -65,6 +65,7 @@ mod approvals;
 mod directory;
 mod error;
 mod health;
+pub mod limits;
 mod me;
 mod projects;
 mod tasks;

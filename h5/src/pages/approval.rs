@@ -299,7 +299,7 @@ fn actions(props: &ActionProps) -> Html {
     };
     html! {
         <section class="card actions">
-            <textarea id="approval-comment" placeholder="审批意见（驳回时必填）" rows="2"
+            <textarea id="approval-comment" maxlength={api::limits::COMMENT_CHARS.to_string()} placeholder="审批意见（驳回时必填）" rows="2"
                 value={(*comment).clone()} oninput={on_comment} />
             <div class="buttons">{ for buttons }</div>
             { panel }

@@ -264,7 +264,7 @@ fn checkin_form(props: &TaskProps) -> Html {
             <h3>{"现场打卡"}</h3>
             <div class="field">
                 <label for="checkin-note">{"备注"}</label>
-                <textarea id="checkin-note" rows="3" placeholder="今天完成了什么、遇到什么问题"
+                <textarea id="checkin-note" rows="3" maxlength={api::limits::NOTE_CHARS.to_string()} placeholder="今天完成了什么、遇到什么问题"
                     value={draft.note.clone()} oninput={on_note} />
             </div>
             <div class="field">
@@ -396,7 +396,7 @@ fn comments(props: &CommentsProps) -> Html {
                 }
             }) }
             <form class="form" {onsubmit}>
-                <textarea id="comment-text" rows="2" placeholder="写评论…" value={(*text).clone()} {oninput} />
+                <textarea id="comment-text" rows="2" maxlength={api::limits::NOTE_CHARS.to_string()} placeholder="写评论…" value={(*text).clone()} {oninput} />
                 <PhotoPicker photos={(*photos).clone()} onchange={on_photos} input_id="comment-photo-input" />
                 { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
                 <button id="submit-comment" type="submit" class="btn block">{"发表评论"}</button>

@@ -17,7 +17,7 @@ use store::{ApprovalList, Approvals, ListFilter};
 use crate::approvals::{self, Origin, wire};
 use crate::audit::{self, Actor, Target};
 use crate::auth::{CurrentUser, require, require_on_project, subject};
-use crate::error::ApiError;
+use crate::error::{ApiError, Bounded};
 use crate::state::AppState;
 
 /// Registers the routes (inside the `/api/v1` scope).
@@ -87,7 +87,7 @@ async fn submit(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    body: web::Json<SubmitApproval>,
+    body: Bounded<SubmitApproval>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     // A form about a project needs the submitter to see that project.
@@ -115,7 +115,7 @@ async fn act(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<ApprovalAction>,
+    body: Bounded<ApprovalAction>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     visible(&state, &user, id).await?;
@@ -134,7 +134,7 @@ async fn set_delegation(
     req: HttpRequest,
     user: CurrentUser,
     state: web::Data<AppState>,
-    body: web::Json<Delegation>,
+    body: Bounded<Delegation>,
 ) -> Result<HttpResponse, ApiError> {
     let d = body.into_inner();
     let bad = |m: &str| ApiError::with_message(ErrorCode::BadRequest, m);

@@ -1,8 +1,10 @@
 //! The one HTTP error type: a status per code, a `{code, message}` body, opaque 500s.
 
+mod bounded;
 mod contract;
 mod extractors;
 
+pub use bounded::Bounded;
 pub use contract::json_errors;
 pub use extractors::{form_config, json_config, path_config, query_config};
 

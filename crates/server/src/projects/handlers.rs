@@ -14,7 +14,7 @@ use store::{LedgerRecord, ProjectQuery, ProjectSort, Projects, ScheduleSettings}
 
 use crate::audit::{self, Actor, Target, record_request};
 use crate::auth::{CurrentUser, require, subject};
-use crate::error::ApiError;
+use crate::error::{ApiError, Bounded};
 use crate::projects::service;
 use crate::projects::views::{Names, amounts_visible, view, visibility};
 use crate::projects::{excel, import};
@@ -328,7 +328,7 @@ async fn add_member(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<MemberRoleRequest>,
+    body: Bounded<MemberRoleRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     allowed(&state, &user, id, Action::ManageProjectMembers).await?;

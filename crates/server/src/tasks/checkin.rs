@@ -2,6 +2,7 @@
 //! three days) and are fetched with `media/get`. Each is kept twice by content: untouched,
 //! as evidence, and stamped with project, time, place and member for showing.
 
+use api::limits::PHOTOS;
 use api::{CheckinRequest, TaskUpdate};
 use domain::calendar::Day;
 use store::Checkin;
@@ -13,7 +14,6 @@ use crate::files as photos;
 use crate::state::AppState;
 
 /// Photos per check-in.
-const MAX_PHOTOS: usize = 9;
 /// Largest photo kept.
 /// Photos decoded at once, server-wide: each may take a few hundred MB.
 static STAMPING: Semaphore = Semaphore::const_new(2);
@@ -27,13 +27,9 @@ pub async fn record(
     req: &CheckinRequest,
 ) -> Result<Checkin, TaskError> {
     let userid = actor.userid.as_str();
-    if req.media_ids.len() + req.uploads.len() > MAX_PHOTOS {
-        return Err(TaskError::Invalid(format!(
-            "每次打卡最多 {MAX_PHOTOS} 张照片"
-        )));
-    }
-    if req.note.chars().count() > 2_000 || req.address.chars().count() > 200 {
-        return Err(TaskError::Invalid("备注或地址过长".into()));
+    // Each list and text is bounded by api::limits on the way in; together, too.
+    if req.media_ids.len() + req.uploads.len() > PHOTOS {
+        return Err(TaskError::Invalid(format!("每次打卡最多 {PHOTOS} 张照片")));
     }
     if let Some((lat, lng)) = req.location
         && !((-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lng))

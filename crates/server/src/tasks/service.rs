@@ -15,8 +15,6 @@ use api::ErrorCode;
 
 /// Longest task a plan may hold (ten years).
 const MAX_DAYS: i32 = 3_650;
-/// Longest title.
-const MAX_TITLE: usize = 200;
 
 /// Why a task change was refused.
 #[derive(Debug, thiserror::Error)]
@@ -82,7 +80,7 @@ fn invalid<T>(message: &str) -> Result<T, TaskError> {
 
 fn check_title(title: &str) -> Result<String, TaskError> {
     let title = title.trim();
-    if title.is_empty() || title.chars().count() > MAX_TITLE {
+    if title.is_empty() || title.chars().count() > api::limits::TITLE_CHARS {
         return invalid("任务名称不能为空，且不超过 200 字");
     }
     Ok(title.to_owned())
@@ -409,9 +407,6 @@ pub async fn unlink(
     Ok(())
 }
 
-/// Longest daily report, in characters.
-const MAX_REPORT: usize = 5_000;
-
 /// Files (or rewrites) the actor's daily report for the project and day.
 pub async fn put_report(
     state: &AppState,
@@ -422,7 +417,7 @@ pub async fn put_report(
     let day =
         Day::parse(&report.day).ok_or_else(|| TaskError::Invalid("day 应为 YYYY-MM-DD".into()))?;
     let content = report.content.trim();
-    if content.is_empty() || content.chars().count() > MAX_REPORT {
+    if content.is_empty() || content.chars().count() > api::limits::REPORT_CHARS {
         return invalid("日报内容不能为空，且不超过 5000 字");
     }
     let key = project_id.to_string();

@@ -13,6 +13,7 @@ mod contract;
 mod helpers;
 mod leavers;
 mod ledger;
+mod limits;
 mod org;
 mod org_sync;
 mod outbox;

@@ -9,14 +9,10 @@ use store::Comment;
 use super::task_project;
 use crate::audit::{self, Actor, Target};
 use crate::auth::CurrentUser;
-use crate::error::ApiError;
+use crate::error::{ApiError, Bounded};
 use crate::files as photos;
 use crate::state::AppState;
 
-/// Longest comment, in characters.
-const MAX_CHARS: usize = 2_000;
-/// Photos per comment.
-const MAX_PHOTOS: usize = 9;
 /// Comments shown, newest.
 const SHOWN: u32 = 200;
 
@@ -58,21 +54,16 @@ async fn add(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<NewComment>,
+    body: Bounded<NewComment>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     task_project(&state, &user, id, Permission::ReportProgress).await?;
     let text = body.text.trim();
-    if text.is_empty() || text.chars().count() > MAX_CHARS {
+    // Lengths and counts were checked against api::limits on the way in.
+    if text.is_empty() {
         return Err(ApiError::with_message(
             ErrorCode::BadRequest,
-            format!("评论应为 1–{MAX_CHARS} 字"),
-        ));
-    }
-    if body.uploads.len() > MAX_PHOTOS {
-        return Err(ApiError::with_message(
-            ErrorCode::BadRequest,
-            format!("每条评论最多 {MAX_PHOTOS} 张照片"),
+            "评论不能为空",
         ));
     }
     for key in &body.uploads {

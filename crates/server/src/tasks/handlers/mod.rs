@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use crate::audit::Actor;
 use crate::auth::{CurrentUser, require_on_project};
-use crate::error::ApiError;
+use crate::error::{ApiError, Bounded};
 use crate::state::AppState;
 use crate::tasks::{gantt, service, wire};
 
@@ -82,7 +82,7 @@ async fn create_task(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<NewTaskRequest>,
+    body: Bounded<NewTaskRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::EditTasks).await?;
@@ -96,7 +96,7 @@ async fn update_task(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<TaskUpdate>,
+    body: Bounded<TaskUpdate>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     let before = state
@@ -233,7 +233,7 @@ async fn check_in(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<CheckinRequest>,
+    body: Bounded<CheckinRequest>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     task_project(&state, &user, id, Permission::ReportProgress).await?;
@@ -281,7 +281,7 @@ async fn put_daily_report(
     user: CurrentUser,
     state: web::Data<AppState>,
     path: web::Path<i64>,
-    body: web::Json<DailyReport>,
+    body: Bounded<DailyReport>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::ReportProgress).await?;
