@@ -51,7 +51,7 @@ fn summary(d: &ApprovalDetail) -> Html {
                     <span id="approval-status" class={classes!("badge", d.status.code())}>{d.status.label()}</span>
                 </p>
                 <dl class="fields">
-                    { for d.fields.iter().map(field) }
+                    { for d.fields.iter().map(|f| field(d.id, f)) }
                 </dl>
             </section>
             <section class="card">
@@ -89,7 +89,7 @@ fn summary(d: &ApprovalDetail) -> Html {
     }
 }
 
-fn field(f: &FieldValue) -> Html {
+fn field(approval: i64, f: &FieldValue) -> Html {
     match (f.kind, &f.value) {
         (FieldType::Project, Value::Number(n)) => {
             if let Some(id) = n.as_i64() {
@@ -99,7 +99,7 @@ fn field(f: &FieldValue) -> Html {
         (FieldType::Attachments, Value::Array(items)) => {
             let thumbs = items.iter().filter_map(Value::as_str).map(|key| {
                 if key.starts_with("sha256:") {
-                    let src = services::uploads::url(key);
+                    let src = services::approvals::attachment_url(approval, key);
                     html! { <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="附件照片" /></a> }
                 } else {
                     html! { <span class="meta">{"企业微信附件"}</span> }

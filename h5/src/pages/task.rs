@@ -386,7 +386,7 @@ fn comments(props: &CommentsProps) -> Html {
                                 <p class="comment-text">{&c.text}</p>
                                 <div class="thumbs">
                                     { for c.photos.iter().map(|key| {
-                                        let src = services::uploads::url(key);
+                                        let src = services::tasks::comment_photo_url(props.task, key);
                                         html!{ <a href={src.clone()} target="_blank"><img src={src} loading="lazy" alt="评论照片" /></a> }
                                     }) }
                                 </div>

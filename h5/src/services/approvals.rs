@@ -6,7 +6,7 @@ use api::{
 };
 use serde_json::Value;
 
-use super::Get;
+use super::{BASE, Get};
 use crate::http::{self, Failure, Method};
 use crate::pending::{self, Outcome};
 
@@ -37,6 +37,11 @@ pub async fn act(id: i64, action: &ApprovalAction) -> Result<Value, Failure> {
 /// Submits a new approval (queued when offline); `label` names it in the queue.
 pub async fn submit(label: &str, body: Value) -> Outcome<Created> {
     pending::submit(label, Method::Post, "/approvals", body).await
+}
+
+/// A photo attached to approval `id`, for an `<img src>`.
+pub fn attachment_url(id: i64, key: &str) -> String {
+    format!("{BASE}/approvals/{id}/attachments/{key}")
 }
 
 /// The enabled templates as forms to fill in.

@@ -37,6 +37,11 @@ pub fn checkin_photo_url(task: i64, checkin: i64, index: usize) -> String {
     format!("{BASE}/tasks/{task}/checkins/{checkin}/photos/{index}")
 }
 
+/// A photo of one of the task's comments, for an `<img src>`.
+pub fn comment_photo_url(task: i64, key: &str) -> String {
+    format!("{BASE}/tasks/{task}/comment-photos/{key}")
+}
+
 /// Its comments.
 pub fn comments(id: i64) -> Get<Vec<CommentView>> {
     Get::new(format!("/tasks/{id}/comments"))

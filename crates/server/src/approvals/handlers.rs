@@ -27,6 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/approvals/counts", web::get().to(counts))
         .route("/approvals/{id}", web::get().to(detail))
         .route("/approvals/{id}/actions", web::post().to(act))
+        .route(
+            "/approvals/{id}/attachments/{key}",
+            web::get().to(attachment),
+        )
         .route("/approval-delegation", web::put().to(set_delegation))
         .route("/approval-delegation", web::delete().to(clear_delegation))
         .route("/approval-forms", web::get().to(forms))
@@ -108,6 +112,22 @@ async fn detail(
     let id = path.into_inner();
     let (stored, template) = visible(&state, &user, id).await?;
     Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))
+}
+
+/// A photo attached to the approval's form, to those who may see the approval.
+async fn attachment(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, key) = path.into_inner();
+    let (stored, _) = visible(&state, &user, id).await?;
+    let attached = stored.instance.form.values().any(|value| match value {
+        serde_json::Value::Array(items) => items.iter().any(|item| item.as_str() == Some(&key)),
+        serde_json::Value::String(one) => *one == key,
+        _ => false,
+    });
+    crate::files::attached(&state, &key, attached).await
 }
 
 async fn act(

@@ -42,25 +42,17 @@ async fn from_wecom(
     keep_upload(&state, &user, &bytes).await
 }
 
+/// A fresh upload, to its uploader only: once attached, a photo is read through what it
+/// belongs to (an approval, a task's comment), with that thing's visibility.
 async fn show(
-    _user: CurrentUser,
+    user: CurrentUser,
     state: web::Data<AppState>,
     key: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let bytes = match photos::load(&state, &key).await {
-        Ok(Some(bytes)) => bytes,
-        Ok(None) => return Err(ApiError::new(ErrorCode::NotFound)),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            return Err(ApiError::new(ErrorCode::NotFound));
-        }
-        Err(e) => return Err(ApiError::internal(e)),
-    };
-    Ok(HttpResponse::Ok()
-        .content_type(photos::content_type(&bytes))
-        .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
-        .insert_header(("X-Content-Type-Options", "nosniff"))
-        .insert_header(("Content-Encoding", "identity"))
-        .body(bytes))
+    let bytes = photos::own_upload(&state, user.userid(), &key)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::NotFound))?;
+    Ok(photos::answer(bytes))
 }
 
 async fn upload(

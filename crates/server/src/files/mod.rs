@@ -138,3 +138,32 @@ pub async fn fetch_from_wecom(state: &AppState, media_id: &str) -> Result<Vec<u8
     }
     Ok(media.bytes)
 }
+
+/// A stored photo as an answer: its sniffed type, never guessed by the browser, cached
+/// privately for good (the key is the content).
+pub fn answer(bytes: Vec<u8>) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(content_type(&bytes))
+        .insert_header(("Cache-Control", "private, max-age=31536000, immutable"))
+        .insert_header(("X-Content-Type-Options", "nosniff"))
+        .insert_header(("Content-Encoding", "identity"))
+        .body(bytes)
+}
+
+/// The photo `key` when `attached` says it belongs to what the caller may see.
+pub async fn attached(
+    state: &AppState,
+    key: &str,
+    attached: bool,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
+    let not_found = || crate::error::ApiError::new(api::ErrorCode::NotFound);
+    if !attached {
+        return Err(not_found());
+    }
+    match load(state, key).await {
+        Ok(Some(bytes)) => Ok(answer(bytes)),
+        Ok(None) => Err(not_found()),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(not_found()),
+        Err(e) => Err(e.into()),
+    }
+}

@@ -79,13 +79,22 @@ async fn a_browser_photo_is_uploaded_then_checked_in_stamped_and_kept() {
     assert_eq!(code, StatusCode::CREATED, "{uploaded}");
     let key = uploaded["key"].as_str().expect("key").to_owned();
     assert!(key.starts_with("sha256:"), "{key}");
-    let shown = app
-        .http
-        .get(format!("{}/api/v1/uploads/{key}", app.base_url))
-        .header(COOKIE, &pm.cookie)
-        .send()
-        .await
-        .expect("sent");
+    // A fresh upload is its uploader's alone, even for a colleague on the same project.
+    let shown_to = |who: &crate::approvals::Member| {
+        app.http
+            .get(format!("{}/api/v1/uploads/{key}", app.base_url))
+            .header(COOKIE, &who.cookie)
+            .send()
+    };
+    assert_eq!(
+        shown_to(&pm).await.expect("sent").status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        shown_to(&stranger).await.expect("sent").status(),
+        StatusCode::NOT_FOUND
+    );
+    let shown = shown_to(&eng).await.expect("sent");
     assert_eq!(shown.status(), StatusCode::OK);
     assert_eq!(shown.headers()["content-type"], "image/jpeg");
     assert_eq!(&shown.bytes().await.expect("body")[..], &jpeg[..]);
@@ -213,6 +222,30 @@ async fn a_browser_photo_is_uploaded_then_checked_in_stamped_and_kept() {
     assert_eq!(thread[1].text, "收到");
     let (code, _) = call(app, &stranger, Method::GET, &comments, None).await;
     assert_eq!(code, StatusCode::NOT_FOUND, "a project they cannot see");
+
+    // Once attached, the photo is read through the comment: by the project, not others.
+    let photo = |who: &crate::approvals::Member, key: String| {
+        app.http
+            .get(format!(
+                "{}/api/v1/tasks/{task}/comment-photos/{key}",
+                app.base_url
+            ))
+            .header(COOKIE, &who.cookie)
+            .send()
+    };
+    let seen = photo(&pm, key.clone()).await.expect("sent");
+    assert_eq!(seen.status(), StatusCode::OK);
+    assert_eq!(&seen.bytes().await.expect("body")[..], &jpeg[..]);
+    assert_eq!(
+        photo(&stranger, key.clone()).await.expect("sent").status(),
+        StatusCode::NOT_FOUND
+    );
+    let elsewhere = format!("sha256:{}", "1".repeat(64));
+    assert_eq!(
+        photo(&pm, elsewhere).await.expect("sent").status(),
+        StatusCode::NOT_FOUND,
+        "only photos of this task's comments"
+    );
 }
 
 #[tokio::test]
@@ -373,4 +406,51 @@ async fn a_check_in_sent_twice_with_one_key_is_recorded_once() {
     assert_eq!((code, replayed), (StatusCode::CREATED, false), "{theirs}");
     let (_, list) = call(app, &eng, Method::GET, &path, None).await;
     assert_eq!(list.as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test]
+async fn an_approval_photo_is_shown_to_who_sees_the_approval_only() {
+    let s = site(1).await;
+    let app = &s.app;
+    let pm = sign_in(app, &s.pm).await;
+    let eng = sign_in(app, &s.engineers[0]).await;
+    let stranger = sign_in(app, &app.active_user(90)).await;
+    let jpeg = checkin_photos::site_jpeg(200, 150);
+    let (code, uploaded) = upload(app, &eng, jpeg.clone(), true).await;
+    assert_eq!(code, StatusCode::CREATED, "{uploaded}");
+    let key = uploaded["key"].as_str().expect("key").to_owned();
+    let form = json!({"project": s.project, "items": "脚手架扣件 500 套", "materials": 80_000,
+                      "arrival": "2026-12-20", "attachments": [key]});
+    let (code, created) = call(
+        app,
+        &eng,
+        Method::POST,
+        "approvals",
+        Some(json!({"template": "purchase", "form": form})),
+    )
+    .await;
+    assert_eq!(code, StatusCode::CREATED, "{created}");
+    let id = created["id"].as_i64().expect("id");
+    let photo = |who: &crate::approvals::Member, key: &str| {
+        app.http
+            .get(format!(
+                "{}/api/v1/approvals/{id}/attachments/{key}",
+                app.base_url
+            ))
+            .header(COOKIE, &who.cookie)
+            .send()
+    };
+    let seen = photo(&pm, &key).await.expect("sent");
+    assert_eq!(seen.status(), StatusCode::OK, "the approver sees it");
+    assert_eq!(&seen.bytes().await.expect("body")[..], &jpeg[..]);
+    assert_eq!(
+        photo(&stranger, &key).await.expect("sent").status(),
+        StatusCode::NOT_FOUND
+    );
+    let other = format!("sha256:{}", "2".repeat(64));
+    assert_eq!(
+        photo(&pm, &other).await.expect("sent").status(),
+        StatusCode::NOT_FOUND,
+        "only what the form carries"
+    );
 }

@@ -19,7 +19,21 @@ const SHOWN: u32 = 200;
 /// Registers the routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/tasks/{id}/comments", web::get().to(list))
-        .route("/tasks/{id}/comments", web::post().to(add));
+        .route("/tasks/{id}/comments", web::post().to(add))
+        .route("/tasks/{id}/comment-photos/{key}", web::get().to(photo));
+}
+
+/// A photo of one of the task's comments, to those who may see the task's project.
+async fn photo(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<(i64, String)>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, key) = path.into_inner();
+    task_project(&state, &user, id, Permission::ViewProject).await?;
+    let comments = state.store.tasks().comments(id, SHOWN).await?;
+    let attached = comments.iter().any(|c| c.photos.contains(&key));
+    photos::attached(&state, &key, attached).await
 }
 
 async fn list(
