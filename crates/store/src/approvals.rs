@@ -275,6 +275,20 @@ impl<'a> Approvals<'a> {
         Ok(id)
     }
 
+    /// Files instance `id` under `project_id` (a resubmitted form may name another).
+    pub async fn set_project_on(
+        conn: &mut AnyConnection,
+        id: i64,
+        project_id: i64,
+    ) -> Result<(), StoreError> {
+        sqlx::query("UPDATE approval_instances SET project_id = $2 WHERE id = $1")
+            .bind(id)
+            .bind(project_id)
+            .execute(conn)
+            .await?;
+        Ok(())
+    }
+
     /// Saves `instance` if the stored version is still `expected_version`; `false` when
     /// someone saved in between (reload, re-apply the command, try again). `previous`
     /// is who the loaded state listed: only the list rows that changed are written.

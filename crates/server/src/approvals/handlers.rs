@@ -143,7 +143,13 @@ async fn act(
     // Audited by the service as `approval.{code}` when applied (see `audit_action`).
     match engine_action(body.into_inner()) {
         Ok(action) => approvals::act_as(&state, id, &actor, action, &Origin::default()).await,
-        Err((form, chosen)) => approvals::resubmit(&state, id, &actor, &form, chosen).await,
+        Err((form, chosen)) => {
+            // Checked as a submission is: the form's project must be one the caller sees.
+            if let Some(project) = form.get("project").and_then(serde_json::Value::as_i64) {
+                require_on_project(&state, &user, project, Permission::ViewProject).await?;
+            }
+            approvals::resubmit(&state, id, &actor, &form, chosen).await
+        }
     }?;
     let (stored, template) = visible(&state, &user, id).await?;
     Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))

@@ -246,6 +246,11 @@ pub async fn act_as(
     origin: &Origin,
 ) -> Result<Outcome, ApprovalError> {
     let audited = audit_action(&action);
+    // A resubmitted form may name another project: the instance is filed under it.
+    let refiled = match &action {
+        Action::Resubmit { form, .. } => form.get("project").and_then(serde_json::Value::as_i64),
+        _ => None,
+    };
     let target = id.to_string();
     let target = Target::new("approval", &target);
     let actor_id = actor.userid.as_str();
@@ -275,6 +280,9 @@ pub async fn act_as(
             // Someone else's action landed first: re-apply on their result.
             drop(tx);
             continue;
+        }
+        if let Some(project) = refiled {
+            Approvals::set_project_on(&mut tx, id, project).await?;
         }
         let ctx = EffectContext {
             id,

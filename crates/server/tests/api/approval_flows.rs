@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use domain::approval::Status;
+use domain::clock::Clock as _;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use server::approvals;
@@ -115,10 +116,50 @@ async fn a_countersign_waits_for_all_a_rejection_goes_back_and_a_resubmission_st
     let initiator = sign_in(app, &c.initiator).await;
     let (code, _) = act(app, &initiator, id, json!({ "action": "approve" })).await;
     assert_eq!(code, StatusCode::FORBIDDEN, "the initiator is no approver");
+    // A resubmission is checked as a submission is: a project the initiator cannot see is
+    // refused, and nothing changes.
+    let now = app.clock.now_ms();
+    let store = &app.state.store;
+    let new_project = |code: &'static str| store::NewProject {
+        code: code.into(),
+        name: format!("项目 {code}"),
+        department_id: 999_999,
+        status: domain::project::ProjectStatus::Active,
+    };
+    let hidden = store
+        .projects()
+        .create(&new_project("SZ-09"), "admin", now)
+        .await
+        .expect("project");
+    let moved_to = store
+        .projects()
+        .create(&new_project("SZ-10"), "admin", now)
+        .await
+        .expect("project");
+    for (who, role) in [
+        (&c.initiator, domain::access::ProjectRole::Engineer),
+        (pm, domain::access::ProjectRole::Manager),
+    ] {
+        store
+            .projects()
+            .add_member(moved_to, who, role, "admin", now)
+            .await
+            .expect("member");
+    }
+    let sneaky = json!({
+        "action": "resubmit",
+        "form": {"project": hidden, "kind": "设计变更", "reason": "换个项目",
+                 "content": "底板下调 300 mm", "amount": 1_500_000},
+        "chosen": { "technical": [e1, e2] }
+    });
+    let (code, _) = act(app, &initiator, id, sneaky).await;
+    assert_eq!(code, StatusCode::NOT_FOUND, "a project they cannot see");
+    assert_eq!(status(app, id).await, Status::Returned);
+    // Filed under the project the fixed form names.
     let resubmit = json!({
         "action": "resubmit",
         "form": {
-            "project": c.project,
+            "project": moved_to,
             "kind": "设计变更",
             "reason": "地下室底板标高调整",
             "content": "底板下调 300 mm，集水井移至 C 轴",
@@ -128,6 +169,13 @@ async fn a_countersign_waits_for_all_a_rejection_goes_back_and_a_resubmission_st
     });
     let (code, after) = act(app, &initiator, id, resubmit).await;
     assert_eq!(code, StatusCode::OK, "{after}");
+    let refiled = store
+        .approvals()
+        .get(id)
+        .await
+        .expect("read")
+        .expect("instance");
+    assert_eq!(refiled.project_id, Some(moved_to));
     dispatch(app).await;
     let round2 = instance(app, id).await;
     assert_eq!(
