@@ -11,6 +11,13 @@ use wecom::client::Secret;
 
 const DEFAULTS: &str = include_str!("../../../config/default.toml");
 
+/// How long a finished inbox row, and so its callback dedupe key, is kept before
+/// housekeeping may purge it (`workers::schedule` purges done rows this old; a test in
+/// `intake` holds the two together). `wecom.callback_max_skew_secs` is validated against
+/// it: a callback must be refused as stale before its key can be forgotten, or a captured
+/// one could be replayed and handled twice.
+pub const DEDUPE_KEEP_MS: i64 = 7 * 24 * 3600 * 1000;
+
 /// Everything Gantry reads from configuration.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
@@ -184,6 +191,9 @@ pub struct WecomSettings {
     pub timeout_ms: u64,
     /// `WW_verify_*.txt` name → content.
     pub domain_verify_files: BTreeMap<String, String>,
+    /// Largest distance (seconds, either way) between a callback's signed `timestamp` and
+    /// the server's clock; anything further is refused as a replay.
+    pub callback_max_skew_secs: u64,
 }
 
 /// `[workers]`.
@@ -263,6 +273,7 @@ impl Settings {
                 &w.corp_id,
             )?;
         }
+        check_callback_window(w.callback_max_skew_secs)?;
         if url::Url::parse(&w.api_base).is_err() {
             return invalid(format!("wecom.api_base {:?} is not a URL", w.api_base));
         }
@@ -318,6 +329,28 @@ fn looks_like_corp_id(id: &str) -> bool {
     id.len() == 18
         && (id.starts_with("ww") || id.starts_with("wx"))
         && id.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// Shortest callback window: WeCom resends an unanswered callback, with the same signed
+/// timestamp, for up to a few minutes.
+const MIN_CALLBACK_SKEW_SECS: u64 = 60;
+
+/// The window must leave WeCom's retries working, and must be short enough that a callback
+/// is refused as stale before its dedupe key can be purged: a callback is accepted until
+/// `timestamp + window`, and `timestamp` is at most `window` after its first arrival, so
+/// the key must outlive the first arrival by twice the window.
+fn check_callback_window(secs: u64) -> Result<(), ConfigError> {
+    let keep_secs = u64::try_from(DEDUPE_KEEP_MS / 1000).unwrap_or(0);
+    if secs < MIN_CALLBACK_SKEW_SECS || secs.saturating_mul(2) > keep_secs {
+        return Err(ConfigError::Invalid(format!(
+            "wecom.callback_max_skew_secs must be between {MIN_CALLBACK_SKEW_SECS} (WeCom retries \
+             with the same timestamp for minutes) and {} (half of the {} days finished \
+             callbacks and their dedupe keys are kept), got {secs}",
+            keep_secs / 2,
+            keep_secs / 86_400,
+        )));
+    }
+    Ok(())
 }
 
 fn check_callback(
@@ -384,6 +417,24 @@ mod tests {
             problem(|s| s.wecom.contacts_token = Secret::new("Contacts1"))
                 .contains("wecom.contacts")
         );
+        for secs in [0, 59, 7 * 24 * 3600, u64::MAX] {
+            assert!(
+                problem(|s| s.wecom.callback_max_skew_secs = secs)
+                    .contains("wecom.callback_max_skew_secs"),
+                "{secs}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_callback_window_defaults_to_five_minutes_and_fits_the_dedupe_retention() {
+        let s = valid();
+        assert_eq!(s.wecom.callback_max_skew_secs, 300);
+        for secs in [60, 300, 3600, 302_400] {
+            let mut s = valid();
+            s.wecom.callback_max_skew_secs = secs;
+            s.validate().expect("a window within half the retention");
+        }
     }
 
     #[test]

@@ -263,6 +263,88 @@ pub(crate) fn parse(input: &[u8], limit: usize) -> Result<Doc<'_>, XmlError> {
     Ok(doc)
 }
 
+/// Checks, without building anything, that `input` (at most `limit` bytes) is one
+/// well-formed UTF-8 XML document whose root element is named `root`: no DTD, no entity
+/// but the five predefined ones and character references, no deep nesting, no flood of
+/// elements, nothing but whitespace outside the root.
+///
+/// One streaming quick-xml pass that allocates nothing per element. A DOCTYPE is refused
+/// when it is read, before any entity it declares could be used, and quick-xml never
+/// expands entities itself, so "billion laughs" and external entities cost nothing.
+pub(crate) fn check(input: &[u8], limit: usize, root: &str) -> Result<(), XmlError> {
+    if input.len() > limit {
+        return Err(XmlError::TooLarge {
+            size: input.len(),
+            limit,
+        });
+    }
+    let text = std::str::from_utf8(input).map_err(|_| XmlError::Malformed("not utf-8".into()))?;
+    let mut reader = Reader::from_str(text);
+    let mut depth = 0usize;
+    let mut elements = 0usize;
+    let mut closed_root = false;
+    let outside = |depth: usize| {
+        if depth == 0 {
+            Err(XmlError::Malformed("text outside the root element".into()))
+        } else {
+            Ok(())
+        }
+    };
+    loop {
+        let event = reader
+            .read_event()
+            .map_err(|e| XmlError::Malformed(e.to_string()))?;
+        match event {
+            Event::Start(ref start) | Event::Empty(ref start) => {
+                if closed_root {
+                    return Err(XmlError::Malformed("content after the root element".into()));
+                }
+                if depth == 0 && start.name().as_ref() != root.as_bytes() {
+                    return Err(XmlError::Refused("unexpected root element"));
+                }
+                elements += 1;
+                if elements > MAX_ELEMENTS {
+                    return Err(XmlError::Refused("too many elements"));
+                }
+                if depth >= MAX_DEPTH {
+                    return Err(XmlError::Refused("nesting too deep"));
+                }
+                if matches!(event, Event::Start(_)) {
+                    depth += 1;
+                } else {
+                    closed_root |= depth == 0;
+                }
+            }
+            Event::End(_) => {
+                depth = depth
+                    .checked_sub(1)
+                    .ok_or_else(|| XmlError::Malformed("unmatched end tag".into()))?;
+                closed_root |= depth == 0;
+            }
+            Event::Text(t) => {
+                if !t.iter().all(u8::is_ascii_whitespace) {
+                    outside(depth)?;
+                }
+            }
+            Event::CData(_) => outside(depth)?,
+            Event::GeneralRef(r) => {
+                resolve_reference(&r)?;
+                outside(depth)?;
+            }
+            Event::DocType(_) => return Err(XmlError::Refused("a DTD is not allowed")),
+            Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if depth != 0 {
+        return Err(XmlError::Malformed("unclosed element".into()));
+    }
+    if !closed_root {
+        return Err(XmlError::Malformed("no root element".into()));
+    }
+    Ok(())
+}
+
 /// Text bytes as `&str`. A str reader borrows them from the input, which is already known
 /// to be UTF-8, so re-slicing the input skips a second validation pass.
 fn utf8<'a>(input: &'a str, bytes: Cow<'a, [u8]>) -> Result<Cow<'a, str>, XmlError> {
@@ -435,6 +517,61 @@ mod tests {
             "\u{feff}",
         ] {
             assert!(parse_str(bad).is_err(), "{bad:?} should fail");
+        }
+    }
+
+    #[test]
+    fn check_accepts_what_parse_accepts_with_the_right_root() {
+        for good in [
+            "<xml><A><![CDATA[x]]></A>\n<B>\n  <![CDATA[ y ]]>\n</B><C>7</C><D/><E>a&amp;b&#x4e2d;</E></xml>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xml><!-- c --><A>1</A></xml>\n",
+            "<xml/>",
+        ] {
+            assert_eq!(check(good.as_bytes(), 1 << 20, "xml"), Ok(()), "{good:?}");
+            assert!(parse(good.as_bytes(), 1 << 20).is_ok(), "{good:?}");
+        }
+    }
+
+    #[test]
+    fn check_refuses_what_a_message_never_has() {
+        let refused = |s: &str| check(s.as_bytes(), 1 << 20, "xml");
+        assert_eq!(
+            refused("<!DOCTYPE x [<!ENTITY a \"b\">]><xml>&a;</xml>"),
+            Err(XmlError::Refused("a DTD is not allowed"))
+        );
+        assert_eq!(
+            refused("<xml>&a;</xml>"),
+            Err(XmlError::Refused("unknown entity"))
+        );
+        assert_eq!(
+            refused("<other><A>1</A></other>"),
+            Err(XmlError::Refused("unexpected root element"))
+        );
+        let deep = "<xml>".to_owned() + &"<a>".repeat(40) + &"</a>".repeat(40) + "</xml>";
+        assert_eq!(refused(&deep), Err(XmlError::Refused("nesting too deep")));
+        let flood = "<xml>".to_owned() + &"<a/>".repeat(MAX_ELEMENTS) + "</xml>";
+        assert_eq!(refused(&flood), Err(XmlError::Refused("too many elements")));
+        assert!(matches!(
+            check(b"<xml/>", 3, "xml"),
+            Err(XmlError::TooLarge { size: 6, limit: 3 })
+        ));
+        for bad in [
+            "",
+            "   ",
+            "<xml>",
+            "<xml></y>",
+            "</xml>",
+            "<xml/><xml/>",
+            "<xml></xml>trailing",
+            "lead<xml></xml>",
+            "text",
+            "<xml>\u{0}",
+            "\u{feff}",
+            "&amp;<xml/>",
+            "<![CDATA[x]]><xml/>",
+            "{\"json\":true}",
+        ] {
+            assert!(refused(bad).is_err(), "{bad:?} should fail");
         }
     }
 

@@ -202,3 +202,20 @@ impl Writer {
 fn spool_at(path: &std::path::Path) -> Spool {
     Spool::at(path.to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn housekeeping_keeps_dedupe_keys_as_long_as_the_callback_window_assumes() {
+        // The purge age lives in the workers; it must not drop below
+        // config::DEDUPE_KEEP_MS, which config validation holds the callback window to.
+        let schedule = include_str!("../workers/schedule.rs");
+        let same = schedule.contains("const KEEP_DONE_MS: i64 = 7 * 24 * 3600 * 1000;")
+            || schedule.contains("DEDUPE_KEEP_MS");
+        assert!(
+            same,
+            "workers::schedule's purge age changed: update config::DEDUPE_KEEP_MS with it"
+        );
+        assert_eq!(crate::config::DEDUPE_KEEP_MS, 7 * 24 * 3600 * 1000);
+    }
+}

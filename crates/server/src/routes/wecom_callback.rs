@@ -5,13 +5,18 @@
 //! decrypts and parses, stores the callback durably (inbox, or the spool when the database
 //! is down) and only then answers 200 with an empty body. Handling happens later in the
 //! inbox worker, well inside WeCom's 5-second deadline.
+//!
+//! Both refuse, before anything is stored, a signed `timestamp` further than
+//! `wecom.callback_max_skew_secs` from the app's clock (a replay of a captured callback
+//! once its dedupe key is gone), and POST refuses a decrypted message that is not one
+//! well-formed `<xml>` document or carries a DTD (`wecom::callback::check_message`).
 
 use std::time::Duration;
 
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::ErrorCode;
 use store::NewInboxItem;
-use wecom::callback::{CallbackCrypto, CallbackQuery};
+use wecom::callback::{CallbackCrypto, CallbackError, CallbackQuery, Freshness};
 
 use crate::error::ApiError;
 use crate::intake::Outcome;
@@ -76,7 +81,7 @@ async fn verify(
     let crypto = source.crypto(&state)?;
     let query = parse_query(req.query_string())?;
     let echo = crypto
-        .verify_url(&query)
+        .verify_url_fresh(&query, freshness(&state))
         .map_err(|e| rejected(&state, source, &e))?;
     tracing::info!(source = source.as_str(), "callback URL verified");
     // Exactly the decrypted bytes: no quotes, no newline.
@@ -94,7 +99,7 @@ async fn receive(
     let crypto = source.crypto(&state)?;
     let query = parse_query(req.query_string())?;
     let plaintext = crypto
-        .open(&query, &body)
+        .open_fresh(&query, &body, freshness(&state))
         .map_err(|e| rejected(&state, source, &e))?;
     let item = inbox_item(source, plaintext, state.clock.now_ms());
     let seen_key = format!("cb:{}", item.dedupe_key);
@@ -119,8 +124,17 @@ async fn receive(
     Ok(HttpResponse::Ok().finish())
 }
 
-/// Turns decrypted XML into an inbox row. XML that will not parse is still kept (under a
-/// hash of its bytes) so nothing WeCom sent is lost; the worker dead-letters it.
+/// The window around the app's clock a signed callback timestamp must fall in.
+fn freshness(state: &AppState) -> Freshness {
+    Freshness {
+        now_secs: state.clock.now_ms().div_euclid(1000),
+        max_skew_secs: state.settings.wecom.callback_max_skew_secs,
+    }
+}
+
+/// Turns decrypted XML into an inbox row. The document is already known to be well-formed
+/// `<xml>` without a DTD; one that is not a known event shape is still kept (under a hash
+/// of its bytes) so nothing WeCom sent is lost; the worker dead-letters it.
 fn inbox_item(source: Source, plaintext: Vec<u8>, now_ms: i64) -> NewInboxItem {
     let (dedupe_key, kind) = match wecom::event::parse(&plaintext, wecom::event::DEFAULT_MAX_LEN) {
         Ok(inbound) => (inbound.dedupe_key(&plaintext), inbound.kind()),
@@ -138,10 +152,13 @@ fn inbox_item(source: Source, plaintext: Vec<u8>, now_ms: i64) -> NewInboxItem {
     }
 }
 
-fn rejected(state: &AppState, source: Source, error: &wecom::callback::CallbackError) -> ApiError {
-    state
-        .metrics
-        .rejected(source.as_str(), &error.official_code().to_string());
+fn rejected(state: &AppState, source: Source, error: &CallbackError) -> ApiError {
+    // A stale timestamp is a replay or a wrong clock, not a forgery: its own reason.
+    let reason = match error {
+        CallbackError::StaleTimestamp { .. } => "stale_timestamp".to_owned(),
+        other => other.official_code().to_string(),
+    };
+    state.metrics.rejected(source.as_str(), &reason);
     // Forged or misconfigured requests: worth a warning, never the payload or secrets.
     tracing::warn!(
         source = source.as_str(),
@@ -150,9 +167,11 @@ fn rejected(state: &AppState, source: Source, error: &wecom::callback::CallbackE
         "callback rejected"
     );
     match error {
-        wecom::callback::CallbackError::TooLarge { .. } => {
-            ApiError::new(ErrorCode::PayloadTooLarge)
-        }
+        CallbackError::TooLarge { .. } => ApiError::new(ErrorCode::PayloadTooLarge),
+        CallbackError::StaleTimestamp { .. } => ApiError::with_message(
+            ErrorCode::InvalidCallback,
+            "timestamp 不在允许的时间窗内（重放的回调，或服务器时钟不准）",
+        ),
         _ => ApiError::new(ErrorCode::InvalidCallback),
     }
 }

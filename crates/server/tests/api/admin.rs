@@ -170,7 +170,7 @@ async fn admin_api_for_every_kind_of_caller() {
 async fn a_dead_letter_is_replayed_by_an_admin() {
     let app = spawn_app().await;
     app.sim
-        .send_callback(&app.target, "not xml", None)
+        .send_callback(&app.target, "<xml><Foo>1</Foo></xml>", None)
         .await
         .expect("sent");
     server::workers::inbox::step(&app.state)

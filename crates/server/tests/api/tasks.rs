@@ -427,10 +427,13 @@ fn replies(app: &TestApp, userid: &str) -> Vec<String> {
 }
 
 async fn text(app: &TestApp, userid: &str, content: &str) -> String {
-    app.sim
-        .send_text(&app.target, userid, content)
-        .await
-        .expect("sent");
+    // Sealed at the app's own (moved) time: callbacks outside its window are refused.
+    let xml = app
+        .sim
+        .xml_text_message(userid, content, app.state.settings.wecom.agent_id);
+    let sent =
+        crate::callbacks::post_sealed(app, xml.as_bytes(), crate::callbacks::now_secs(app)).await;
+    assert_eq!(sent.status(), reqwest::StatusCode::OK);
     while server::workers::inbox::step(&app.state)
         .await
         .expect("inbox")

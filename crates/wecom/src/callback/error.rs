@@ -30,6 +30,19 @@ pub enum CallbackError {
     /// The POST envelope is not the `<xml><Encrypt>…</Encrypt></xml>` WeCom sends.
     #[error("malformed callback envelope: {0}")]
     MalformedEnvelope(String),
+    /// The decrypted message is not one well-formed `<xml>…</xml>` document, or it carries
+    /// a DTD, an unknown entity or more nesting than WeCom ever sends.
+    #[error("malformed callback message: {0}")]
+    MalformedMessage(String),
+    /// The signed `timestamp` is not unix seconds within the accepted distance from the
+    /// receiver's clock: a replay of a captured callback, or a badly wrong clock.
+    #[error("timestamp {timestamp:?} is not within {max_skew_secs} s of the receiver's clock")]
+    StaleTimestamp {
+        /// The timestamp as received (at most 32 characters of it).
+        timestamp: String,
+        /// The accepted distance, in seconds.
+        max_skew_secs: u64,
+    },
     /// The input is larger than the configured cap.
     #[error("input of {size} bytes exceeds the {limit}-byte limit")]
     TooLarge {
@@ -44,8 +57,9 @@ impl CallbackError {
     /// The code WeCom's official `WXBizMsgCrypt` samples use for this failure.
     pub fn official_code(&self) -> i32 {
         match self {
-            Self::BadSignature => -40001,
-            Self::MalformedEnvelope(_) => -40002,
+            // The samples do not check the timestamp; refusing it refuses what was signed.
+            Self::BadSignature | Self::StaleTimestamp { .. } => -40001,
+            Self::MalformedEnvelope(_) | Self::MalformedMessage(_) => -40002,
             Self::BadKey => -40004,
             Self::ReceiveIdMismatch => -40005,
             Self::BadCiphertextLength(_) | Self::BadPadding => -40007,

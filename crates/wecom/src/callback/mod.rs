@@ -58,6 +58,58 @@ pub struct CallbackQuery {
     pub echostr: Option<String>,
 }
 
+/// The root element of every message WeCom encrypts (`<xml>…</xml>`).
+pub const MESSAGE_ROOT: &str = "xml";
+
+/// Checks that a decrypted message (at most `max_len` bytes) is one well-formed UTF-8
+/// `<xml>…</xml>` document with no DTD, no entity but the predefined ones, and no more
+/// nesting or elements than WeCom sends.
+///
+/// One streaming pass that builds nothing: no entity is ever declared or expanded, so a
+/// "billion laughs" or external-entity payload is refused at its DOCTYPE for the cost of
+/// reading it. [`CallbackCrypto::open`] runs it on every message; it is public for callers
+/// that use [`CallbackCrypto::decrypt`] themselves.
+pub fn check_message(msg: &[u8], max_len: usize) -> Result<(), CallbackError> {
+    xml::check(msg, max_len, MESSAGE_ROOT).map_err(|e| match e {
+        xml::XmlError::TooLarge { size, limit } => CallbackError::TooLarge { size, limit },
+        other => CallbackError::MalformedMessage(other.to_string()),
+    })
+}
+
+/// How far a callback's signed `timestamp` may be from the receiver's clock.
+///
+/// WeCom signs the timestamp, so a receiver that refuses old (or future) ones keeps a
+/// captured callback from being replayed once its dedupe key has been forgotten. WeCom's
+/// retries resend the same timestamp within seconds to minutes, so the window must be a
+/// few minutes wide, and dedupe keys must be kept for longer than twice the window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Freshness {
+    /// The receiver's clock, unix seconds.
+    pub now_secs: i64,
+    /// The largest accepted distance between `timestamp` and `now_secs`, either way.
+    pub max_skew_secs: u64,
+}
+
+impl Freshness {
+    /// Refuses a `timestamp` that is not decimal unix seconds within the window.
+    pub fn check(&self, timestamp: &str) -> Result<(), CallbackError> {
+        let within = timestamp.len() <= 19
+            && !timestamp.is_empty()
+            && timestamp.bytes().all(|b| b.is_ascii_digit())
+            && timestamp
+                .parse::<i64>()
+                .is_ok_and(|ts| ts.abs_diff(self.now_secs) <= self.max_skew_secs);
+        if within {
+            Ok(())
+        } else {
+            Err(CallbackError::StaleTimestamp {
+                timestamp: timestamp.chars().take(32).collect(),
+                max_skew_secs: self.max_skew_secs,
+            })
+        }
+    }
+}
+
 /// A message encrypted and signed for WeCom, or by the simulator acting as WeCom.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sealed {
@@ -133,7 +185,28 @@ impl CallbackCrypto {
 
     /// Answers the console's URL verification (GET): returns the bytes to send back as the
     /// response body, exactly and nothing else.
+    ///
+    /// This does not look at the timestamp (the official test vectors are years old); a
+    /// server should call [`CallbackCrypto::verify_url_fresh`].
     pub fn verify_url(&self, query: &CallbackQuery) -> Result<Vec<u8>, CallbackError> {
+        self.verify_url_checked(query, None)
+    }
+
+    /// [`CallbackCrypto::verify_url`], also refusing a `timestamp` outside `freshness`
+    /// (checked after the signature, before decrypting).
+    pub fn verify_url_fresh(
+        &self,
+        query: &CallbackQuery,
+        freshness: Freshness,
+    ) -> Result<Vec<u8>, CallbackError> {
+        self.verify_url_checked(query, Some(freshness))
+    }
+
+    fn verify_url_checked(
+        &self,
+        query: &CallbackQuery,
+        freshness: Option<Freshness>,
+    ) -> Result<Vec<u8>, CallbackError> {
         let echostr = query
             .echostr
             .as_deref()
@@ -144,11 +217,39 @@ impl CallbackCrypto {
             &query.nonce,
             echostr,
         )?;
+        if let Some(freshness) = freshness {
+            freshness.check(&query.timestamp)?;
+        }
         self.decrypt(echostr)
     }
 
     /// Verifies and decrypts a POST callback body, returning the plaintext XML message.
+    ///
+    /// The message is checked to be one well-formed `<xml>` document without a DTD
+    /// ([`check_message`]) before it is returned, so no caller ever stores or parses a
+    /// message carrying entity declarations. The timestamp is not looked at; a server
+    /// should call [`CallbackCrypto::open_fresh`].
     pub fn open(&self, query: &CallbackQuery, body: &[u8]) -> Result<Vec<u8>, CallbackError> {
+        self.open_checked(query, body, None)
+    }
+
+    /// [`CallbackCrypto::open`], also refusing a `timestamp` outside `freshness` (checked
+    /// after the signature, so a forgery is still reported as one, and before decrypting).
+    pub fn open_fresh(
+        &self,
+        query: &CallbackQuery,
+        body: &[u8],
+        freshness: Freshness,
+    ) -> Result<Vec<u8>, CallbackError> {
+        self.open_checked(query, body, Some(freshness))
+    }
+
+    fn open_checked(
+        &self,
+        query: &CallbackQuery,
+        body: &[u8],
+        freshness: Option<Freshness>,
+    ) -> Result<Vec<u8>, CallbackError> {
         let envelope = self.parse_envelope(body)?;
         self.verify_signature(
             &query.msg_signature,
@@ -156,7 +257,12 @@ impl CallbackCrypto {
             &query.nonce,
             &envelope.encrypt,
         )?;
-        self.decrypt(&envelope.encrypt)
+        if let Some(freshness) = freshness {
+            freshness.check(&query.timestamp)?;
+        }
+        let msg = self.decrypt(&envelope.encrypt)?;
+        check_message(&msg, self.max_len)?;
+        Ok(msg)
     }
 
     /// Reads the POST envelope without verifying anything.
