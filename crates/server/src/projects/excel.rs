@@ -2,7 +2,7 @@
 //! row. Export writes what the caller may see; import reads cells by header name, so
 //! columns may be reordered, left out or joined by columns of the company's own.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Cursor;
 
 use api::ProjectView;
@@ -243,56 +243,120 @@ pub enum SheetError {
     /// More rows than one import takes.
     #[error("一次最多导入 {0} 行")]
     TooManyRows(usize),
+    /// The sheet declares (or holds) a range far larger than a ledger, or the workbook
+    /// unpacks to too much.
+    #[error("表格范围过大：请只保留台账数据区域（最多 64 列），另存后再导入")]
+    TooLarge,
 }
 
+/// Most columns a ledger sheet may use (it has about twenty).
+const MAX_COLUMNS: u32 = 64;
+/// Largest uncompressed content of a workbook, as its zip directory declares it.
+const MAX_UNZIPPED_BYTES: u64 = 64 * 1024 * 1024;
+/// Most files inside a workbook.
+const MAX_ZIP_ENTRIES: usize = 500;
+
 /// The data rows of the first sheet, read by header; blank rows skipped.
+///
+/// Untrusted input: the workbook's declared sizes and the sheet's declared range are
+/// checked before anything is read, and cells are streamed with the row and column caps
+/// enforced as they arrive, so a sheet claiming A1:XFD1048576 (or a zip bomb) is refused
+/// without allocating for it. Blocking work: call it off the async threads.
 pub fn read(bytes: &[u8], max_rows: usize) -> Result<Sheet, SheetError> {
+    check_zip(bytes)?;
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or(SheetError::Empty)?
+    let name = book
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or(SheetError::Empty)?;
+    let mut cells = book
+        .worksheet_cells_reader(&name)
         .map_err(|_| SheetError::Unreadable)?;
-    let first_row = range.start().map_or(0, |(row, _)| row);
-    let mut rows = range.rows();
-    let header = rows.next().ok_or(SheetError::Empty)?;
-    let mut columns: Vec<Option<Column>> = Vec::with_capacity(header.len());
-    for cell in header {
-        let column = cell_text(cell).as_deref().and_then(Column::named);
-        if let Some(c) = column
-            && columns.contains(&Some(c))
-        {
-            return Err(SheetError::DuplicateColumn(c.header()));
+    let most_rows = u32::try_from(max_rows)
+        .unwrap_or(u32::MAX)
+        .saturating_add(1);
+    let declared = cells.dimensions();
+    if declared.end.1.saturating_sub(declared.start.1) >= MAX_COLUMNS
+        || declared.end.0.saturating_sub(declared.start.0) >= most_rows.saturating_mul(2)
+    {
+        return Err(SheetError::TooLarge);
+    }
+    // Row → its non-empty cells by column, header first; bounded as it fills.
+    let mut grid: BTreeMap<u32, Vec<(u32, Data)>> = BTreeMap::new();
+    while let Some(cell) = cells.next_cell().map_err(|_| SheetError::Unreadable)? {
+        let (row, column) = cell.get_position();
+        let data = Data::from(cell.get_value().clone());
+        if matches!(data, Data::Empty) {
+            continue;
         }
-        columns.push(column);
+        if column >= MAX_COLUMNS {
+            return Err(SheetError::TooLarge);
+        }
+        if !grid.contains_key(&row) && grid.len() > max_rows {
+            return Err(SheetError::TooManyRows(max_rows));
+        }
+        grid.entry(row).or_default().push((column, data));
+    }
+    let mut rows = grid.into_iter();
+    let (_, header) = rows.next().ok_or(SheetError::Empty)?;
+    let mut columns: HashMap<u32, Column> = HashMap::new();
+    for (at, cell) in &header {
+        let Some(column) = cell_text(cell).as_deref().and_then(Column::named) else {
+            continue;
+        };
+        if columns.values().any(|c| *c == column) {
+            return Err(SheetError::DuplicateColumn(column.header()));
+        }
+        columns.insert(*at, column);
     }
     for required in [Column::Code, Column::Name] {
-        if !columns.contains(&Some(required)) {
+        if !columns.values().any(|c| *c == required) {
             return Err(SheetError::MissingColumn(required.header()));
         }
     }
     let mut out = Vec::new();
-    for (offset, cells) in (2u32..).zip(rows) {
-        let mut row = SheetRow {
-            row: first_row + offset,
+    for (row, cells) in rows {
+        let mut line = SheetRow {
+            // Excel numbers rows from 1.
+            row: row + 1,
             cells: HashMap::new(),
         };
-        for (column, data) in columns.iter().zip(cells) {
-            if let (Some(column), Some(cell)) = (column, cell_of_data(data)) {
-                row.cells.insert(*column, cell);
+        for (at, data) in &cells {
+            if let (Some(column), Some(cell)) = (columns.get(at), cell_of_data(data)) {
+                line.cells.insert(*column, cell);
             }
         }
-        if row.cells.is_empty() {
-            continue;
+        if !line.cells.is_empty() {
+            out.push(line);
         }
-        if out.len() == max_rows {
-            return Err(SheetError::TooManyRows(max_rows));
-        }
-        out.push(row);
     }
+    let mut found: Vec<(u32, Column)> = columns.into_iter().collect();
+    found.sort_by_key(|(at, _)| *at);
     Ok(Sheet {
-        columns: columns.into_iter().flatten().collect(),
+        columns: found.into_iter().map(|(_, c)| c).collect(),
         rows: out,
     })
+}
+
+/// Refuses a workbook whose zip directory declares too many files or too much content
+/// before any of it is inflated.
+fn check_zip(bytes: &[u8]) -> Result<(), SheetError> {
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| SheetError::Unreadable)?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(SheetError::TooLarge);
+    }
+    let mut total: u64 = 0;
+    for index in 0..zip.len() {
+        let entry = zip
+            .by_index_raw(index)
+            .map_err(|_| SheetError::Unreadable)?;
+        total = total.saturating_add(entry.size());
+        if total > MAX_UNZIPPED_BYTES {
+            return Err(SheetError::TooLarge);
+        }
+    }
+    Ok(())
 }
 
 fn cell_text(data: &Data) -> Option<String> {
@@ -433,5 +497,25 @@ mod tests {
         assert_eq!(numbers, [2, 3, 5]);
         assert_eq!(sheet.columns, HashSet::from([Column::Code, Column::Name]));
         assert!(matches!(read(&bytes, 2), Err(SheetError::TooManyRows(2))));
+    }
+
+    /// A1 and XFD1048576 make the sheet declare 17 billion cells; reading it into a
+    /// range would allocate for all of them and bring the process down.
+    #[test]
+    fn a_sheet_declaring_a_huge_range_is_refused_without_reading_it() {
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "项目编号").expect("write");
+        sheet.write_string(0, 1, "项目名称").expect("write");
+        sheet.write_string(1_048_575, 16_383, "x").expect("write");
+        let bytes = book.save_to_buffer().expect("save");
+        assert!(matches!(read(&bytes, 5_000), Err(SheetError::TooLarge)));
+        // Far to the right but within the declared range a ledger would never need.
+        let mut book = Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "项目编号").expect("write");
+        sheet.write_string(0, 200, "项目名称").expect("write");
+        let bytes = book.save_to_buffer().expect("save");
+        assert!(matches!(read(&bytes, 5_000), Err(SheetError::TooLarge)));
     }
 }

@@ -43,7 +43,12 @@ pub async fn import(
         unchanged: 0,
         problems: Vec::new(),
     };
-    let sheet = match excel::read(bytes, MAX_ROWS) {
+    // Parsing is CPU-bound and bounded (see excel::read): off the async threads.
+    let owned = bytes.to_vec();
+    let read = tokio::task::spawn_blocking(move || excel::read(&owned, MAX_ROWS))
+        .await
+        .map_err(|e| ProjectError::Internal(anyhow::anyhow!("reading a sheet: {e}")))?;
+    let sheet = match read {
         Ok(sheet) => sheet,
         Err(e) => {
             report.problems.push(ImportProblem {
