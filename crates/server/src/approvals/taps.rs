@@ -3,7 +3,7 @@
 //! response code — to the decision, or to why nothing happened. A decision is audited in
 //! its own transaction as the tapping member, with no address (WeCom's servers call us).
 
-use domain::approval::{Action, ActionError};
+use domain::approval::{Action, ActionError, EntryKind, Instance};
 use wecom::event::TemplateCardEvent;
 
 use super::cards::{APPROVE_KEY, REJECT_KEY};
@@ -38,6 +38,16 @@ pub async fn handle(state: &AppState, userid: &str, tap: &TemplateCardEvent) -> 
             .clone()
             .map(|code| (tap.task_id.clone(), code)),
     };
+    let instance = match state.store.approvals().get(card.instance_id).await {
+        Ok(Some(stored)) => stored.instance,
+        Ok(None) => return answer(state, userid, tap, "审批不存在").await,
+        Err(e) => return Handled::Retry(format!("database: {e}")),
+    };
+    // A card asks one member about one step of one round: once that has passed, a tap on
+    // it must not decide what the instance asks now.
+    if let Some(why) = stale(&card, &instance, userid) {
+        return answer(state, userid, tap, why).await;
+    }
     let refused = match service::act(state, card.instance_id, userid, action, &origin).await {
         Ok(_) => return Handled::Done,
         Err(ApprovalError::Action(ActionError::Finished)) => "审批已结束",
@@ -47,7 +57,41 @@ pub async fn handle(state: &AppState, userid: &str, tap: &TemplateCardEvent) -> 
         Err(ApprovalError::Internal(e)) => return Handled::Retry(e.to_string()),
         Err(e) => return Handled::Dead(e.to_string()),
     };
-    // Tell the tapper on the card itself why nothing happened.
+    answer(state, userid, tap, refused).await
+}
+
+/// Why `card` no longer applies to `instance`, if it does not.
+fn stale(card: &store::ApprovalCard, instance: &Instance, userid: &str) -> Option<&'static str> {
+    if card.userid != userid {
+        return Some("此卡片不是发给你的");
+    }
+    if instance.status.is_finished() {
+        return Some("审批已结束");
+    }
+    // Cards are named `ap{id}_{seq}_…` with seq the timeline's length when they were sent;
+    // the current round began at its `Submitted` entry.
+    let sent_at = card
+        .task_id
+        .strip_prefix("ap")
+        .and_then(|rest| rest.split('_').nth(1))
+        .and_then(|seq| seq.parse::<usize>().ok());
+    let round_began = instance
+        .timeline
+        .iter()
+        .rposition(|e| matches!(e.kind, EntryKind::Submitted { round } if round == instance.round));
+    if let (Some(sent_at), Some(began)) = (sent_at, round_began)
+        && sent_at <= began
+    {
+        return Some("此卡片属于上一轮审批，已失效，请在详情页查看");
+    }
+    if usize::try_from(card.step).ok() != Some(instance.current) {
+        return Some("审批已流转到其他环节，此卡片已失效");
+    }
+    None
+}
+
+/// Tells the tapper, on the tapped card itself, why nothing happened.
+async fn answer(state: &AppState, userid: &str, tap: &TemplateCardEvent, refused: &str) -> Handled {
     let Some(code) = tap.response_code.clone() else {
         return Handled::Done;
     };

@@ -75,6 +75,11 @@ async fn a_countersign_waits_for_all_a_rejection_goes_back_and_a_resubmission_st
     let (e1, e2) = (app.active_user(30), app.active_user(31));
     let id = submit_change(&c, &[e1.clone(), e2.clone()]).await;
     dispatch(app).await;
+    // A second tap on the PM's round-1 card, whose delivery WeCom delays (sent at the end).
+    let late = app
+        .sim
+        .prepare_click(pm, &card_of(app, pm), "approve")
+        .expect("a click");
     tap_newest(app, pm, "approve").await;
 
     // 会签: both engineers get a card; one 同意 is not enough.
@@ -183,6 +188,24 @@ async fn a_countersign_waits_for_all_a_rejection_goes_back_and_a_resubmission_st
         (Status::Pending, 2, 0)
     );
     assert_eq!(cards_received(app, pm), 3);
+    // The delayed round-1 tap arrives now: it must not decide round 2, and its card says so.
+    let sent =
+        crate::callbacks::post_sealed(app, late.as_bytes(), crate::callbacks::now_secs(app)).await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    settle(app).await;
+    let still = instance(app, id).await;
+    assert_eq!(
+        (still.status, still.round, still.current),
+        (Status::Pending, 2, 0)
+    );
+    assert_eq!(still.pending_approvers(), std::slice::from_ref(pm));
+    assert!(
+        replaced(app, pm)
+            .last()
+            .is_some_and(|t| t.contains("上一轮")),
+        "{:?}",
+        replaced(app, pm)
+    );
     tap_newest(app, pm, "approve").await;
     tap_newest(app, &e1, "approve").await;
     tap_newest(app, &e2, "approve").await;
