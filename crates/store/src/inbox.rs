@@ -165,6 +165,43 @@ impl<'a> Inbox<'a> {
         TABLE.bury(self.store, id, error).await
     }
 
+    /// What the command in the callback with `dedupe_key` answered, if it was carried
+    /// out already (see [`Inbox::record_answer_on`]).
+    pub async fn answer(&self, dedupe_key: &str) -> Result<Option<String>, StoreError> {
+        Ok(sqlx::query_scalar::<_, String>(
+            "SELECT answer FROM inbox_answers WHERE dedupe_key = $1",
+        )
+        .bind(dedupe_key)
+        .fetch_optional(self.store.pool())
+        .await?)
+    }
+
+    /// Records, in the transaction that carries out a callback's command (`新建任务`),
+    /// that the callback with `dedupe_key` was handled, with the answer it got and the
+    /// task it created. `false` when that key was recorded already: the command was
+    /// carried out before (a redelivery, a retry after a lost lease, a replayed dead
+    /// letter), so the caller rolls back and answers with [`Inbox::answer`]. Unlike
+    /// inbox rows, these keys are not purged, so they outlive WeCom's redeliveries.
+    pub async fn record_answer_on(
+        conn: &mut sqlx::AnyConnection,
+        dedupe_key: &str,
+        answer: &str,
+        task_id: Option<i64>,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "INSERT INTO inbox_answers (dedupe_key, answer, task_id, answered_at_ms) \
+             VALUES ($1, $2, $3, $4) ON CONFLICT (dedupe_key) DO NOTHING",
+        )
+        .bind(dedupe_key)
+        .bind(answer)
+        .bind(task_id)
+        .bind(now_ms)
+        .execute(conn)
+        .await?;
+        Ok(done.rows_affected() > 0)
+    }
+
     /// Counts per status and the age of the oldest open row.
     pub async fn stats(&self, now_ms: i64) -> Result<QueueStats, StoreError> {
         TABLE.stats(self.store, now_ms).await

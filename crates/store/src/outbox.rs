@@ -14,7 +14,8 @@ use crate::{ItemStatus, QueueStats, Store, StoreError};
 const TABLE: QueueTable = QueueTable {
     name: "outbox",
     columns: "id, idempotency_key, kind, agent_id, recipient, payload, attempts, status, \
-              created_at_ms, next_attempt_at_ms, last_error, msgid, response_code, sent_at_ms",
+              created_at_ms, next_attempt_at_ms, last_error, msgid, response_code, sent_at_ms, \
+              claimed_until_ms",
     created_col: "created_at_ms",
     finished_col: "sent_at_ms",
 };
@@ -67,6 +68,9 @@ pub struct OutboxItem {
     pub response_code: Option<String>,
     /// When WeCom accepted it, unix ms.
     pub sent_at_ms: Option<i64>,
+    /// While `processing`: when the current claim's lease runs out, unix ms. It also
+    /// identifies the claim (see [`Outbox::renew`]).
+    pub claimed_until_ms: Option<i64>,
 }
 
 /// The outbox repository; get one from [`Store::outbox`].
@@ -143,6 +147,23 @@ impl<'a> Outbox<'a> {
         let mut items = rows.iter().map(from_row).collect::<Result<Vec<_>, _>>()?;
         items.sort_by_key(|item| item.id);
         Ok(items)
+    }
+
+    /// Confirms, just before sending, that this worker's claim on row `id` still holds
+    /// (`held_until_ms` is the item's [`OutboxItem::claimed_until_ms`] from the claim or
+    /// the last renewal) and extends it to `now_ms + lease_ms`. Returns the new lease, or
+    /// `None` when another replica claimed the row after this lease ran out (or it was
+    /// finished): then it must not be sent, or it would go out twice.
+    pub async fn renew(
+        &self,
+        id: i64,
+        held_until_ms: i64,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        TABLE
+            .renew(self.store, id, held_until_ms, now_ms, lease_ms)
+            .await
     }
 
     /// Records that WeCom accepted the send. `false` when the row was not open.
@@ -252,5 +273,6 @@ fn from_row(row: &AnyRow) -> Result<OutboxItem, StoreError> {
         msgid: row.try_get("msgid")?,
         response_code: row.try_get("response_code")?,
         sent_at_ms: row.try_get("sent_at_ms")?,
+        claimed_until_ms: row.try_get("claimed_until_ms")?,
     })
 }

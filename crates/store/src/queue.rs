@@ -122,6 +122,34 @@ impl QueueTable {
         )
     }
 
+    /// Confirms that the caller still holds its claim on row `id` and extends it: the
+    /// row must still be `processing` with the `claimed_until_ms` the caller's claim (or
+    /// last renewal) set. Leases only grow (a later claim sets a later instant), so that
+    /// value identifies the claim. `None` when the row was taken over by another worker
+    /// (its lease ran out) or finished: the caller must leave it alone.
+    pub async fn renew(
+        &self,
+        store: &Store,
+        id: i64,
+        held_until_ms: i64,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Option<i64>, StoreError> {
+        let until = now_ms.saturating_add(lease_ms).max(held_until_ms);
+        let sql = format!(
+            "UPDATE {t} SET claimed_until_ms = $3 \
+             WHERE id = $1 AND status = 'processing' AND claimed_until_ms = $2",
+            t = self.name,
+        );
+        let done = sqlx::query(&sql)
+            .bind(id)
+            .bind(held_until_ms)
+            .bind(until)
+            .execute(store.pool())
+            .await?;
+        Ok((done.rows_affected() > 0).then_some(until))
+    }
+
     pub async fn retry_later(
         &self,
         store: &Store,

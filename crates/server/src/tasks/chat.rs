@@ -1,12 +1,15 @@
 //! Answers to the commands members text to the app (see [`domain::chat`]).
 
+use anyhow::Context as _;
 use api::NewTaskRequest;
 use domain::access::ProjectRole;
 use domain::calendar::Day;
 use domain::chat::{self, Command};
+use store::{Inbox, NewTask};
 
 use super::gantt;
 use super::service::{self, TaskError};
+use crate::audit::Actor;
 use crate::state::AppState;
 
 /// What the app says back when the text is not a command.
@@ -18,8 +21,16 @@ pub const HELP: &str = "可以发送：\n\
 /// Tasks listed in a reply.
 const LISTED: u32 = 10;
 
-/// The reply to `text` from `userid`.
-pub async fn reply(state: &AppState, userid: &str, text: &str) -> anyhow::Result<String> {
+/// The reply to `text` from `userid`, which came in the callback with `dedupe_key` (its
+/// MsgId). A command that changes something (新建任务) is carried out once per
+/// `dedupe_key`: handled again (a redelivery, a retry after a lost lease, a replayed dead
+/// letter), it answers what it answered the first time.
+pub async fn reply(
+    state: &AppState,
+    dedupe_key: &str,
+    userid: &str,
+    text: &str,
+) -> anyhow::Result<String> {
     let today = Day::of_ms(state.clock.now_ms());
     match chat::parse(text, today) {
         Command::MyTasks => my_tasks(state, userid, today).await,
@@ -28,7 +39,18 @@ pub async fn reply(state: &AppState, userid: &str, text: &str) -> anyhow::Result
             assignee,
             due,
             project,
-        } => new_task(state, userid, &title, assignee, due, project, today).await,
+        } => {
+            if let Some(answer) = state.store.inbox().answer(dedupe_key).await? {
+                return Ok(answer);
+            }
+            let asked = Asked {
+                title: &title,
+                assignee,
+                due,
+                project,
+            };
+            new_task(state, dedupe_key, userid, asked, today).await
+        }
         Command::Progress { project } => progress(state, userid, &project, today).await,
         Command::Help => Ok(HELP.to_owned()),
     }
@@ -68,15 +90,27 @@ const PLANNERS: [ProjectRole; 3] = [
     ProjectRole::Foreman,
 ];
 
-async fn new_task(
-    state: &AppState,
-    userid: &str,
-    title: &str,
+/// What a `新建任务` command asks for.
+struct Asked<'a> {
+    title: &'a str,
     assignee: Option<String>,
     due: Option<Day>,
     project: Option<String>,
+}
+
+async fn new_task(
+    state: &AppState,
+    dedupe_key: &str,
+    userid: &str,
+    asked: Asked<'_>,
     today: Day,
 ) -> anyhow::Result<String> {
+    let Asked {
+        title,
+        assignee,
+        due,
+        project,
+    } = asked;
     let mut planned: Vec<i64> = state
         .store
         .projects()
@@ -125,25 +159,38 @@ async fn new_task(
         owner: Some(owner.clone()),
         helpers: Vec::new(),
     };
-    match service::create(
-        state,
-        project_id,
-        &req,
-        &crate::audit::Actor::member(userid),
-    )
-    .await
-    {
-        Ok(task) => {
-            let names = state.store.org().names(&[owner.as_str()]).await?;
-            let name = names.get(&owner).map_or(owner.as_str(), String::as_str);
-            Ok(format!(
-                "已新建任务「{}」，负责人 {name}，截止 {due}。",
-                task.title
-            ))
-        }
-        Err(TaskError::Invalid(why)) => Ok(why),
-        Err(e) => Err(e.into()),
+    let new = match service::plan_create(state, project_id, &req).await {
+        Ok(new) => new,
+        Err(TaskError::Invalid(why)) => return Ok(why),
+        Err(e) => return Err(e.into()),
+    };
+    let names = state.store.org().names(&[owner.as_str()]).await?;
+    let name = names.get(&owner).map_or(owner.as_str(), String::as_str);
+    let answer = format!("已新建任务「{}」，负责人 {name}，截止 {due}。", new.title);
+    create_once(state, dedupe_key, userid, &new, &answer).await
+}
+
+/// Creates `new` for the command in the callback with `dedupe_key`, audited, unless that
+/// callback created a task before; returns the answer (the first one, on a repeat).
+async fn create_once(
+    state: &AppState,
+    dedupe_key: &str,
+    userid: &str,
+    new: &NewTask,
+    answer: &str,
+) -> anyhow::Result<String> {
+    let now = state.clock.now_ms();
+    let mut tx = state.store.begin().await?;
+    let task = service::create_on(&mut tx, state, new, &Actor::member(userid)).await?;
+    // A second handler of the same callback that raced this one waits here (PostgreSQL)
+    // or before `begin` (SQLite) and then finds the key taken.
+    if !Inbox::record_answer_on(&mut tx, dedupe_key, answer, Some(task.id), now).await? {
+        drop(tx);
+        let first = state.store.inbox().answer(dedupe_key).await?;
+        return Ok(first.unwrap_or_else(|| answer.to_owned()));
     }
+    tx.commit().await.context("committing a new task")?;
+    Ok(answer.to_owned())
 }
 
 /// A member named `who` (a display name or a userid), or why not.

@@ -117,6 +117,19 @@ pub async fn create(
     req: &NewTaskRequest,
     actor: &Actor,
 ) -> Result<Task, TaskError> {
+    let new = plan_create(state, project_id, req).await?;
+    let mut tx = state.store.begin().await?;
+    let task = create_on(&mut tx, state, &new, actor).await?;
+    tx.commit().await.context("committing a new task")?;
+    Ok(task)
+}
+
+/// Checks a new task for `project_id`; writes nothing.
+pub async fn plan_create(
+    state: &AppState,
+    project_id: i64,
+    req: &NewTaskRequest,
+) -> Result<NewTask, TaskError> {
     state
         .store
         .projects()
@@ -129,7 +142,7 @@ pub async fn create(
             return invalid("上级任务不属于该项目");
         }
     }
-    let new = NewTask {
+    Ok(NewTask {
         project_id,
         parent_id: req.parent_id,
         title: check_title(&req.title)?,
@@ -142,17 +155,25 @@ pub async fn create(
         },
         owner: req.owner.clone().filter(|o| !o.is_empty()),
         helpers: req.helpers.clone(),
-    };
+    })
+}
+
+/// Writes a checked new task and its audit row on `conn` (the caller's transaction).
+pub async fn create_on(
+    conn: &mut store::sqlx::AnyConnection,
+    state: &AppState,
+    new: &NewTask,
+    actor: &Actor,
+) -> Result<Task, TaskError> {
     let now = state.clock.now_ms();
-    let mut tx = state.store.begin().await?;
-    let id = Tasks::create_on(&mut tx, &new, &actor.userid, now).await?;
-    let task = Tasks::get_on(&mut tx, id)
+    let id = Tasks::create_on(conn, new, &actor.userid, now).await?;
+    let task = Tasks::get_on(conn, id)
         .await?
         .ok_or(TaskError::UnknownTask)?;
     let key = id.to_string();
     let view = super::gantt::view(&task, Day::of_ms(now));
     audit::append(
-        &mut tx,
+        conn,
         state,
         actor,
         "task.create",
@@ -161,7 +182,6 @@ pub async fn create(
         Some(&view),
     )
     .await?;
-    tx.commit().await.context("committing a new task")?;
     Ok(task)
 }
 

@@ -22,6 +22,8 @@ pub struct InboxReport {
     pub retried: usize,
     /// Dead-lettered.
     pub dead: usize,
+    /// Handled, but the outcome could not be stored: claimed again after the lease.
+    pub unrecorded: usize,
 }
 
 /// One round: claim a batch, handle each item, record the outcome.
@@ -39,42 +41,72 @@ pub async fn step(state: &AppState) -> anyhow::Result<InboxReport> {
     };
     for item in items {
         let handled = handle(state, &item).await;
-        let label = match &handled {
-            Handled::Done => {
-                state
-                    .store
-                    .inbox()
-                    .complete(item.id, state.clock.now_ms())
-                    .await?;
-                report.done += 1;
-                "done"
+        // Each row's outcome is recorded on its own: one that cannot be recorded must not
+        // hold up the rest of the batch. Its lease runs out and it is handled again, which
+        // is safe because handlers are idempotent.
+        match record(state, &item, handled).await {
+            Ok(outcome) => {
+                let label = match outcome {
+                    Outcome::Done => {
+                        report.done += 1;
+                        "done"
+                    }
+                    Outcome::Retried => {
+                        report.retried += 1;
+                        "retry"
+                    }
+                    Outcome::Dead => {
+                        report.dead += 1;
+                        "dead"
+                    }
+                };
+                state.metrics.handled(&item.kind, label);
             }
-            // `attempts` already counts this claim.
-            Handled::Retry(error) if item.attempts < settings.inbox_max_attempts => {
-                let next =
-                    state.clock.now_ms() + backoff::delay_ms(item.attempts - 1, 1_000, 600_000);
-                state
-                    .store
-                    .inbox()
-                    .retry_later(item.id, error, next)
-                    .await?;
-                report.retried += 1;
-                "retry"
+            Err(e) => {
+                tracing::warn!(id = item.id, kind = %item.kind, error = %e, "cannot record a callback's outcome; it is handled again when its lease runs out");
+                report.unrecorded += 1;
             }
-            Handled::Retry(error) | Handled::Dead(error) => {
-                tracing::warn!(id = item.id, kind = %item.kind, error = %error, "callback dead-lettered");
-                state.store.inbox().bury(item.id, error).await?;
-                report.dead += 1;
-                "dead"
-            }
-        };
-        state.metrics.handled(&item.kind, label);
+        }
     }
     if report.done > 0 {
         // Handlers queue replies, cards and updates: send them now, not at the next poll.
         state.wake.outbox.notify_one();
     }
     Ok(report)
+}
+
+/// What became of a handled row.
+enum Outcome {
+    Done,
+    Retried,
+    Dead,
+}
+
+/// Stores what handling `item` came to.
+async fn record(
+    state: &AppState,
+    item: &InboxItem,
+    handled: Handled,
+) -> Result<Outcome, store::StoreError> {
+    let inbox = state.store.inbox();
+    let max_attempts = state.settings.workers.inbox_max_attempts;
+    Ok(match handled {
+        Handled::Done => {
+            inbox.complete(item.id, state.clock.now_ms()).await?;
+            Outcome::Done
+        }
+        // `attempts` already counts this claim.
+        Handled::Retry(error) if item.attempts < max_attempts => {
+            let next = state.clock.now_ms() + backoff::delay_ms(item.attempts - 1, 1_000, 600_000);
+            inbox.retry_later(item.id, &error, next).await?;
+            Outcome::Retried
+        }
+        Handled::Retry(error) | Handled::Dead(error) => {
+            tracing::warn!(id = item.id, kind = %item.kind, error = %error, "callback dead-lettered");
+            inbox.bury(item.id, &error).await?;
+            Outcome::Dead
+        }
+    })
 }
 
 async fn handle(state: &AppState, item: &InboxItem) -> Handled {
@@ -108,7 +140,9 @@ async fn reply_to_text(
     inbound: &Inbound,
     content: &str,
 ) -> Handled {
-    let text = match crate::tasks::chat::reply(state, &inbound.from_user, content).await {
+    let text = match crate::tasks::chat::reply(state, &item.dedupe_key, &inbound.from_user, content)
+        .await
+    {
         Ok(text) => text,
         Err(e) => return Handled::Retry(format!("answering a command: {e}")),
     };

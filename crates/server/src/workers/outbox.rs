@@ -29,6 +29,11 @@ pub struct OutboxReport {
     pub retried: usize,
     /// Dead-lettered.
     pub dead: usize,
+    /// Claimed by another worker after this one's lease ran out: left to it, not sent.
+    pub taken_over: usize,
+    /// The claim could not be confirmed or the outcome not stored: claimed again after
+    /// the lease.
+    pub unrecorded: usize,
 }
 
 /// Sends outbox rows; cheap to clone.
@@ -70,46 +75,76 @@ impl Dispatcher {
             ..OutboxReport::default()
         };
         for item in items {
+            // Another replica may have claimed this row after our lease ran out (a slow
+            // batch): confirm and extend the claim right before sending, or leave the row
+            // to the replica that holds it now.
+            match self.hold(state, &item).await {
+                Ok(true) => {}
+                Ok(false) => {
+                    tracing::debug!(id = item.id, key = %item.idempotency_key, "push taken over by another worker");
+                    report.taken_over += 1;
+                    continue;
+                }
+                Err(e) => {
+                    tracing::warn!(id = item.id, key = %item.idempotency_key, error = %e, "cannot confirm the claim on a push; it is retried when its lease runs out");
+                    report.unrecorded += 1;
+                    continue;
+                }
+            }
             let verdict = self.dispatch(state, &item).await;
-            let outbox = state.store.outbox();
-            let label = match verdict {
-                Verdict::Sent(msgid, response_code) => {
-                    outbox
-                        .mark_sent(
-                            item.id,
-                            msgid.as_deref(),
-                            response_code.as_deref(),
-                            state.clock.now_ms(),
-                        )
-                        .await?;
-                    report.sent += 1;
-                    "sent"
+            // Each row's outcome is recorded on its own: one that cannot be recorded must
+            // not hold up the rest of the batch. Its lease runs out and it is claimed
+            // again; a repeated send is dropped by WeCom's duplicate check.
+            match record(state, &item, verdict).await {
+                Ok(outcome) => {
+                    let label = match outcome {
+                        Outcome::Sent => {
+                            report.sent += 1;
+                            "sent"
+                        }
+                        Outcome::Deferred => {
+                            report.deferred += 1;
+                            "deferred"
+                        }
+                        Outcome::Retried => {
+                            report.retried += 1;
+                            "retry"
+                        }
+                        Outcome::Dead => {
+                            report.dead += 1;
+                            "dead"
+                        }
+                    };
+                    state.metrics.push(&item.kind, label);
                 }
-                Verdict::Deferred(retry_at) => {
-                    outbox
-                        .retry_later(item.id, "waiting for WeCom quota", retry_at, false)
-                        .await?;
-                    report.deferred += 1;
-                    "deferred"
+                Err(e) => {
+                    tracing::warn!(id = item.id, key = %item.idempotency_key, error = %e, "cannot record a push's outcome; it is retried when its lease runs out");
+                    report.unrecorded += 1;
                 }
-                // `attempts` already counts this claim.
-                Verdict::Retry(error) if item.attempts < settings.outbox_max_attempts => {
-                    let next =
-                        state.clock.now_ms() + backoff::delay_ms(item.attempts - 1, 2_000, 900_000);
-                    outbox.retry_later(item.id, &error, next, true).await?;
-                    report.retried += 1;
-                    "retry"
-                }
-                Verdict::Retry(error) | Verdict::Dead(error) => {
-                    tracing::warn!(id = item.id, key = %item.idempotency_key, error = %error, "push dead-lettered");
-                    outbox.bury(item.id, &error).await?;
-                    report.dead += 1;
-                    "dead"
-                }
-            };
-            state.metrics.push(&item.kind, label);
+            }
         }
         Ok(report)
+    }
+
+    /// Whether this worker still holds its claim on `item`, extending the lease if less
+    /// than half of it is left. While more than half is left nobody else can have claimed
+    /// the row (a claim needs the lease to have run out), so the send needs no database
+    /// round trip; it must finish within the other half (WeCom timeouts are far shorter).
+    async fn hold(&self, state: &AppState, item: &OutboxItem) -> Result<bool, store::StoreError> {
+        let Some(held_until) = item.claimed_until_ms else {
+            return Ok(false);
+        };
+        let now = state.clock.now_ms();
+        let lease = state.settings.workers.lease_ms;
+        if held_until.saturating_sub(now) > lease / 2 {
+            return Ok(true);
+        }
+        Ok(state
+            .store
+            .outbox()
+            .renew(item.id, held_until, now, lease)
+            .await?
+            .is_some())
     }
 
     async fn dispatch(&self, state: &AppState, item: &OutboxItem) -> Verdict {
@@ -208,6 +243,53 @@ impl Dispatcher {
             _ => None,
         }
     }
+}
+
+/// What became of a dispatched row.
+enum Outcome {
+    Sent,
+    Deferred,
+    Retried,
+    Dead,
+}
+
+/// Stores what dispatching `item` came to.
+async fn record(
+    state: &AppState,
+    item: &OutboxItem,
+    verdict: Verdict,
+) -> Result<Outcome, store::StoreError> {
+    let outbox = state.store.outbox();
+    Ok(match verdict {
+        Verdict::Sent(msgid, response_code) => {
+            outbox
+                .mark_sent(
+                    item.id,
+                    msgid.as_deref(),
+                    response_code.as_deref(),
+                    state.clock.now_ms(),
+                )
+                .await?;
+            Outcome::Sent
+        }
+        Verdict::Deferred(retry_at) => {
+            outbox
+                .retry_later(item.id, "waiting for WeCom quota", retry_at, false)
+                .await?;
+            Outcome::Deferred
+        }
+        // `attempts` already counts this claim.
+        Verdict::Retry(error) if item.attempts < state.settings.workers.outbox_max_attempts => {
+            let next = state.clock.now_ms() + backoff::delay_ms(item.attempts - 1, 2_000, 900_000);
+            outbox.retry_later(item.id, &error, next, true).await?;
+            Outcome::Retried
+        }
+        Verdict::Retry(error) | Verdict::Dead(error) => {
+            tracing::warn!(id = item.id, key = %item.idempotency_key, error = %error, "push dead-lettered");
+            outbox.bury(item.id, &error).await?;
+            Outcome::Dead
+        }
+    })
 }
 
 fn failure(error: &WecomError) -> Verdict {

@@ -23,3 +23,4 @@ mod resilience;
 mod secrets;
 mod tasks;
 mod workbench;
+mod workers;

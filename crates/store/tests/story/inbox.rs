@@ -1,7 +1,7 @@
 //! The inbox story: group insert with duplicates, claims and leases, retry, bury,
 //! replay, stats, purge.
 
-use store::{ItemStatus, NewInboxItem, QueueStats, Store};
+use store::{Inbox, ItemStatus, NewInboxItem, QueueStats, Store};
 
 use super::{LEASE, T0, keys};
 
@@ -123,6 +123,34 @@ pub async fn run(store: &Store) {
         inbox.insert_batch(&[callback("k1", T0)]).await.unwrap(),
         [true]
     );
+
+    // A command carried out once per callback key: the second record is refused (the
+    // caller rolls back) and the first answer stays, past purges of the inbox rows.
+    assert_eq!(inbox.answer("k1").await.unwrap(), None);
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        Inbox::record_answer_on(&mut tx, "k1", "已新建任务「验收」", None, T0)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !Inbox::record_answer_on(&mut tx, "k1", "又一次", None, T0 + 1)
+            .await
+            .unwrap()
+    );
+    tx.commit().await.unwrap();
+    let mut tx = store.begin().await.unwrap();
+    assert!(
+        Inbox::record_answer_on(&mut tx, "k2", "回滚", None, T0)
+            .await
+            .unwrap()
+    );
+    tx.rollback().await.unwrap();
+    assert_eq!(
+        inbox.answer("k1").await.unwrap().as_deref(),
+        Some("已新建任务「验收」")
+    );
+    assert_eq!(inbox.answer("k2").await.unwrap(), None);
 
     // A batch larger than one INSERT statement keeps the per-item answers aligned.
     let mut big: Vec<_> = (0..300)

@@ -93,6 +93,44 @@ pub async fn run(store: &Store) {
     let claimed = outbox.claim(T0 + 5_000, 10, LEASE).await.unwrap();
     assert_eq!((claimed.len(), claimed[0].attempts), (1, 1));
 
+    // The claim's lease identifies it: the holder confirms and extends it before
+    // sending; once it ran out and another worker claimed the row, the old holder's
+    // renewal fails and it must leave the row alone.
+    let held = claimed[0].claimed_until_ms.unwrap();
+    assert_eq!(held, T0 + 5_000 + LEASE);
+    let renewed = outbox
+        .renew(stored.id, held, T0 + 6_000, LEASE)
+        .await
+        .unwrap();
+    assert_eq!(renewed, Some(T0 + 6_000 + LEASE));
+    assert_eq!(
+        outbox
+            .renew(stored.id, held, T0 + 6_000, LEASE)
+            .await
+            .unwrap(),
+        None,
+        "a stale lease"
+    );
+    let late = T0 + 6_000 + LEASE;
+    let taken = outbox.claim(late, 1, LEASE).await.unwrap();
+    assert_eq!((taken[0].id, taken[0].attempts), (stored.id, 2));
+    assert_eq!(
+        outbox
+            .renew(stored.id, renewed.unwrap(), late, LEASE)
+            .await
+            .unwrap(),
+        None,
+        "taken over"
+    );
+    let held = taken[0].claimed_until_ms.unwrap();
+    assert_eq!(
+        outbox
+            .renew(stored.id, held, late + 1, LEASE)
+            .await
+            .unwrap(),
+        Some(late + 1 + LEASE)
+    );
+
     // Sent: msgid and response_code kept for recall and card updates.
     assert!(
         outbox
