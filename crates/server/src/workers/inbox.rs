@@ -45,23 +45,7 @@ pub async fn step(state: &AppState) -> anyhow::Result<InboxReport> {
         // hold up the rest of the batch. Its lease runs out and it is handled again, which
         // is safe because handlers are idempotent.
         match record(state, &item, handled).await {
-            Ok(outcome) => {
-                let label = match outcome {
-                    Outcome::Done => {
-                        report.done += 1;
-                        "done"
-                    }
-                    Outcome::Retried => {
-                        report.retried += 1;
-                        "retry"
-                    }
-                    Outcome::Dead => {
-                        report.dead += 1;
-                        "dead"
-                    }
-                };
-                state.metrics.handled(&item.kind, label);
-            }
+            Ok(outcome) => state.metrics.handled(&item.kind, report.count(outcome)),
             Err(e) => {
                 tracing::warn!(id = item.id, kind = %item.kind, error = %e, "cannot record a callback's outcome; it is handled again when its lease runs out");
                 report.unrecorded += 1;
@@ -80,6 +64,26 @@ enum Outcome {
     Done,
     Retried,
     Dead,
+}
+
+impl InboxReport {
+    /// Counts a recorded outcome; returns its metric label.
+    fn count(&mut self, outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Done => {
+                self.done += 1;
+                "done"
+            }
+            Outcome::Retried => {
+                self.retried += 1;
+                "retry"
+            }
+            Outcome::Dead => {
+                self.dead += 1;
+                "dead"
+            }
+        }
+    }
 }
 
 /// Stores what handling `item` came to.

@@ -96,27 +96,7 @@ impl Dispatcher {
             // not hold up the rest of the batch. Its lease runs out and it is claimed
             // again; a repeated send is dropped by WeCom's duplicate check.
             match record(state, &item, verdict).await {
-                Ok(outcome) => {
-                    let label = match outcome {
-                        Outcome::Sent => {
-                            report.sent += 1;
-                            "sent"
-                        }
-                        Outcome::Deferred => {
-                            report.deferred += 1;
-                            "deferred"
-                        }
-                        Outcome::Retried => {
-                            report.retried += 1;
-                            "retry"
-                        }
-                        Outcome::Dead => {
-                            report.dead += 1;
-                            "dead"
-                        }
-                    };
-                    state.metrics.push(&item.kind, label);
-                }
+                Ok(outcome) => state.metrics.push(&item.kind, report.count(outcome)),
                 Err(e) => {
                     tracing::warn!(id = item.id, key = %item.idempotency_key, error = %e, "cannot record a push's outcome; it is retried when its lease runs out");
                     report.unrecorded += 1;
@@ -251,6 +231,30 @@ enum Outcome {
     Deferred,
     Retried,
     Dead,
+}
+
+impl OutboxReport {
+    /// Counts a recorded outcome; returns its metric label.
+    fn count(&mut self, outcome: Outcome) -> &'static str {
+        match outcome {
+            Outcome::Sent => {
+                self.sent += 1;
+                "sent"
+            }
+            Outcome::Deferred => {
+                self.deferred += 1;
+                "deferred"
+            }
+            Outcome::Retried => {
+                self.retried += 1;
+                "retry"
+            }
+            Outcome::Dead => {
+                self.dead += 1;
+                "dead"
+            }
+        }
+    }
 }
 
 /// Stores what dispatching `item` came to.
