@@ -361,6 +361,27 @@ async fn the_scheduled_sync_runs_once_per_interval_and_never_beside_another() {
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     };
     assert_eq!(last.report.expect("succeeded").members, USERS);
+    // The run is in the audit trail, summarised.
+    let filter = store::AuditFilter {
+        action: Some("org.sync".into()),
+        ..store::AuditFilter::default()
+    };
+    let rows = state
+        .store
+        .audit()
+        .list(&filter, 5, None)
+        .await
+        .expect("audit");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].actor, "system");
+    assert!(
+        rows[0]
+            .after_json
+            .as_deref()
+            .is_some_and(|a| a.contains(&format!("\"members\":{USERS}"))),
+        "{:?}",
+        rows[0].after_json
+    );
     assert_eq!(
         app.state
             .store

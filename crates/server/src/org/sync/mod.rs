@@ -214,6 +214,18 @@ pub async fn sync_and_record(
     };
     let value = serde_json::to_string(&last)?;
     store.settings().set(LAST_SYNC_KEY, &value, now_ms).await?;
+    // One summarised audit row a run (its counts or its error): the members' own rows
+    // are the mirror of WeCom's, so the trail says when and how much it changed.
+    let entry = crate::audit::entry(
+        now_ms,
+        crate::audit::SYSTEM,
+        None,
+        "org.sync",
+        crate::audit::Target::new("org", "wecom"),
+        crate::audit::NONE,
+        Some(&last),
+    )?;
+    store.audit().append_now(&entry).await?;
     result
 }
 
