@@ -3,8 +3,11 @@
 //! with a WeCom media id) and approval attachments name it by the key returned, and `GET /api/v1/uploads/{key}` shows it to signed-in members (the key
 //! is the photo's SHA-256: knowing it takes having seen where it is attached).
 
+use std::time::Duration;
+
 use actix_web::{HttpResponse, web};
 use api::{ErrorCode, Uploaded};
+use cache::{Admission, Window};
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
@@ -68,6 +71,39 @@ async fn upload(
 
 /// Stores a photo by content and lets its uploader use it in check-ins. Judged by the
 /// bytes, not a declared type: only photos are kept.
+/// Photos one member may upload: a site day's worth, not a script's.
+const UPLOADS: [Window; 2] = [
+    Window::new(Duration::from_secs(600), 60),
+    Window::new(Duration::from_secs(86_400), 600),
+];
+/// MiB one member may upload a day.
+const UPLOAD_MIB_PER_DAY: [Window; 1] = [Window::new(Duration::from_secs(86_400), 1_000)];
+
+/// Counts an upload against the member's quotas (shared by every replica through the
+/// cache); over them, a 429 and nothing is stored.
+async fn admit_upload(state: &AppState, userid: &str, bytes: usize) -> Result<(), ApiError> {
+    let now = state.clock.now_ms();
+    let mib = u32::try_from(bytes.div_ceil(1024 * 1024))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    for (key, windows, cost) in [
+        (format!("quota:uploads:{userid}"), &UPLOADS[..], 1),
+        (
+            format!("quota:upload-mib:{userid}"),
+            &UPLOAD_MIB_PER_DAY[..],
+            mib,
+        ),
+    ] {
+        if let Admission::Denied { .. } = state.cache.admit(&key, now, windows, cost).await? {
+            return Err(ApiError::with_message(
+                ErrorCode::RateLimited,
+                "上传太频繁或今日上传量已满，请稍后再试",
+            ));
+        }
+    }
+    Ok(())
+}
+
 async fn keep_upload(
     state: &AppState,
     user: &CurrentUser,
@@ -79,6 +115,7 @@ async fn keep_upload(
             "只能上传 JPEG 或 PNG 照片",
         ));
     }
+    admit_upload(state, user.userid(), body.len()).await?;
     let key = photos::store(state, body).await?;
     // Only the uploader may check in with it, for as long as WeCom keeps a media id: a
     // photo already on record cannot be passed off as new evidence by someone else.

@@ -454,3 +454,25 @@ async fn an_approval_photo_is_shown_to_who_sees_the_approval_only() {
         "only what the form carries"
     );
 }
+
+#[tokio::test]
+async fn uploads_are_limited_per_member() {
+    let s = site(1).await;
+    let app = &s.app;
+    let eng = sign_in(app, &s.engineers[0]).await;
+    let pm = sign_in(app, &s.pm).await;
+    let jpeg = checkin_photos::site_jpeg(32, 24);
+    for n in 0..60 {
+        let (code, answer) = upload(app, &eng, jpeg.clone(), true).await;
+        assert_eq!(code, StatusCode::CREATED, "upload {n}: {answer}");
+    }
+    let (code, refused) = upload(app, &eng, jpeg.clone(), true).await;
+    assert_eq!(code, StatusCode::TOO_MANY_REQUESTS, "{refused}");
+    assert_eq!(refused["code"], "rate_limited");
+    // Per member: a colleague still uploads, and ten minutes later so does the engineer.
+    let (code, _) = upload(app, &pm, jpeg.clone(), true).await;
+    assert_eq!(code, StatusCode::CREATED);
+    app.clock.advance(601_000);
+    let (code, _) = upload(app, &eng, jpeg, true).await;
+    assert_eq!(code, StatusCode::CREATED);
+}
