@@ -71,7 +71,7 @@ pub async fn middleware(
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let Some(member) = member_of(&req).await else {
-        // Not signed in: the handler refuses it; nothing to remember.
+        // Not signed in (only if this runs without the auth layer): nothing to remember.
         return Ok(next.call(req).await?.map_into_boxed_body());
     };
     let slot = slot(&member, req.method().as_str(), req.path(), &key);
@@ -95,9 +95,7 @@ pub async fn middleware(
     keep(&state, &slot, &mine, response).await
 }
 
-/// The member a request's session belongs to, checked as the handler will check it (a
-/// revoked, expired or idle session, a member who left, or a missing CSRF token gets
-/// nothing replayed: the handler refuses it).
+/// The member whose live session the auth layer (outside this one) already checked.
 async fn member_of(req: &ServiceRequest) -> Option<String> {
     CurrentUser::of(req.request())
         .await

@@ -3,8 +3,10 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use actix_web::dev::Payload;
+use actix_web::body::MessageBody;
+use actix_web::dev::{Payload, ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
+use actix_web::middleware::Next;
 use actix_web::{FromRequest, HttpMessage as _, HttpRequest, web};
 use api::ErrorCode;
 use domain::org::Member;
@@ -57,10 +59,24 @@ impl CurrentUser {
     /// Checks the request's session as the extractor does (live, not idle, a current
     /// member, CSRF on changes) and keeps the answer on the request for the extractor.
     pub async fn of(req: &HttpRequest) -> Result<CurrentUser, ApiError> {
+        if let Some(user) = req.extensions().get::<CurrentUser>().cloned() {
+            return Ok(user);
+        }
         let user = authenticate(req).await?;
         req.extensions_mut().insert(user.clone());
         Ok(user)
     }
+}
+
+/// Middleware for `/api/v1`, where every route is for signed-in members: the session is
+/// checked before any other extractor runs, so a dead session is always a 401 (never a
+/// validation error from a body or query checked while the session lookup waits).
+pub async fn middleware(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    CurrentUser::of(req.request()).await?;
+    next.call(req).await
 }
 
 async fn authenticate(req: &HttpRequest) -> Result<CurrentUser, ApiError> {

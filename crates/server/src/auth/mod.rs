@@ -8,7 +8,7 @@ mod current_user;
 mod subject;
 mod token;
 
-pub use current_user::CurrentUser;
+pub use current_user::{CurrentUser, middleware};
 pub use subject::{require, require_on_project, subject};
 pub use token::{SESSION_COOKIE, hash_token, new_token};
 

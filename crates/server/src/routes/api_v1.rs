@@ -18,6 +18,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .wrap(actix_web::middleware::from_fn(
                 crate::idempotency::middleware,
             ))
+            // Outside the idempotency layer: a kept answer only ever goes to a live session.
+            .wrap(actix_web::middleware::from_fn(crate::auth::middleware))
             .wrap(actix_web::middleware::Compress::default())
             // Outermost: whatever an inner layer answers as an error leaves as JSON.
             .wrap(actix_web::middleware::from_fn(crate::error::json_errors))

@@ -16,7 +16,7 @@ use crate::proxy::proxied_pg;
 
 /// Every `(method, path)` the `/api/v1` scope registers, read from the handlers' sources,
 /// so a new route is covered without anyone listing it here.
-fn api_routes() -> Vec<(Method, String)> {
+pub(crate) fn api_routes() -> Vec<(Method, String)> {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     collect(&src, &mut files);

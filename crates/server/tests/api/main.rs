@@ -14,6 +14,7 @@ mod helpers;
 mod leavers;
 mod ledger;
 mod limits;
+mod matrix;
 mod org;
 mod org_sync;
 mod outbox;
