@@ -34,7 +34,8 @@ fn ranks() -> BTreeMap<&'static str, usize> {
         .collect()
 }
 
-fn read_all(dir: &Path, out: &mut String) {
+/// Every `.rs` file below `dir`, concatenated (for tests that read the sources).
+pub(crate) fn read_all(dir: &Path, out: &mut String) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
