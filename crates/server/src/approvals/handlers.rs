@@ -127,7 +127,10 @@ async fn attachment(
         serde_json::Value::String(one) => *one == key,
         _ => false,
     });
-    crate::files::attached(&state, &key, attached).await
+    if !attached {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    crate::files::serve(&state, &key).await
 }
 
 async fn act(

@@ -31,11 +31,7 @@ pub async fn own_upload(
     if state.cache.get(&upload_mark(key, userid)).await?.is_none() {
         return Ok(None);
     }
-    match load(state, key).await {
-        Ok(bytes) => Ok(bytes),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e.into()),
-    }
+    Ok(load(state, key).await?)
 }
 
 /// Stores `bytes` by content (once); returns the key.
@@ -64,7 +60,11 @@ pub async fn load(state: &AppState, key: &str) -> io::Result<Option<Vec<u8>>> {
     else {
         return Ok(None);
     };
-    tokio::fs::read(photo_path(state, hex)).await.map(Some)
+    match tokio::fs::read(photo_path(state, hex)).await {
+        Ok(bytes) => Ok(Some(bytes)),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 /// The MIME type of a stored photo, from its first bytes.
@@ -150,20 +150,14 @@ pub fn answer(bytes: Vec<u8>) -> actix_web::HttpResponse {
         .body(bytes)
 }
 
-/// The photo `key` when `attached` says it belongs to what the caller may see.
-pub async fn attached(
+/// The photo `key` as an answer (404 when there is none); the caller has checked it
+/// belongs to what the member may see.
+pub async fn serve(
     state: &AppState,
     key: &str,
-    attached: bool,
 ) -> Result<actix_web::HttpResponse, crate::error::ApiError> {
-    let not_found = || crate::error::ApiError::new(api::ErrorCode::NotFound);
-    if !attached {
-        return Err(not_found());
-    }
-    match load(state, key).await {
-        Ok(Some(bytes)) => Ok(answer(bytes)),
-        Ok(None) => Err(not_found()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(not_found()),
-        Err(e) => Err(e.into()),
-    }
+    load(state, key)
+        .await?
+        .map(answer)
+        .ok_or_else(|| crate::error::ApiError::new(api::ErrorCode::NotFound))
 }

@@ -71,7 +71,7 @@ async fn photo(
     let bytes = photos::load(&state, key)
         .await
         .map_err(|e| ApiError::internal(format!("reading photo {key}: {e}")))?
-        .ok_or_else(|| ApiError::internal(format!("malformed photo key {key}")))?;
+        .ok_or_else(|| ApiError::internal(format!("photo {key} is missing from the store")))?;
     Ok(HttpResponse::Ok()
         .content_type(photos::content_type(&bytes))
         // Never let a browser guess a type from bytes a member uploaded.

@@ -33,7 +33,10 @@ async fn photo(
     task_project(&state, &user, id, Permission::ViewProject).await?;
     let comments = state.store.tasks().comments(id, SHOWN).await?;
     let attached = comments.iter().any(|c| c.photos.contains(&key));
-    photos::attached(&state, &key, attached).await
+    if !attached {
+        return Err(ApiError::new(ErrorCode::NotFound));
+    }
+    photos::serve(&state, &key).await
 }
 
 async fn list(
