@@ -58,7 +58,15 @@ fn template() -> Template {
 async fn submit(state: &AppState, initiator: &str, approver: &str) -> anyhow::Result<i64> {
     let form = [("amount".to_owned(), serde_json::json!(1_234_500))].into();
     let chosen = BTreeMap::from([("pick".to_owned(), vec![approver.to_owned()])]);
-    Ok(approvals::submit(state, initiator, "bench", &form, None, chosen).await?)
+    Ok(approvals::submit(
+        state,
+        &server::audit::Actor::member(initiator),
+        "bench",
+        &form,
+        None,
+        chosen,
+    )
+    .await?)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
@@ -201,7 +209,14 @@ async fn main() -> anyhow::Result<()> {
         set.spawn(async move {
             for (id, approver) in chunk {
                 let action = Action::Approve { comment: None };
-                approvals::act(&state, id, &approver, action, &Origin::default()).await?;
+                approvals::act(
+                    &state,
+                    id,
+                    &server::audit::Actor::member(&approver),
+                    action,
+                    &Origin::default(),
+                )
+                .await?;
             }
             anyhow::Ok(())
         });

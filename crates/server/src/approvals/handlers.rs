@@ -100,7 +100,7 @@ async fn submit(
     }
     let actor = Actor::of(&req, &user);
     let (template, form) = (&body.template, &body.form);
-    let id = approvals::submit_as(&state, &actor, template, form, None, body.chosen).await?;
+    let id = approvals::submit(&state, &actor, template, form, None, body.chosen).await?;
     Ok(HttpResponse::Created().json(Created { id }))
 }
 
@@ -145,7 +145,7 @@ async fn act(
     let actor = Actor::of(&req, &user);
     // Audited by the service as `approval.{code}` when applied (see `audit_action`).
     match engine_action(body.into_inner()) {
-        Ok(action) => approvals::act_as(&state, id, &actor, action, &Origin::default()).await,
+        Ok(action) => approvals::act(&state, id, &actor, action, &Origin::default()).await,
         Err((form, chosen)) => {
             // Checked as a submission is: the form's project must be one the caller sees.
             if let Some(project) = form.get("project").and_then(serde_json::Value::as_i64) {

@@ -10,6 +10,4 @@ pub mod taps;
 pub mod timeouts;
 pub mod wire;
 
-pub use service::{
-    ApprovalError, CardClose, Origin, act, act_as, resubmit, seed_templates, submit, submit_as,
-};
+pub use service::{ApprovalError, CardClose, Origin, act, resubmit, seed_templates, submit};

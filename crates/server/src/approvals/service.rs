@@ -101,22 +101,9 @@ pub async fn seed_templates(store: &store::Store, now_ms: i64) -> Result<(), sto
     Ok(())
 }
 
-/// Submits a new instance as `initiator` (audited with no address); returns its id.
-pub async fn submit(
-    state: &AppState,
-    initiator: &str,
-    template_code: &str,
-    form: &FormValues,
-    project: Option<i64>,
-    chosen: BTreeMap<String, Vec<String>>,
-) -> Result<i64, ApprovalError> {
-    let actor = Actor::member(initiator);
-    submit_as(state, &actor, template_code, form, project, chosen).await
-}
-
 /// Submits a new instance as `actor`, its `approval.submit` audit row written in the
 /// instance's transaction; returns its id.
-pub async fn submit_as(
+pub async fn submit(
     state: &AppState,
     actor: &Actor,
     template_code: &str,
@@ -220,25 +207,13 @@ pub async fn resubmit(
     let snapshot = Snapshot::load(state, &template, &ctx, state.clock.now_ms()).await?;
     let steps = plan(&template, &form, &ctx, &snapshot)?;
     let action = Action::Resubmit { form, steps };
-    act_as(state, id, actor, action, &Origin::default()).await
-}
-
-/// Applies `action` by `actor` (a member, or `SYSTEM` for workers) to instance `id`,
-/// audited with no address: card taps and workers.
-pub async fn act(
-    state: &AppState,
-    id: i64,
-    actor: &str,
-    action: Action,
-    origin: &Origin,
-) -> Result<Outcome, ApprovalError> {
-    act_as(state, id, &Actor::member(actor), action, origin).await
+    act(state, id, actor, action, &Origin::default()).await
 }
 
 /// Applies `action` by `actor` to instance `id`, retrying on concurrent saves. The attempt
 /// that saves writes the audit row ([`audit_action`]) in its transaction; a refused or
 /// already-done action changes nothing and writes none.
-pub async fn act_as(
+pub async fn act(
     state: &AppState,
     id: i64,
     actor: &Actor,

@@ -8,6 +8,7 @@ use wecom::event::TemplateCardEvent;
 
 use super::cards::{APPROVE_KEY, REJECT_KEY};
 use super::service::{self, ApprovalError, Origin};
+use crate::audit::Actor;
 use crate::intake::Handled;
 use crate::state::AppState;
 
@@ -48,7 +49,15 @@ pub async fn handle(state: &AppState, userid: &str, tap: &TemplateCardEvent) -> 
     if let Some(why) = stale(&card, &instance, userid) {
         return answer(state, userid, tap, why).await;
     }
-    let refused = match service::act(state, card.instance_id, userid, action, &origin).await {
+    let refused = match service::act(
+        state,
+        card.instance_id,
+        &Actor::member(userid),
+        action,
+        &origin,
+    )
+    .await
+    {
         Ok(_) => return Handled::Done,
         Err(ApprovalError::Action(ActionError::Finished)) => "审批已结束",
         Err(ApprovalError::Action(ActionError::NotPendingApprover)) => "已处理或你不是当前审批人",

@@ -9,6 +9,7 @@ use domain::approval::instance::SYSTEM;
 use domain::approval::{Action, Effect, Outcome};
 
 use super::service::{self, Origin};
+use crate::audit::Actor;
 use crate::state::AppState;
 
 /// Instances read per page.
@@ -48,7 +49,8 @@ pub async fn sweep(state: &AppState) -> anyhow::Result<SweepReport> {
 
 async fn tick(state: &AppState, id: i64) -> anyhow::Result<usize> {
     let origin = Origin::default();
-    let effects = match service::act(state, id, SYSTEM, Action::Tick, &origin).await {
+    let effects = match service::act(state, id, &Actor::member(SYSTEM), Action::Tick, &origin).await
+    {
         Ok(Outcome::Applied(effects)) => effects,
         Ok(Outcome::AlreadyDone) => return Ok(0),
         // Finished meanwhile, or similar: nothing to do.
@@ -70,7 +72,7 @@ async fn tick(state: &AppState, id: i64) -> anyhow::Result<usize> {
             from: userid.clone(),
             to: leader,
         };
-        match service::act(state, id, SYSTEM, escalate, &origin).await {
+        match service::act(state, id, &Actor::member(SYSTEM), escalate, &origin).await {
             Ok(Outcome::Applied(_)) => escalated += 1,
             Ok(Outcome::AlreadyDone) | Err(service::ApprovalError::Action(_)) => {}
             Err(e) => return Err(e.into()),

@@ -16,6 +16,7 @@ use domain::project::Project;
 use store::NewReassignment;
 use wecom::client::MessageBody;
 
+use crate::audit::Actor;
 use crate::state::AppState;
 use domain::approval::instance::SYSTEM;
 
@@ -157,7 +158,15 @@ async fn approval_seats(
                     to: to.clone(),
                 };
                 let origin = crate::approvals::Origin::default();
-                match crate::approvals::act(state, summary.id, SYSTEM, escalate, &origin).await {
+                match crate::approvals::act(
+                    state,
+                    summary.id,
+                    &Actor::member(SYSTEM),
+                    escalate,
+                    &origin,
+                )
+                .await
+                {
                     Ok(domain::approval::Outcome::Applied(_)) => true,
                     Ok(domain::approval::Outcome::AlreadyDone)
                     | Err(crate::approvals::ApprovalError::Action(_)) => false,

@@ -32,7 +32,7 @@ async fn submit_change(c: &Company, technical: &[String]) -> i64 {
     let chosen = BTreeMap::from([("technical".to_owned(), technical.to_vec())]);
     approvals::submit(
         &c.app.state,
-        &c.initiator,
+        &server::audit::Actor::member(&c.initiator),
         "design_change",
         &form,
         None,

@@ -78,7 +78,7 @@ pub(crate) async fn submit_purchase(c: &Company, yuan: i64) -> i64 {
     .into();
     approvals::submit(
         &c.app.state,
-        &c.initiator,
+        &server::audit::Actor::member(&c.initiator),
         "purchase",
         &form,
         None,
