@@ -9,7 +9,7 @@
 
 use api::{
     FieldType, FlowNode, FormDefinition, FormField, NodeType, ProjectRole, RejectDefault, RuleSpec,
-    RuleType, SignMode, TemplateDefinition,
+    RuleType, SelfApproval, SignMode, TemplateDefinition,
 };
 
 /// A new, empty template.
@@ -21,6 +21,7 @@ pub fn blank(code: &str, name: &str) -> TemplateDefinition {
         flow: Vec::new(),
         card_fields: Vec::new(),
         on_reject: RejectDefault::Initiator,
+        self_approval: SelfApproval::Leader,
     }
 }
 
@@ -153,6 +154,7 @@ pub fn options_of(typed: &str) -> Vec<String> {
 /// Sets node `index`'s approver rule from its type and the one setting it takes.
 pub fn set_rule(template: &mut TemplateDefinition, index: usize, kind: RuleType, setting: &str) {
     let mut rule = RuleSpec::new(kind);
+    let was = template.flow.get(index).and_then(|n| n.rule.as_ref());
     match kind {
         RuleType::Members => rule.userids = Some(options_of(setting)),
         RuleType::Leader => rule.level = Some(setting.parse::<u8>().unwrap_or(1).max(1)),
@@ -161,7 +163,12 @@ pub fn set_rule(template: &mut TemplateDefinition, index: usize, kind: RuleType,
             rule.role = Some(ProjectRole::from_code(setting).unwrap_or(ProjectRole::Manager));
         }
         RuleType::Tag => rule.tag_id = Some(setting.parse::<i64>().unwrap_or(1)),
-        RuleType::Chosen | RuleType::Finance => {}
+        // The bound is typed here; a scope set in JSON is kept.
+        RuleType::Chosen => {
+            rule.max = setting.parse::<u8>().ok().filter(|n| *n > 0);
+            rule.among = was.and_then(|r| r.among.clone());
+        }
+        RuleType::Finance => {}
     }
     if let Some(node) = node_mut(template, index) {
         node.rule = Some(rule);
@@ -181,7 +188,8 @@ pub fn rule_setting(rule: &RuleSpec) -> String {
             .unwrap_or_default()
             .to_owned(),
         RuleType::Tag => shown(rule.tag_id.map(|n| n.to_string())),
-        RuleType::Chosen | RuleType::Finance => String::new(),
+        RuleType::Chosen => shown(rule.max.map(|n| n.to_string())),
+        RuleType::Finance => String::new(),
     }
 }
 
@@ -194,7 +202,12 @@ pub fn describe(node: &FlowNode) -> String {
             RuleType::LeaderChain => format!("逐级上级至第 {} 级", rule_setting(rule)),
             RuleType::ProjectRole => rule.role.map_or("项目成员", ProjectRole::label).to_owned(),
             RuleType::Tag => format!("标签 {} 成员", rule_setting(rule)),
-            other @ (RuleType::Chosen | RuleType::Finance) => other.label().to_owned(),
+            RuleType::Chosen => format!(
+                "{}（最多 {} 人）",
+                RuleType::Chosen.label(),
+                rule.max.unwrap_or(20)
+            ),
+            RuleType::Finance => RuleType::Finance.label().to_owned(),
         },
         None => "—".to_owned(),
     };

@@ -126,6 +126,8 @@ wire_enum! {
         Escalated = "escalated" => "超时转交",
         /// The instance finished.
         Finished = "finished" => "结束",
+        /// The initiator was an approver of a step and the template's rule applied.
+        SelfApproval = "self_approval" => "发起人自审",
     }
 }
 
@@ -190,6 +192,19 @@ wire_enum! {
         Finance = "finance" => "财务",
         /// Members of a WeCom tag (`tag_id`).
         Tag = "tag" => "标签成员",
+    }
+}
+
+wire_enum! {
+    /// A template's `self_approval`: what happens when the initiator resolves as one of
+    /// a step's approvers.
+    pub enum SelfApproval {
+        /// Their seat goes to their leader (the admins when they have none).
+        Leader = "leader" => "转交发起人的上级审批",
+        /// Their seat is dropped; a step left with nobody is passed over.
+        Skip = "skip" => "跳过发起人",
+        /// They decide their own request (opt-in).
+        Allow = "allow" => "允许发起人自己审批",
     }
 }
 
@@ -484,10 +499,17 @@ pub struct TemplateDefinition {
     /// What 驳回 does without a target.
     #[serde(default = "reject_to_initiator")]
     pub on_reject: RejectDefault,
+    /// When the initiator resolves as an approver.
+    #[serde(default = "self_approval_to_leader")]
+    pub self_approval: SelfApproval,
 }
 
 fn reject_to_initiator() -> RejectDefault {
     RejectDefault::Initiator
+}
+
+fn self_approval_to_leader() -> SelfApproval {
+    SelfApproval::Leader
 }
 
 /// A template's form: fields in display order.
@@ -625,6 +647,13 @@ pub struct RuleSpec {
     /// [`RuleType::Tag`]: the WeCom tag id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag_id: Option<i64>,
+    /// [`RuleType::Chosen`]: whom the initiator may pick from; anyone when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub among: Option<Box<RuleSpec>>,
+    /// [`RuleType::Chosen`]: how many they may pick (20 when absent, at most
+    /// [`crate::limits::CHOSEN_PER_NODE`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<u8>,
 }
 
 impl RuleSpec {
@@ -637,6 +666,8 @@ impl RuleSpec {
             levels: None,
             role: None,
             tag_id: None,
+            among: None,
+            max: None,
         }
     }
 }
@@ -663,6 +694,8 @@ pub struct ChosenNode {
     pub id: String,
     /// Shown as the picker's label.
     pub name: String,
+    /// How many may be picked.
+    pub max: u8,
 }
 
 /// Out of office: while away, new approval seats go to `delegate`.

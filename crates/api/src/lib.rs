@@ -78,8 +78,8 @@ pub use approvals::{
     ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalForm, ApprovalList,
     ApprovalListQuery, ApprovalPage, ApprovalStatus, ApprovalSummary, BranchArm, ChosenNode,
     Created, Delegation, FieldType, FieldValue, FlowNode, FormDefinition, FormField, NodeType,
-    RejectDefault, RuleSpec, RuleType, SeatState, SeatView, SignMode, StepKind, StepView,
-    SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry, TimelineKind,
+    RejectDefault, RuleSpec, RuleType, SeatState, SeatView, SelfApproval, SignMode, StepKind,
+    StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry, TimelineKind,
 };
 pub use directory::{DepartmentEntry, DirectoryEntry, Uploaded};
 pub use error::{ApiError, ErrorCode};

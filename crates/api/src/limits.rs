@@ -22,8 +22,9 @@ pub const REPORT_CHARS: usize = 5_000;
 pub const ID_CHARS: usize = 128;
 /// Photos on one check-in, comment or approval field.
 pub const PHOTOS: usize = 9;
-/// Members picked for one 自选 node (each gets a decision card).
-pub const CHOSEN_PER_NODE: usize = 20;
+/// Members picked for one 自选 node (each gets a decision card): the most any template
+/// may allow; a node takes 20 unless its template says otherwise.
+pub const CHOSEN_PER_NODE: usize = 50;
 /// Helpers on one task.
 pub const HELPERS: usize = 20;
 /// Values in one approval form.
@@ -256,7 +257,7 @@ mod tests {
         };
         assert_eq!(
             submit.check().expect_err("too many").message(),
-            "chosen.tech 超出上限：最多 20 项"
+            "chosen.tech 超出上限：最多 50 项"
         );
         assert!(
             ApprovalAction::Approve {

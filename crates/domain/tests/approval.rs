@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use domain::access::ProjectRole;
 use domain::approval::{
-    Action, ActionError, ApproverRule, CardNote, Directory, Effect, Instance, Node, Outcome,
-    PlannedStep, RejectDefault, RejectTo, SeatState, SignMode, Status, StepKind, SubmitContext,
+    Action, ActionError, ApproverRule, CardNote, ChosenRefusal, DEFAULT_CHOSEN_MAX, Directory,
+    Effect, EntryKind, Instance, Node, Outcome, PlanError, PlannedStep, RejectDefault, RejectTo,
+    SeatState, SelfApproval, SelfApprovalNote, SignMode, Status, StepKind, SubmitContext,
     Template, builtin, plan,
 };
 use proptest::prelude::*;
@@ -660,7 +661,7 @@ proptest! {
 #[test]
 fn nodes_the_initiator_staffs_are_found_in_branches_too() {
     let template = domain::approval::builtin::design_change();
-    let chosen = template.chosen_nodes();
+    let chosen = template.chosen();
     assert!(!chosen.is_empty(), "技术会签 is picked by the initiator");
     let mut branched = template.clone();
     branched.flow = serde_json::from_value(serde_json::json!([
@@ -672,8 +673,215 @@ fn nodes_the_initiator_staffs_are_found_in_branches_too() {
             "rule": {"type": "chosen"}}]}
     ]))
     .expect("a flow");
+    let found: Vec<(&str, &str, bool)> = branched
+        .chosen()
+        .iter()
+        .map(|n| (n.id, n.name, n.approves))
+        .collect();
     assert_eq!(
-        branched.chosen_nodes(),
-        [("tech", "技术会签"), ("c1", "抄送自选"), ("o1", "复核")]
+        found,
+        [
+            ("tech", "技术会签", true),
+            ("c1", "抄送自选", false),
+            ("o1", "复核", true)
+        ]
     );
+}
+
+/// A one-node template whose approvers are `rule`, under `self_approval`.
+fn one_node(rule: ApproverRule, self_approval: SelfApproval) -> Template {
+    let mut t = builtin::leave();
+    t.flow = vec![Node::Approve {
+        id: "n".into(),
+        name: "审批".into(),
+        rule,
+        mode: SignMode::Any,
+        timeout: None,
+    }];
+    t.self_approval = self_approval;
+    t
+}
+
+fn members(ids: &[&str]) -> ApproverRule {
+    ApproverRule::Members {
+        userids: ids.iter().map(|s| (*s).to_owned()).collect(),
+    }
+}
+
+#[test]
+fn an_initiator_never_decides_their_own_request_by_default() {
+    let company = Company {
+        admins: vec!["admin".into()],
+        ..Company::default()
+    };
+    // The PM files a purchase on their own project: the PM node is theirs. They have
+    // no leader here, so the admins stand in.
+    let t = builtin::purchase();
+    assert_eq!(t.self_approval, SelfApproval::Leader, "the default");
+    let steps = plan(&t, &purchase_form(1_000), &ctx("pm"), &company).expect("plan");
+    assert_eq!(approvers(&steps)[0], ("pm".to_owned(), vec!["admin".to_owned()]));
+    assert_eq!(
+        steps[0].self_approval,
+        Some(SelfApprovalNote::HandedOver {
+            to: vec!["admin".into()]
+        })
+    );
+
+    // With a leader, the seat goes to them, in the initiator's place in the order.
+    let t = one_node(members(&["a", "lead3", "b"]), SelfApproval::Leader);
+    let form = BTreeMap::new();
+    let steps = plan(&t, &form, &ctx("lead3"), &company).expect("plan");
+    assert_eq!(approvers(&steps)[0].1, ["a", "boss2", "b"]);
+
+    // Someone acting for another approver is still the initiator.
+    let mut away = company;
+    away.away.insert("pm".into(), "lead3".into());
+    let t = one_node(members(&["pm"]), SelfApproval::Leader);
+    let steps = plan(&t, &form, &ctx("lead3"), &away).expect("plan");
+    assert_eq!(approvers(&steps)[0].1, ["boss2"]);
+
+    // The instance's timeline says what happened, at that step.
+    let (i, _) = Instance::start(&t.code, "lead3", form, steps, t.on_reject, T0);
+    assert!(i.timeline.iter().any(|e| e.step == Some(0)
+        && matches!(e.kind, EntryKind::SelfApproval { note: SelfApprovalNote::HandedOver { .. } })));
+    assert_eq!(i.pending_approvers(), ["boss2"]);
+}
+
+#[test]
+fn skip_drops_the_initiator_and_passes_an_empty_step_and_allow_keeps_them() {
+    let company = Company::default();
+    let form = BTreeMap::new();
+
+    let t = one_node(members(&["lead3", "a"]), SelfApproval::Skip);
+    let steps = plan(&t, &form, &ctx("lead3"), &company).expect("plan");
+    assert_eq!(approvers(&steps)[0].1, ["a"]);
+
+    let t = one_node(members(&["lead3"]), SelfApproval::Skip);
+    let steps = plan(&t, &form, &ctx("lead3"), &company).expect("plan");
+    assert!(steps[0].people.is_empty());
+    assert_eq!(steps[0].self_approval, Some(SelfApprovalNote::Skipped));
+    let (i, _) = Instance::start(&t.code, "lead3", form.clone(), steps, t.on_reject, T0);
+    assert_eq!(i.status, Status::Approved, "nobody else had to decide");
+
+    let t = one_node(members(&["lead3"]), SelfApproval::Allow);
+    let steps = plan(&t, &form, &ctx("lead3"), &company).expect("plan");
+    assert_eq!(approvers(&steps)[0].1, ["lead3"]);
+    assert_eq!(steps[0].self_approval, Some(SelfApprovalNote::Allowed));
+
+    // Nobody to stand in: the submission is refused rather than self-approved.
+    let t = one_node(members(&["ceo"]), SelfApproval::Leader);
+    assert!(matches!(
+        plan(&t, &form, &ctx("ceo"), &company),
+        Err(PlanError::NoApprover(_))
+    ));
+}
+
+#[test]
+fn a_seat_is_never_handed_to_the_initiator() {
+    let (mut i, _) = start(vec![step("a", SignMode::Any, &["a"])]);
+    for action in [
+        Action::Transfer {
+            to: "worker".into(),
+            comment: None,
+        },
+        Action::AddSigner {
+            who: "worker".into(),
+            before: true,
+            comment: None,
+        },
+    ] {
+        assert!(matches!(
+            i.act("a", action, T0 + 1),
+            Err(ActionError::Invalid(_))
+        ));
+    }
+}
+
+fn chosen_template(among: Option<ApproverRule>, max: Option<u8>) -> Template {
+    one_node(
+        ApproverRule::Chosen {
+            among: among.map(Box::new),
+            max,
+        },
+        SelfApproval::Leader,
+    )
+}
+
+fn picking(ids: &[&str]) -> SubmitContext {
+    let mut c = ctx("worker");
+    c.chosen
+        .insert("n".into(), ids.iter().map(|s| (*s).to_owned()).collect());
+    c
+}
+
+fn refusal(t: &Template, c: &SubmitContext, dir: &Company) -> Option<ChosenRefusal> {
+    match plan(t, &BTreeMap::new(), c, dir) {
+        Err(PlanError::Chosen { why, .. }) => Some(why),
+        Ok(_) => None,
+        Err(other) => panic!("unexpected {other}"),
+    }
+}
+
+#[test]
+fn chosen_approvers_are_bounded_never_the_initiator_and_inside_the_scope() {
+    let mut company = Company::default();
+    company.gone.insert("left".into());
+    let t = chosen_template(None, None);
+    let many: Vec<String> = (0..=DEFAULT_CHOSEN_MAX).map(|n| format!("m{n}")).collect();
+    let many: Vec<&str> = many.iter().map(String::as_str).collect();
+    assert_eq!(
+        refusal(&t, &picking(&many), &company),
+        Some(ChosenRefusal::TooMany(DEFAULT_CHOSEN_MAX))
+    );
+    assert_eq!(refusal(&t, &picking(&many[1..]), &company), None);
+    assert_eq!(
+        refusal(&chosen_template(None, Some(2)), &picking(&["a", "b", "c"]), &company),
+        Some(ChosenRefusal::TooMany(2))
+    );
+    assert_eq!(
+        refusal(&t, &picking(&["a", "worker"]), &company),
+        Some(ChosenRefusal::Initiator)
+    );
+    assert_eq!(
+        refusal(&t, &picking(&["left"]), &company),
+        Some(ChosenRefusal::NotMember("left".into()))
+    );
+    assert_eq!(
+        refusal(&t, &picking(&[]), &company),
+        Some(ChosenRefusal::Missing)
+    );
+
+    // Scoped to the QA tag: members outside it are refused.
+    let qa = chosen_template(Some(ApproverRule::Tag { tag_id: 1 }), None);
+    assert_eq!(refusal(&qa, &picking(&["qa1", "qa2"]), &company), None);
+    assert_eq!(
+        refusal(&qa, &picking(&["qa1", "pm"]), &company),
+        Some(ChosenRefusal::OutOfScope("pm".into()))
+    );
+    let project = chosen_template(
+        Some(ApproverRule::ProjectRole {
+            role: ProjectRole::Safety,
+        }),
+        None,
+    );
+    assert_eq!(refusal(&project, &picking(&["safety"]), &company), None);
+
+    // A node the template does not have.
+    let mut stray = picking(&["a"]);
+    stray.chosen.insert("nope".into(), vec!["a".into()]);
+    assert!(matches!(
+        plan(&t, &BTreeMap::new(), &stray, &company),
+        Err(PlanError::UnknownChosenNode(n)) if n == "nope"
+    ));
+
+    // A scope that is itself 自选, or a node taking nobody, is not a usable template.
+    let nested = chosen_template(
+        Some(ApproverRule::Chosen {
+            among: None,
+            max: None,
+        }),
+        None,
+    );
+    assert!(nested.check().is_err());
+    assert!(chosen_template(None, Some(0)).check().is_err());
 }

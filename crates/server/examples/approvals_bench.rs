@@ -46,12 +46,16 @@ fn template() -> Template {
         flow: vec![Node::Approve {
             id: "pick".into(),
             name: "审批".into(),
-            rule: ApproverRule::Chosen,
+            rule: ApproverRule::Chosen {
+                among: None,
+                max: None,
+            },
             mode: SignMode::Any,
             timeout: None,
         }],
         card_fields: vec!["amount".into()],
         on_reject: RejectDefault::Initiator,
+        self_approval: domain::approval::SelfApproval::Leader,
     }
 }
 
@@ -157,7 +161,7 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     let dir = tempfile::tempdir()?;
     let (state, port) = bench_support::app(&sim, &db, dir.path(), TOKEN).await?;
-    server::org::sync::sync(&state.wecom, &state.store, state.clock.now_ms()).await?;
+    server::org::sync::sync(&state.wecom, &state.store, &state.cipher, state.clock.now_ms()).await?;
     state
         .store
         .approvals()

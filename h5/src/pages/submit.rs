@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use api::{FieldType, FormField, SubmitApproval};
+use api::{ChosenNode, FieldType, FormField, SubmitApproval};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
@@ -61,7 +61,7 @@ pub fn submit(props: &Props) -> Html {
                 match list.iter().find(|t| t.code == code) {
                     Some(t) => html! {
                         <FormView code={t.code.clone()} name={t.name.clone()} fields={t.fields.clone()}
-                            chosen_nodes={t.chosen.iter().map(|n| (n.id.clone(), n.name.clone())).collect::<Vec<_>>()} />
+                            chosen_nodes={t.chosen.clone()} />
                     },
                     None => empty("审批模板不存在或已停用"),
                 }
@@ -75,8 +75,8 @@ struct FormProps {
     code: String,
     name: String,
     fields: Vec<FormField>,
-    /// Nodes whose approvers the initiator picks: (id, name).
-    chosen_nodes: Vec<(String, String)>,
+    /// Nodes whose approvers the initiator picks.
+    chosen_nodes: Vec<ChosenNode>,
 }
 
 type Entries = BTreeMap<String, Entry>;
@@ -113,11 +113,11 @@ fn form_view(props: &FormProps) -> Html {
         let (chosen, chosen_nodes) = (chosen.clone(), props.chosen_nodes.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if let Some((_, node)) = chosen_nodes
+            if let Some(node) = chosen_nodes
                 .iter()
-                .find(|(id, _)| chosen.get(id).is_none_or(Vec::is_empty))
+                .find(|n| chosen.get(&n.id).is_none_or(Vec::is_empty))
             {
-                problem.set(Some(format!("请选择「{node}」的审批人")));
+                problem.set(Some(format!("请选择「{}」的审批人", node.name)));
                 return;
             }
             let mut form = BTreeMap::new();
@@ -137,7 +137,7 @@ fn form_view(props: &FormProps) -> Html {
             let body = SubmitApproval {
                 template: code.clone(),
                 form,
-                chosen: BTreeMap::new(),
+                chosen: (*chosen).clone(),
             };
             let Ok(body) = serde_json::to_value(&body) else {
                 return;
@@ -180,14 +180,15 @@ fn form_view(props: &FormProps) -> Html {
                     let entry = entries.get(&f.key).cloned().unwrap_or_default();
                     html! { <FieldInput key={f.key.clone()} field={f.clone()} {entry} onchange={set.clone()} /> }
                 }) }
-                { for props.chosen_nodes.iter().map(|(id, node)| {
+                { for props.chosen_nodes.iter().map(|n| {
+                    let (id, node) = (&n.id, &n.name);
                     let picked = chosen.get(id).cloned().unwrap_or_default();
-                    let (chosen, id2) = (chosen.clone(), id.clone());
+                    let (chosen, id2, max) = (chosen.clone(), id.clone(), usize::from(n.max));
                     let onpick = Callback::from(move |ids: Vec<String>| {
                         let mut next = (*chosen).clone();
                         let list = next.entry(id2.clone()).or_default();
                         for userid in ids {
-                            if !list.contains(&userid) {
+                            if !list.contains(&userid) && list.len() < max {
                                 list.push(userid);
                             }
                         }
@@ -195,7 +196,7 @@ fn form_view(props: &FormProps) -> Html {
                     });
                     html! {
                         <div class="field" key={id.clone()}>
-                            <label>{format!("{node}（自选审批人）")}<span class="req">{" *"}</span></label>
+                            <label>{format!("{node}（自选审批人，最多 {} 人）", n.max)}<span class="req">{" *"}</span></label>
                             <p class="chosen">{ if picked.is_empty() { "未选择".to_owned() } else { picked.join("、") } }</p>
                             <MemberPicker {onpick} />
                         </div>

@@ -2,7 +2,7 @@
 //! a flow top to bottom; branches and anything else the editor does not draw are edited in
 //! the JSON view, which reads back into the typed definition. The server checks the whole template on save and says what is wrong.
 
-use api::{FieldType, NodeType, RuleType, SignMode, TemplateDefinition};
+use api::{FieldType, NodeType, RuleType, SelfApproval, SignMode, TemplateDefinition};
 use yew::prelude::*;
 
 use super::{header, input_value};
@@ -186,7 +186,7 @@ fn editor(props: &EditorProps) -> Html {
                         </select>
                     </div>
                     <div class="inline">
-                        { if matches!(rule_kind, Some(RuleType::Chosen | RuleType::Finance) | None) { html!{} } else {
+                        { if matches!(rule_kind, Some(RuleType::Finance) | None) { html!{} } else {
                             text_input(setting, Box::new(move |t, v| {
                                 let kind = t.flow.get(i).and_then(|n| n.rule.as_ref()).map(|r| r.kind);
                                 if let Some(kind) = kind {
@@ -263,6 +263,14 @@ fn editor(props: &EditorProps) -> Html {
             None => raw.set(Some(edit::to_json(&template))),
         })
     };
+    let on_self_approval = {
+        let change = change.clone();
+        Callback::from(move |e: Event| {
+            if let Some(rule) = SelfApproval::from_code(&input_value(&e)) {
+                change.emit(Box::new(move |t: &mut TemplateDefinition| t.self_approval = rule));
+            }
+        })
+    };
     let on_raw = {
         let raw = raw.clone();
         Callback::from(move |e: InputEvent| raw.set(Some(input_value(&e))))
@@ -294,6 +302,10 @@ fn editor(props: &EditorProps) -> Html {
                     </div>
                 </>
             } } }
+            <div class="field"><label>{"审批人是发起人自己时"}</label>
+                <select id="self-approval" onchange={on_self_approval}>
+                    { for SelfApproval::ALL.iter().map(|&r| html!{ <option value={r.code()} selected={t.self_approval == r}>{r.label()}</option> }) }
+                </select></div>
             { for message.as_ref().map(|m| html!{ <p class="notice" role="status" id="template-message">{m}</p> }) }
             <div class="buttons">
                 <button class="btn" type="button" onclick={toggle_raw}>{ if raw.is_some() { "返回可视编辑" } else { "JSON 编辑" } }</button>

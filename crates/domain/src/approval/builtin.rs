@@ -4,6 +4,7 @@ use super::flow::{
     ApproverRule, Arm, CmpOp, Condition, Node, RejectDefault, SignMode, Template, Timeout,
 };
 use super::form::{Field, FieldKind, FormSchema};
+use super::initiator::SelfApproval;
 use crate::access::ProjectRole;
 
 /// 50,000 元 in fen: above it, finance approves purchases, payments and changes.
@@ -141,7 +142,10 @@ pub fn design_change() -> Template {
             Node::Approve {
                 id: "technical".into(),
                 name: "技术会签".into(),
-                rule: ApproverRule::Chosen,
+                rule: ApproverRule::Chosen {
+                    among: None,
+                    max: None,
+                },
                 mode: SignMode::All,
                 timeout: DAY,
             },
@@ -150,6 +154,7 @@ pub fn design_change() -> Template {
         ],
         card_fields: vec!["project".into(), "kind".into(), "amount".into()],
         on_reject: RejectDefault::Initiator,
+        self_approval: SelfApproval::Leader,
     }
 }
 
@@ -179,6 +184,7 @@ pub fn purchase() -> Template {
         flow: vec![pm("pm"), finance_above("total"), cc_initiator_leader("cc")],
         card_fields: vec!["project".into(), "total".into(), "arrival".into()],
         on_reject: RejectDefault::Initiator,
+        self_approval: SelfApproval::Leader,
     }
 }
 
@@ -209,6 +215,7 @@ pub fn payment() -> Template {
         ],
         card_fields: vec!["project".into(), "payee".into(), "amount".into()],
         on_reject: RejectDefault::Initiator,
+        self_approval: SelfApproval::Leader,
     }
 }
 
@@ -264,6 +271,7 @@ pub fn hazardous_work() -> Template {
         ],
         card_fields: vec!["project".into(), "kind".into(), "valid".into()],
         on_reject: RejectDefault::End,
+        self_approval: SelfApproval::Leader,
     }
 }
 
@@ -319,6 +327,7 @@ pub fn leave() -> Template {
         ],
         card_fields: vec!["kind".into(), "dates".into(), "days".into()],
         on_reject: RejectDefault::Initiator,
+        self_approval: SelfApproval::Leader,
     }
 }
 

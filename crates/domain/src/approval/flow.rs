@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::form::{FormSchema, FormValues, SchemaError};
+use super::initiator::{self, ChosenRefusal, SelfApproval, SelfApprovalNote};
+#[cfg(doc)]
+use super::initiator::DEFAULT_CHOSEN_MAX;
 use crate::access::ProjectRole;
 
 /// How the approvers of one node decide.
@@ -51,7 +54,15 @@ pub enum ApproverRule {
         role: ProjectRole,
     },
     /// Members the initiator picks when submitting (自选).
-    Chosen,
+    Chosen {
+        /// Whom they may pick from (a rule resolved for this submission); anyone in the
+        /// company when absent.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        among: Option<Box<ApproverRule>>,
+        /// How many they may pick ([`DEFAULT_CHOSEN_MAX`] when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u8>,
+    },
     /// Members with the finance role (财务).
     Finance,
 }
@@ -207,6 +218,9 @@ pub struct Template {
     /// What 驳回 does without a target.
     #[serde(default)]
     pub on_reject: RejectDefault,
+    /// What happens when the initiator resolves as one of the approvers.
+    #[serde(default)]
+    pub self_approval: SelfApproval,
 }
 
 /// Why a template cannot be used.
@@ -226,46 +240,15 @@ pub enum TemplateError {
         /// The key.
         key: String,
     },
-    /// A fixed approver list is empty, or a leader level is 0.
+    /// A fixed approver list is empty, a leader level is 0, or a 自选 node takes nobody.
     #[error("node {0}: nobody can resolve")]
     EmptyRule(String),
+    /// A 自选 node's scope is itself 自选.
+    #[error("node {0}: the scope of a chosen rule cannot be chosen")]
+    NestedChosen(String),
 }
 
 impl Template {
-    /// Nodes whose members the initiator picks (自选), as `(id, name)` in flow order,
-    /// branches included: which branch applies is only known on submit.
-    pub fn chosen_nodes(&self) -> Vec<(&str, &str)> {
-        fn walk<'t>(nodes: &'t [Node], out: &mut Vec<(&'t str, &'t str)>) {
-            for node in nodes {
-                match node {
-                    Node::Approve {
-                        id,
-                        name,
-                        rule: ApproverRule::Chosen,
-                        ..
-                    }
-                    | Node::Cc {
-                        id,
-                        name,
-                        rule: ApproverRule::Chosen,
-                    } => out.push((id, name)),
-                    Node::Branch {
-                        arms, otherwise, ..
-                    } => {
-                        for arm in arms {
-                            walk(&arm.nodes, out);
-                        }
-                        walk(otherwise, out);
-                    }
-                    Node::Approve { .. } | Node::Cc { .. } => {}
-                }
-            }
-        }
-        let mut out = Vec::new();
-        walk(&self.flow, &mut out);
-        out
-    }
-
     /// Checks the template is usable: form, unique node ids, fields that exist.
     pub fn check(&self) -> Result<(), TemplateError> {
         self.form.check()?;
@@ -296,6 +279,14 @@ impl Template {
                         ApproverRule::Members { userids } => userids.is_empty(),
                         ApproverRule::Leader { level } => *level == 0,
                         ApproverRule::LeaderChain { levels } => *levels == 0,
+                        ApproverRule::Chosen { among, max } => {
+                            if let Some(among) = among {
+                                if matches!(**among, ApproverRule::Chosen { .. }) {
+                                    return Err(TemplateError::NestedChosen(id.clone()));
+                                }
+                            }
+                            *max == Some(0)
+                        }
                         _ => false,
                     };
                     if empty {
@@ -382,6 +373,8 @@ pub struct PlannedStep {
     pub fallback: bool,
     /// Reminders and escalation.
     pub timeout: Option<Timeout>,
+    /// What the self-approval rule did here, when the initiator resolved as an approver.
+    pub self_approval: Option<SelfApprovalNote>,
 }
 
 impl PlannedStep {
@@ -401,6 +394,7 @@ impl PlannedStep {
                 .collect(),
             fallback: false,
             timeout: None,
+            self_approval: None,
         }
     }
 }
@@ -430,6 +424,19 @@ pub enum PlanError {
     /// An approve node resolved to nobody and there is no fallback either.
     #[error("审批节点「{0}」找不到审批人，且未配置管理员")]
     NoApprover(String),
+    /// Members picked for a node the template does not have (or that is not 自选).
+    #[error("chosen.{0}：模板没有这个自选节点")]
+    UnknownChosenNode(String),
+    /// A pick the node does not take.
+    #[error("chosen.{node}：「{name}」{why}")]
+    Chosen {
+        /// Node id.
+        node: String,
+        /// Node name.
+        name: String,
+        /// Why.
+        why: ChosenRefusal,
+    },
 }
 
 /// Turns the template's flow into steps for this submission: branches chosen, rules
@@ -441,12 +448,14 @@ pub fn plan(
     ctx: &SubmitContext,
     dir: &dyn Directory,
 ) -> Result<Vec<PlannedStep>, PlanError> {
+    initiator::check_chosen(template, ctx, dir)?;
     let mut steps = Vec::new();
-    walk(&template.flow, form, ctx, dir, &mut steps)?;
+    walk(template, &template.flow, form, ctx, dir, &mut steps)?;
     Ok(steps)
 }
 
 fn walk(
+    template: &Template,
     nodes: &[Node],
     form: &FormValues,
     ctx: &SubmitContext,
@@ -462,14 +471,23 @@ fn walk(
                 mode,
                 timeout,
             } => {
-                let mut people = resolve(rule, id, ctx, dir);
+                let mut people = people_of(rule_userids(rule, id, ctx, dir), dir);
                 let fallback = people.is_empty();
                 if fallback {
+                    if matches!(rule, ApproverRule::Chosen { .. }) {
+                        return Err(PlanError::Chosen {
+                            node: id.clone(),
+                            name: name.clone(),
+                            why: ChosenRefusal::Missing,
+                        });
+                    }
                     people = people_of(dir.fallback(), dir);
                     if people.is_empty() {
                         return Err(PlanError::NoApprover(name.clone()));
                     }
                 }
+                let self_approval =
+                    initiator::apply_rule(template.self_approval, &mut people, ctx, dir, name)?;
                 steps.push(PlannedStep {
                     node_id: id.clone(),
                     name: name.clone(),
@@ -477,10 +495,11 @@ fn walk(
                     people,
                     fallback,
                     timeout: *timeout,
+                    self_approval,
                 });
             }
             Node::Cc { id, name, rule } => {
-                let people = resolve(rule, id, ctx, dir);
+                let people = people_of(rule_userids(rule, id, ctx, dir), dir);
                 if !people.is_empty() {
                     steps.push(PlannedStep {
                         node_id: id.clone(),
@@ -489,6 +508,7 @@ fn walk(
                         people,
                         fallback: false,
                         timeout: None,
+                        self_approval: None,
                     });
                 }
             }
@@ -499,20 +519,21 @@ fn walk(
                     .iter()
                     .find(|arm| holds(&arm.when, form, ctx, dir))
                     .map_or(otherwise.as_slice(), |arm| arm.nodes.as_slice());
-                walk(taken, form, ctx, dir, steps)?;
+                walk(template, taken, form, ctx, dir, steps)?;
             }
         }
     }
     Ok(())
 }
 
-fn resolve(
+/// Who `rule` names for this submission, before leavers and delegation.
+pub(super) fn rule_userids(
     rule: &ApproverRule,
     node_id: &str,
     ctx: &SubmitContext,
     dir: &dyn Directory,
-) -> Vec<Person> {
-    let userids = match rule {
+) -> Vec<String> {
+    match rule {
         ApproverRule::Members { userids } => userids.clone(),
         ApproverRule::Tag { tag_id } => dir.tag_members(*tag_id),
         ApproverRule::Leader { level } => dir.leaders_at(&ctx.initiator, *level),
@@ -523,14 +544,13 @@ fn resolve(
             .project
             .map(|p| dir.project_role(p, *role))
             .unwrap_or_default(),
-        ApproverRule::Chosen => ctx.chosen.get(node_id).cloned().unwrap_or_default(),
+        ApproverRule::Chosen { .. } => ctx.chosen.get(node_id).cloned().unwrap_or_default(),
         ApproverRule::Finance => dir.finance(),
-    };
-    people_of(userids, dir)
+    }
 }
 
 /// Active members only, each replaced by their delegate when away, first occurrence kept.
-fn people_of(userids: Vec<String>, dir: &dyn Directory) -> Vec<Person> {
+pub(super) fn people_of(userids: Vec<String>, dir: &dyn Directory) -> Vec<Person> {
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for userid in userids {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::command::{Action, ActionError, CardNote, Effect, Outcome, RejectTo};
 use super::flow::{PlannedStep, RejectDefault, SignMode, StepKind, Timeout};
 use super::form::FormValues;
+use super::initiator::SelfApprovalNote;
 
 /// Least time between two 催办 of one instance.
 pub const REMIND_INTERVAL_MS: i64 = 30 * 60 * 1000;
@@ -115,6 +116,9 @@ pub struct Step {
     pub fallback: bool,
     /// Reminders and escalation.
     pub timeout: Option<Timeout>,
+    /// What the self-approval rule did here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_approval: Option<SelfApprovalNote>,
 }
 
 impl Step {
@@ -199,6 +203,12 @@ pub enum EntryKind {
     Finished {
         /// How.
         status: Status,
+    },
+    /// The initiator resolved as an approver of this step and the template's
+    /// self-approval rule applied.
+    SelfApproval {
+        /// What it did.
+        note: SelfApprovalNote,
     },
 }
 
@@ -296,6 +306,21 @@ impl Instance {
             EntryKind::Submitted { round: self.round },
             None,
         );
+        let notes: Vec<(usize, SelfApprovalNote)> = self
+            .steps
+            .iter()
+            .enumerate()
+            .filter_map(|(i, step)| step.self_approval.clone().map(|note| (i, note)))
+            .collect();
+        for (i, note) in notes {
+            self.log(
+                now_ms,
+                SYSTEM,
+                Some(i),
+                EntryKind::SelfApproval { note },
+                None,
+            );
+        }
         let mut effects = Vec::new();
         self.enter(0, now_ms, &mut effects);
         effects
@@ -582,6 +607,7 @@ impl Instance {
             seats: vec![new_seat(who, None, SeatState::Waiting, now_ms)],
             fallback: false,
             timeout: self.steps[step].timeout,
+            self_approval: None,
         };
         self.log(
             now_ms,
@@ -787,6 +813,10 @@ impl Instance {
     fn check_newcomer(&self, step: usize, userid: &str) -> Result<(), ActionError> {
         if userid.trim().is_empty() {
             return Err(ActionError::Invalid("请选择人员"));
+        }
+        // Handing a seat to the initiator would let them decide their own request.
+        if userid == self.initiator {
+            return Err(ActionError::Invalid("不能转交或加签给发起人本人"));
         }
         let busy = self.steps[step].seats.iter().any(|s| {
             s.userid == userid && matches!(s.state, SeatState::Pending | SeatState::Waiting)
@@ -1007,5 +1037,6 @@ fn step_of(p: PlannedStep, now_ms: i64) -> Step {
         kind: p.kind,
         fallback: p.fallback,
         timeout: p.timeout,
+        self_approval: p.self_approval,
     }
 }

@@ -7,6 +7,7 @@ pub mod builtin;
 pub mod command;
 pub mod flow;
 pub mod form;
+pub mod initiator;
 pub mod instance;
 
 pub use command::{Action, ActionError, CardNote, Effect, Outcome, RejectTo};
@@ -14,5 +15,6 @@ pub use flow::{
     ApproverRule, Arm, CmpOp, Condition, Directory, Node, Person, PlanError, PlannedStep,
     RejectDefault, SignMode, StepKind, SubmitContext, Template, TemplateError, Timeout, plan,
 };
+pub use initiator::{ChosenNode, ChosenRefusal, DEFAULT_CHOSEN_MAX, SelfApproval, SelfApprovalNote};
 pub use form::{Field, FieldKind, FormError, FormSchema, FormValues, SchemaError};
 pub use instance::{Entry, EntryKind, Instance, Listed, Seat, SeatState, Status, Step};

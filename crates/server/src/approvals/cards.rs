@@ -2,7 +2,7 @@
 //! to the H5 detail), CC text cards, outcome notices, reminders, and the grey text a
 //! decided card is updated to.
 
-use domain::approval::{CardNote, FieldKind, Instance, Status, Template};
+use domain::approval::{CardNote, FieldKind, Instance, SelfApprovalNote, Status, Step, Template};
 use serde_json::Value;
 use wecom::client::{
     Button, CardAction, CardSource, HorizontalContent, JumpItem, MainTitle, MessageBody,
@@ -19,15 +19,41 @@ pub fn detail_url(public_url: &str, id: i64) -> String {
     format!("{}/approvals/{id}", public_url.trim_end_matches('/'))
 }
 
-/// The decision card for one approver.
+/// Why the initiator is not (or is) deciding a step of their own request, as the card
+/// and the timeline say it.
+pub fn self_approval_text(note: &SelfApprovalNote, name_of: impl Fn(&str) -> String) -> String {
+    match note {
+        SelfApprovalNote::HandedOver { to } => {
+            let names: Vec<String> = to.iter().map(|u| name_of(u)).collect();
+            format!(
+                "发起人是本节点审批人，按规则不能审批自己的申请，已转交 {} 审批",
+                names.join("、")
+            )
+        }
+        SelfApprovalNote::Skipped => "发起人是本节点审批人，按规则已跳过发起人".into(),
+        SelfApprovalNote::Allowed => "发起人是本节点审批人，模板设置允许发起人自己审批".into(),
+    }
+}
+
+/// The decision card for one approver of `step`.
 pub fn decision(
     task_id: &str,
     template: &Template,
     instance: &Instance,
     initiator_name: &str,
-    step_name: &str,
+    step: Option<&Step>,
     url: &str,
 ) -> MessageBody {
+    let step_name = step.map_or("审批", |s| s.name.as_str());
+    // Addressed to the reader; the detail page's timeline names everyone.
+    let sub_title_text = step
+        .and_then(|s| s.self_approval.as_ref())
+        .map(|note| match note {
+            SelfApprovalNote::HandedOver { .. } => {
+                "发起人是本节点审批人，不能审批自己的申请，已转交你审批".to_owned()
+            }
+            other => self_approval_text(other, str::to_owned),
+        });
     let fields = template
         .card_fields
         .iter()
@@ -54,6 +80,7 @@ pub fn decision(
             title: Some(format!("{initiator_name}的{}", template.name)),
             desc: Some(format!("待你审批：{step_name}")),
         }),
+        sub_title_text,
         horizontal_content_list: fields,
         jump_list: vec![JumpItem {
             kind: Some(1),
@@ -183,7 +210,7 @@ mod tests {
             &template,
             &instance,
             "张三",
-            "项目经理审批",
+            None,
             "http://127.0.0.1/approvals/1",
         ) else {
             panic!("not a template card");

@@ -5,7 +5,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use domain::access::ProjectRole;
-use domain::approval::{ApproverRule, Condition, Directory, Node, SubmitContext, Template};
+use domain::approval::{
+    ApproverRule, Condition, Directory, Node, SelfApproval, SubmitContext, Template,
+};
 
 use crate::state::AppState;
 
@@ -63,7 +65,11 @@ impl Needs {
                 self.roles.insert(*role);
             }
             ApproverRule::Finance => self.finance = true,
-            ApproverRule::Chosen => {}
+            ApproverRule::Chosen { among, .. } => {
+                if let Some(among) = among {
+                    self.rule(among);
+                }
+            }
         }
     }
 
@@ -151,6 +157,16 @@ impl Snapshot {
         candidates.extend(snap.fallback.iter().cloned());
         candidates.extend(ctx.chosen.values().flatten().cloned());
         candidates.extend(snap.delegates.values().cloned());
+        // The self-approval rule hands the initiator's seat to their leader: read them
+        // only when the initiator could hold a seat.
+        if template.self_approval == SelfApproval::Leader
+            && snap.levels.is_empty()
+            && (candidates.contains(&ctx.initiator)
+                || snap.delegates.values().any(|d| *d == ctx.initiator))
+        {
+            snap.levels = org.leader_levels(&ctx.initiator, 1).await?;
+            candidates.extend(snap.levels.iter().flatten().cloned());
+        }
         let candidates: Vec<String> = candidates.into_iter().collect();
         snap.active = org.current_among(&candidates).await?;
         Ok(snap)

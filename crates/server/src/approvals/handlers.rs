@@ -11,10 +11,10 @@ use api::{
     SeatView, StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry,
 };
 use domain::access::{Action as Permission, SystemRole};
-use domain::approval::{Action, Instance, RejectTo, Template, instance::SYSTEM};
+use domain::approval::{Action, EntryKind, Instance, RejectTo, Template, instance::SYSTEM};
 use store::{ApprovalList, Approvals, ListFilter};
 
-use crate::approvals::{self, Origin, wire};
+use crate::approvals::{self, Origin, cards, wire};
 use crate::audit::{self, Actor, Target};
 use crate::auth::{CurrentUser, require, require_on_project, subject};
 use crate::error::{ApiError, Bounded};
@@ -276,6 +276,20 @@ async fn put_template(
     template
         .check()
         .map_err(|e| ApiError::with_message(ErrorCode::BadRequest, format!("模板无效：{e}")))?;
+    if let Some(node) = template
+        .chosen()
+        .into_iter()
+        .find(|n| usize::from(n.max) > api::limits::CHOSEN_PER_NODE)
+    {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            format!(
+                "模板无效：自选节点「{}」最多可设 {} 人",
+                node.name,
+                api::limits::CHOSEN_PER_NODE
+            ),
+        ));
+    }
     let (actor, now) = (Actor::of(&req, &user), state.clock.now_ms());
     let mut tx = state.store.begin().await?;
     let before = Approvals::template_on(&mut tx, &code)
@@ -401,7 +415,10 @@ async fn view(
             actor: e.actor.clone(),
             actor_name: name(&e.actor),
             kind: wire::timeline_kind(&e.kind),
-            comment: e.comment.clone(),
+            comment: match &e.kind {
+                EntryKind::SelfApproval { note } => Some(cards::self_approval_text(note, &name)),
+                _ => e.comment.clone(),
+            },
             attachments: e.attachments.clone(),
         })
         .collect();

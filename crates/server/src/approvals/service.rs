@@ -385,11 +385,7 @@ async fn queue_effects(
     for (n, effect) in effects.iter().enumerate() {
         match effect {
             Effect::AskApprovers { step, userids } => {
-                let step_name = ctx
-                    .instance
-                    .steps
-                    .get(*step)
-                    .map_or("审批", |s| s.name.as_str());
+                let step_at = ctx.instance.steps.get(*step);
                 for (k, userid) in userids.iter().enumerate() {
                     let task_id = format!("ap{id}_{seq}_{n}_{k}");
                     let key = format!("apcard:{task_id}");
@@ -398,7 +394,7 @@ async fn queue_effects(
                         ctx.template,
                         ctx.instance,
                         initiator_name,
-                        step_name,
+                        step_at,
                         &url,
                     );
                     items.push(crate::push::to_member(state, key.clone(), userid, body)?);

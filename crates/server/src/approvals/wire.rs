@@ -70,6 +70,7 @@ pub fn timeline_kind(k: &EntryKind) -> api::TimelineKind {
         EntryKind::Copied { .. } => api::TimelineKind::Copied,
         EntryKind::Escalated { .. } => api::TimelineKind::Escalated,
         EntryKind::Finished { .. } => api::TimelineKind::Finished,
+        EntryKind::SelfApproval { .. } => api::TimelineKind::SelfApproval,
     }
 }
 
@@ -104,11 +105,12 @@ pub fn form(t: &Template) -> Result<api::ApprovalForm, serde_json::Error> {
         name: t.name.clone(),
         fields: serde_json::from_value(serde_json::to_value(&t.form.fields)?)?,
         chosen: t
-            .chosen_nodes()
+            .chosen()
             .into_iter()
-            .map(|(id, name)| api::ChosenNode {
-                id: id.to_owned(),
-                name: name.to_owned(),
+            .map(|n| api::ChosenNode {
+                id: n.id.to_owned(),
+                name: n.name.to_owned(),
+                max: n.max,
             })
             .collect(),
     })
@@ -182,6 +184,9 @@ mod tests {
             },
             EntryKind::Finished {
                 status: Status::Approved,
+            },
+            EntryKind::SelfApproval {
+                note: domain::approval::SelfApprovalNote::Skipped,
             },
         ];
         assert_eq!(kinds.len(), api::TimelineKind::ALL.len());

@@ -4,6 +4,7 @@
 mod admin;
 mod approval_flows;
 mod approvals;
+mod audit_log;
 mod audit_trail;
 mod auth;
 mod callbacks;
@@ -22,6 +23,7 @@ mod proxy;
 mod replicas;
 mod resilience;
 mod secrets;
+mod self_approval;
 mod tasks;
 mod workbench;
 mod workers;
