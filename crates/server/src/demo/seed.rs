@@ -178,9 +178,39 @@ pub async fn seed(state: &AppState) -> anyhow::Result<Option<String>> {
         }
         if n == 0 {
             schedule(state, id, start, pm, &[engineer, foreman]).await?;
+            pm_files_a_purchase(state, id, pm, today).await?;
         }
     }
     Ok(Some(admin.clone()))
+}
+
+/// The PM files a 材料采购申请 on their own project: the template's PM node is theirs,
+/// so the self-approval rule hands it to their leader (or the admin), and the card and
+/// the timeline say so.
+async fn pm_files_a_purchase(
+    state: &AppState,
+    project: i64,
+    pm: &str,
+    today: Day,
+) -> anyhow::Result<()> {
+    let form = [
+        ("project".to_owned(), serde_json::json!(project)),
+        ("items".to_owned(), serde_json::json!("HRB400E 螺纹钢 Φ25，32 吨")),
+        ("materials".to_owned(), serde_json::json!(156_800_00)),
+        ("arrival".to_owned(), serde_json::json!(today.plus(5).to_string())),
+    ]
+    .into();
+    crate::approvals::submit(
+        state,
+        &Actor::member(pm),
+        "purchase",
+        &form,
+        None,
+        std::collections::BTreeMap::new(),
+    )
+    .await
+    .context("seeding the PM's purchase")?;
+    Ok(())
 }
 
 /// The first project's WBS: phases, chained tasks, progress as of today.

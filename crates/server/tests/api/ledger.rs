@@ -603,12 +603,30 @@ async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(gantt.to_string().contains("主体封顶"), "{gantt}");
+
+    // The PM's own purchase shows the self-approval rule in its timeline.
+    let seeded = app
+        .state
+        .store
+        .approvals()
+        .get(1)
+        .await
+        .expect("read")
+        .expect("the PM's purchase");
+    assert!(
+        seeded.instance.timeline.iter().any(|e| matches!(
+            e.kind,
+            domain::approval::EntryKind::SelfApproval { .. }
+        )),
+        "{:?}",
+        seeded.instance.timeline
+    );
 }
 
 #[tokio::test]
 async fn api_answers_are_gzipped_when_asked_and_spreadsheets_are_not() {
     let app = spawn_app().await;
-    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
+    server::org::sync::sync(&app.state.wecom, &app.state.store, &app.state.cipher, app.clock.now_ms())
         .await
         .expect("sync");
     let admin = server::demo::seed::seed(&app.state)
