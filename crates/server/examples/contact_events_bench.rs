@@ -80,7 +80,13 @@ async fn main() -> anyhow::Result<()> {
     let (state, port) = bench_support::app(&sim, &db, dir.path(), TOKEN).await?;
 
     let started = Instant::now();
-    let report = server::org::sync::sync(&state.wecom, &state.store, state.clock.now_ms()).await?;
+    let report = server::org::sync::sync(
+        &state.wecom,
+        &state.store,
+        &state.cipher,
+        state.clock.now_ms(),
+    )
+    .await?;
     writeln!(
         out,
         "{}: initial sync of {} members in {:.1} s",

@@ -142,7 +142,13 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     let dir = tempfile::tempdir()?;
     let (state, _port) = bench_support::app(&sim, &db, dir.path(), TOKEN).await?;
-    server::org::sync::sync(&state.wecom, &state.store, state.clock.now_ms()).await?;
+    server::org::sync::sync(
+        &state.wecom,
+        &state.store,
+        &state.cipher,
+        state.clock.now_ms(),
+    )
+    .await?;
     let members: Vec<String> = sim
         .org()
         .users

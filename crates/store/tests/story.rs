@@ -22,6 +22,7 @@ both_backends! {
     org => org_story::run,
     org_queries => org_story::queries,
     org_sync_guard => org_story::a_sync_never_writes_over_a_newer_live_change,
+    org_personal => org_story::personal_fields,
     store_level => store_level_story,
     projects => projects_story::run,
     ledger => ledger_story::run,

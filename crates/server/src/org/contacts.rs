@@ -10,6 +10,7 @@ use domain::org::Department;
 use wecom::client::Error as WecomError;
 use wecom::event::{ContactChange, PartyChange};
 
+use super::personal;
 use super::sync as org_sync;
 use crate::intake::Handled;
 use crate::state::AppState;
@@ -60,10 +61,13 @@ async fn refresh_member(state: &AppState, userid: &str, now: i64) -> Result<(), 
         Ok(user) => {
             let org = state.store.org();
             let mut member = org_sync::member(&user);
-            if let Some(stored) = org.member(userid).await.map_err(retry)? {
+            if let Some(mut stored) = org.member(userid).await.map_err(retry)? {
+                personal::open(&state.cipher, &mut stored).warn_unreadable(userid);
                 org_sync::keep_private(&mut member, &stored);
             }
-            org.upsert_member(&member, now).await.map_err(retry)
+            let sealed = personal::seal(&state.cipher, &member)
+                .map_err(|e| Handled::Dead(format!("sealing member {userid}: {e}")))?;
+            org.upsert_member(&sealed, now).await.map_err(retry)
         }
         // Gone (60111) or out of the app's visibility (60011): for Gantry the member left.
         Err(WecomError::Api {

@@ -7,6 +7,8 @@ use serde::Deserialize;
 
 use crate::auth::CurrentUser;
 use crate::error::ApiError;
+use crate::org::personal;
+use crate::sealed::{mask_email, mask_mobile};
 use crate::state::AppState;
 
 /// Most members one search returns.
@@ -31,13 +33,25 @@ async fn members(
     query: web::Query<SearchQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let limit = query.limit.unwrap_or(20).clamp(1, MAX_RESULTS);
-    let found = state.store.org().search(&query.q, limit).await?;
+    // A phone number or an email address finds its member through the keyed digests.
+    let digests = personal::search_digests(&state.cipher, query.q.trim());
+    let found = state.store.org().search(&query.q, &digests, limit).await?;
+    let cipher = &state.cipher;
     let entries: Vec<DirectoryEntry> = found
         .into_iter()
-        .map(|(userid, name, position)| DirectoryEntry {
-            userid,
-            name,
-            position,
+        .map(|hit| DirectoryEntry {
+            masked_mobile: personal::masked(cipher, hit.mobile.as_deref(), mask_mobile),
+            masked_email: personal::masked(
+                cipher,
+                hit.biz_mail
+                    .as_deref()
+                    .filter(|m| !m.is_empty())
+                    .or(hit.email.as_deref()),
+                mask_email,
+            ),
+            userid: hit.userid,
+            name: hit.name,
+            position: hit.position,
         })
         .collect();
     Ok(HttpResponse::Ok().json(entries))

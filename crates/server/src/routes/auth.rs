@@ -15,6 +15,7 @@ use wecom::oauth::{Scope, authorize_url};
 use crate::audit::{self, Actor, Target};
 use crate::auth::{self, CurrentUser};
 use crate::error::ApiError;
+use crate::org::personal;
 use crate::org::sync as org_sync;
 use crate::state::AppState;
 
@@ -200,7 +201,10 @@ async fn callback(
         ));
     };
     let mut member = match state.store.org().member(&userid).await? {
-        Some(member) => member,
+        Some(mut member) => {
+            personal::open(&state.cipher, &mut member).warn_unreadable(&userid);
+            member
+        }
         // Not synced yet (a new hire): read them from WeCom now.
         None => {
             let user = state.wecom.user_get(&userid).await.map_err(|e| {
@@ -220,7 +224,8 @@ async fn callback(
         fill_private_fields(&state, &mut member, &ticket).await;
     }
     let now = state.clock.now_ms();
-    state.store.org().upsert_member(&member, now).await?;
+    let sealed = personal::seal(&state.cipher, &member).map_err(ApiError::internal)?;
+    state.store.org().upsert_member(&sealed, now).await?;
 
     let token = auth::new_token();
     let session = store::NewSession {

@@ -193,14 +193,22 @@ async fn create_once(
     Ok(answer.to_owned())
 }
 
-/// A member named `who` (a display name or a userid), or why not.
+/// A member named `who` (a display name, a userid, or their mobile or email), or why not.
 async fn resolve(state: &AppState, who: &str) -> anyhow::Result<Result<String, String>> {
     let named = state.store.org().userids_named(who).await?;
     Ok(match named.as_slice() {
         [one] => Ok(one.clone()),
         [] => match state.store.org().member(who).await? {
             Some(m) if m.left_at_ms.is_none() => Ok(m.userid),
-            _ => Err(format!("找不到成员「{who}」。")),
+            _ => {
+                let found =
+                    crate::org::personal::find_by_contact(&state.store, &state.cipher, who).await?;
+                match found.as_slice() {
+                    [one] => Ok(one.clone()),
+                    [] => Err(format!("找不到成员「{who}」。")),
+                    _ => Err(format!("有多位成员使用「{who}」，请用 @账号 指明。")),
+                }
+            }
         },
         _ => Err(format!("有多位成员叫「{who}」，请用 @账号 指明。")),
     })

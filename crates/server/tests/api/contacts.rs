@@ -36,9 +36,14 @@ pub(crate) async fn deliver(app: &TestApp, xmls: &[String]) {
 #[tokio::test]
 async fn member_department_and_tag_changes_reach_the_mirror() {
     let app = spawn_app().await;
-    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
-        .await
-        .expect("initial sync");
+    server::org::sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("initial sync");
     let org = app.state.store.org();
     let sim = &app.sim;
 

@@ -9,9 +9,14 @@ use crate::helpers::spawn_app;
 async fn a_full_copy_matches_the_directory_and_marks_leavers() {
     let app = spawn_app().await;
     let org = app.sim.org();
-    let report = org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
-        .await
-        .expect("sync");
+    let report = org_sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("sync");
     assert_eq!(report.departments, org.departments.len());
     assert_eq!(report.members, org.users.len());
     assert_eq!(report.tags, org.tags.len());
@@ -32,9 +37,14 @@ async fn a_full_copy_matches_the_directory_and_marks_leavers() {
     app.sim
         .delete_user(&user.userid)
         .expect("deleted in the simulator");
-    let again = org_sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
-        .await
-        .expect("sync");
+    let again = org_sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("sync");
     assert_eq!(again.left, 1);
     let kept = app
         .state

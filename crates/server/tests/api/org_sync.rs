@@ -46,6 +46,7 @@ async fn sync(app: &TestApp) -> SyncReport {
     org_sync::sync_with(
         &app.state.wecom,
         &app.state.store,
+        &app.state.cipher,
         &options(app),
         app.clock.now_ms(),
     )
@@ -287,6 +288,7 @@ async fn a_burst_of_change_events_during_a_full_sync_is_neither_lost_nor_overwri
     let full = org_sync::sync_with(
         &app.state.wecom,
         &app.state.store,
+        &app.state.cipher,
         &slow,
         app.clock.now_ms(),
     );

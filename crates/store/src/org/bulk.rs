@@ -3,17 +3,18 @@
 //! One code path for both backends (`$N` placeholders, `ON CONFLICT … excluded`).
 //! Each call is atomic, so a sync that fails halfway leaves whole entities behind.
 
-use domain::org::{Department, Member, MemberStatus, Tag};
+use domain::org::{Department, MemberStatus, Tag};
 use sqlx::AnyConnection;
 
 use super::Org;
 use super::departments::{delete_department_row, write_department};
+use super::personal::SealedMember;
 use super::tags::{delete_tag_row, write_tag};
 use super::touches::{Entity, lock_and_read_since};
 use crate::sql::{to_json, values_list};
 use crate::{Store, StoreError};
 
-/// Members per multi-row statement: 17 parameters each keeps well under both
+/// Members per multi-row statement: 20 parameters each keeps well under both
 /// backends' parameter limits (SQLite 32,766; PostgreSQL 65,535).
 const MEMBER_CHUNK: usize = 100;
 /// Rows per multi-row membership insert (5 parameters each).
@@ -89,15 +90,15 @@ impl SyncWriter<'_> {
     /// statement.
     pub async fn upsert_members(
         &self,
-        members: &[Member],
+        members: &[SealedMember],
         now_ms: i64,
     ) -> Result<Written, StoreError> {
         let mut tx = self.store.begin().await?;
         let newer = lock_and_read_since(&mut tx, Entity::Member, self.since).await?;
         let mut out = Written::default();
-        let mut keep: Vec<&Member> = Vec::with_capacity(members.len());
+        let mut keep: Vec<&SealedMember> = Vec::with_capacity(members.len());
         for m in members {
-            if newer.contains(&m.userid) {
+            if newer.contains(&m.member.userid) {
                 out.kept_newer += 1;
             } else {
                 keep.push(m);
@@ -174,13 +175,14 @@ impl SyncWriter<'_> {
 /// Inserts or replaces `members` in one statement (a sync's batch, or one live change).
 pub(super) async fn write_members(
     conn: &mut AnyConnection,
-    members: &[&Member],
+    members: &[&SealedMember],
     now_ms: i64,
 ) -> Result<(), StoreError> {
     let sql = format!(
         "INSERT INTO org_members (userid, name, main_department, position, mobile, email, \
            biz_mail, gender, status, avatar, alias, telephone, address, direct_leaders, \
-           extra, left_at_ms, updated_at_ms) VALUES {} \
+           extra, left_at_ms, updated_at_ms, mobile_digest, email_digest, biz_mail_digest) \
+         VALUES {} \
          ON CONFLICT (userid) DO UPDATE SET name = excluded.name, \
            main_department = excluded.main_department, position = excluded.position, \
            mobile = excluded.mobile, email = excluded.email, biz_mail = excluded.biz_mail, \
@@ -188,11 +190,12 @@ pub(super) async fn write_members(
            alias = excluded.alias, telephone = excluded.telephone, \
            address = excluded.address, direct_leaders = excluded.direct_leaders, \
            extra = excluded.extra, left_at_ms = excluded.left_at_ms, \
-           updated_at_ms = excluded.updated_at_ms",
-        values_list(members.len(), 17)
+           updated_at_ms = excluded.updated_at_ms, mobile_digest = excluded.mobile_digest, \
+           email_digest = excluded.email_digest, biz_mail_digest = excluded.biz_mail_digest",
+        values_list(members.len(), 20)
     );
     let mut query = sqlx::query(&sql);
-    for m in members {
+    for SealedMember { member: m, digests } in members.iter().copied() {
         query = query
             .bind(m.userid.as_str())
             .bind(m.name.as_str())
@@ -210,7 +213,10 @@ pub(super) async fn write_members(
             .bind(to_json(&m.direct_leaders)?)
             .bind(to_json(&m.extra)?)
             .bind(m.left_at_ms)
-            .bind(now_ms);
+            .bind(now_ms)
+            .bind(digests.mobile.as_deref())
+            .bind(digests.email.as_deref())
+            .bind(digests.biz_mail.as_deref());
     }
     query.execute(&mut *conn).await?;
     Ok(())
@@ -219,7 +225,7 @@ pub(super) async fn write_members(
 /// Deletes the chunk's memberships, then inserts them again in list order.
 async fn replace_memberships_of(
     conn: &mut AnyConnection,
-    members: &[&Member],
+    members: &[&SealedMember],
 ) -> Result<(), StoreError> {
     let placeholders: Vec<String> = (1..=members.len()).map(|i| format!("${i}")).collect();
     let sql = format!(
@@ -228,11 +234,12 @@ async fn replace_memberships_of(
     );
     let mut query = sqlx::query(&sql);
     for m in members {
-        query = query.bind(m.userid.as_str());
+        query = query.bind(m.member.userid.as_str());
     }
     query.execute(&mut *conn).await?;
     let rows: Vec<(&str, usize, &domain::org::Membership)> = members
         .iter()
+        .map(|m| &m.member)
         .flat_map(|m| {
             m.departments
                 .iter()

@@ -8,6 +8,7 @@ use sqlx::{AnyConnection, Row};
 
 use super::bulk::write_members;
 use super::leaders::{follow_member, forget_direct_reports, leading};
+use super::personal::{SealedMember, digest_match};
 use super::touches::{Entity, touch};
 use super::{LIST_CHUNK, Org};
 use crate::StoreError;
@@ -21,10 +22,15 @@ impl Org<'_> {
     /// Inserts or replaces a member and, in the same transaction, replaces their
     /// memberships. The stored `left_at_ms` becomes the given one, so a member who
     /// rejoins (`None`) is current again.
-    pub async fn upsert_member(&self, member: &Member, now_ms: i64) -> Result<(), StoreError> {
+    pub async fn upsert_member(
+        &self,
+        sealed: &SealedMember,
+        now_ms: i64,
+    ) -> Result<(), StoreError> {
+        let member = &sealed.member;
         let mut tx = self.store.begin().await?;
         touch(&mut tx, Entity::Member, &member.userid, now_ms).await?;
-        write_members(&mut tx, &[member], now_ms).await?;
+        write_members(&mut tx, &[sealed], now_ms).await?;
         let was_leading = leading(&mut tx, &member.userid).await?;
         replace_memberships(&mut tx, &member.userid, &member.departments).await?;
         let leads: Vec<i64> = if member.left_at_ms.is_none() {
@@ -200,13 +206,15 @@ impl Org<'_> {
     }
 
     /// Current members whose name or userid contains `text`, ignoring ASCII case on both
-    /// backends (all when empty), as
-    /// `(userid, name, position)`, by name; for pickers outside WeCom.
+    /// backends (all when empty), or whose mobile or email digest is one of `digests`
+    /// (the server's digests of `text`, when it looks like a phone or an address), by
+    /// name; for pickers outside WeCom.
     pub async fn search(
         &self,
         text: &str,
+        digests: &[String],
         limit: u32,
-    ) -> Result<Vec<(String, String, Option<String>)>, StoreError> {
+    ) -> Result<Vec<DirectoryHit>, StoreError> {
         // LIKE wildcards typed by a person are matched literally.
         let escaped = text
             .trim()
@@ -214,16 +222,35 @@ impl Org<'_> {
             .replace('%', "\\%")
             .replace('_', "\\_");
         let pattern = format!("%{}%", escaped.to_lowercase());
-        Ok(sqlx::query_as(
-            "SELECT userid, name, position FROM org_members \
+        let by_digest = if digests.is_empty() {
+            String::new()
+        } else {
+            format!(" OR {}", digest_match(3, digests.len()))
+        };
+        let sql = format!(
+            "SELECT userid, name, position, mobile, email, biz_mail FROM org_members \
              WHERE left_at_ms IS NULL \
-               AND (LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(userid) LIKE $1 ESCAPE '\\') \
-             ORDER BY name, userid LIMIT $2",
-        )
-        .bind(pattern)
-        .bind(i64::from(limit))
-        .fetch_all(self.store.pool())
-        .await?)
+               AND (LOWER(name) LIKE $1 ESCAPE '\\' OR LOWER(userid) LIKE $1 ESCAPE '\\'\
+                    {by_digest}) \
+             ORDER BY name, userid LIMIT $2"
+        );
+        let mut query = sqlx::query(&sql).bind(pattern).bind(i64::from(limit));
+        for digest in digests {
+            query = query.bind(digest.as_str());
+        }
+        let rows = query.fetch_all(self.store.pool()).await?;
+        rows.iter()
+            .map(|row| {
+                Ok(DirectoryHit {
+                    userid: row.try_get("userid")?,
+                    name: row.try_get("name")?,
+                    position: row.try_get("position")?,
+                    mobile: row.try_get("mobile")?,
+                    email: row.try_get("email")?,
+                    biz_mail: row.try_get("biz_mail")?,
+                })
+            })
+            .collect()
     }
 
     /// Userids of every current member, sorted; a full sync compares them with WeCom's
@@ -287,6 +314,23 @@ fn with_memberships(members: &[AnyRow], memberships: &[AnyRow]) -> Result<Vec<Me
             Ok(member)
         })
         .collect()
+}
+
+/// A member as a directory search finds them; the personal fields as stored (sealed).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DirectoryHit {
+    /// WeCom userid.
+    pub userid: String,
+    /// Display name.
+    pub name: String,
+    /// Job title.
+    pub position: Option<String>,
+    /// Mobile, sealed.
+    pub mobile: Option<String>,
+    /// Personal email, sealed.
+    pub email: Option<String>,
+    /// Corp mailbox, sealed.
+    pub biz_mail: Option<String>,
 }
 
 fn from_row(row: &AnyRow) -> Result<Member, StoreError> {

@@ -10,11 +10,14 @@ mod bulk;
 mod departments;
 mod leaders;
 mod members;
+mod personal;
 mod queries;
 mod tags;
 mod touches;
 
 pub use bulk::{SyncWriter, Written};
+pub use members::DirectoryHit;
+pub use personal::{Digests, PersonalFields, PersonalRow, Reseal, SealedMember};
 
 use crate::Store;
 

@@ -1,7 +1,7 @@
 //! The org story: departments, members with memberships, leavers, tags.
 
 use domain::org::{Department, Member, MemberStatus, Membership, Tag};
-use store::Store;
+use store::{Digests, PersonalFields, Reseal, SealedMember, Store};
 
 use super::T0;
 
@@ -45,6 +45,19 @@ fn member(userid: &str, name: &str, departments: &[(i64, bool, i64)]) -> Member 
     }
 }
 
+/// `m` as the server hands it over; the store keeps whatever text it is given, so the
+/// story's plain values stand in for sealed ones.
+pub fn sealed(m: &Member) -> SealedMember {
+    SealedMember {
+        member: m.clone(),
+        digests: Digests::default(),
+    }
+}
+
+fn sealed_all(members: &[Member]) -> Vec<SealedMember> {
+    members.iter().map(sealed).collect()
+}
+
 fn userids(members: &[Member]) -> Vec<&str> {
     members.iter().map(|m| m.userid.as_str()).collect()
 }
@@ -83,8 +96,8 @@ pub async fn run(store: &Store) {
     alice.direct_leaders = vec!["boss".into()];
     alice.extra = serde_json::json!({"extattr": {"attrs": [{"name": "工号", "value": "A001"}]}});
     let bob = member("bob", "李四", &[(2, false, 20)]);
-    org.upsert_member(&alice, T0).await.unwrap();
-    org.upsert_member(&bob, T0).await.unwrap();
+    org.upsert_member(&sealed(&alice), T0).await.unwrap();
+    org.upsert_member(&sealed(&bob), T0).await.unwrap();
     assert_eq!(org.member("alice").await.unwrap().as_ref(), Some(&alice));
     assert_eq!(org.member("nobody").await.unwrap(), None);
     let in_site = org.members_in_department(2).await.unwrap();
@@ -98,7 +111,7 @@ pub async fn run(store: &Store) {
         order: 5,
     }];
     alice.main_department = Some(3);
-    org.upsert_member(&alice, T0 + 1).await.unwrap();
+    org.upsert_member(&sealed(&alice), T0 + 1).await.unwrap();
     assert_eq!(
         userids(&org.members_in_department(2).await.unwrap()),
         ["bob"]
@@ -142,7 +155,7 @@ pub async fn run(store: &Store) {
     );
 
     // Rejoining clears the mark.
-    org.upsert_member(&bob, T0 + 300).await.unwrap();
+    org.upsert_member(&sealed(&bob), T0 + 300).await.unwrap();
     assert_eq!(org.member("bob").await.unwrap().as_ref(), Some(&bob));
     assert_eq!(org.count_members(false).await.unwrap(), 2);
 
@@ -196,12 +209,18 @@ pub async fn run(store: &Store) {
             )
         })
         .collect();
-    writer.upsert_members(&batch, T0).await.unwrap();
+    writer
+        .upsert_members(&sealed_all(&batch), T0)
+        .await
+        .unwrap();
     assert_eq!(org.member("bulk000").await.unwrap(), Some(batch[0].clone()));
     assert_eq!(org.members_in_department(41).await.unwrap().len(), 250);
     batch[1].departments.truncate(1);
     batch[1].name = "改名".into();
-    writer.upsert_members(&batch[..2], T0 + 1).await.unwrap();
+    writer
+        .upsert_members(&sealed_all(&batch[..2]), T0 + 1)
+        .await
+        .unwrap();
     assert_eq!(org.member("bulk001").await.unwrap(), Some(batch[1].clone()));
     let gone = vec![
         "bulk002".to_owned(),
@@ -229,7 +248,7 @@ pub async fn a_sync_never_writes_over_a_newer_live_change(store: &Store) {
     org.upsert_department(&dept(50, 1, 1, "三号工地"), T0)
         .await
         .unwrap();
-    org.upsert_member(&member("early", "早", &[(50, false, 1)]), T0)
+    org.upsert_member(&sealed(&member("early", "早", &[(50, false, 1)])), T0)
         .await
         .unwrap();
     let since = org.change_seq().await.unwrap();
@@ -237,9 +256,9 @@ pub async fn a_sync_never_writes_over_a_newer_live_change(store: &Store) {
 
     // Live changes after the sync began: a rename, a new member, a deleted tag's return.
     let renamed = member("early", "改名后", &[(50, true, 1)]);
-    org.upsert_member(&renamed, T0 + 10).await.unwrap();
+    org.upsert_member(&sealed(&renamed), T0 + 10).await.unwrap();
     let joined = member("joined", "新人", &[(50, false, 2)]);
-    org.upsert_member(&joined, T0 + 11).await.unwrap();
+    org.upsert_member(&sealed(&joined), T0 + 11).await.unwrap();
     org.upsert_department(&dept(51, 50, 1, "新班组"), T0 + 12)
         .await
         .unwrap();
@@ -254,7 +273,7 @@ pub async fn a_sync_never_writes_over_a_newer_live_change(store: &Store) {
     let stale = member("early", "早", &[(50, false, 1)]);
     let other = member("other", "别人", &[(50, false, 3)]);
     let written = writer
-        .upsert_members(&[stale, other.clone()], T0 + 20)
+        .upsert_members(&sealed_all(&[stale, other.clone()]), T0 + 20)
         .await
         .unwrap();
     assert_eq!((written.written, written.kept_newer), (1, 1));
@@ -285,7 +304,7 @@ pub async fn a_sync_never_writes_over_a_newer_live_change(store: &Store) {
     // A leader who leaves is no department's leader and nobody's direct leader any more.
     let mut report = member("report", "下属", &[(50, false, 4)]);
     report.direct_leaders = vec!["early".into(), "boss".into()];
-    org.upsert_member(&report, T0 + 39).await.unwrap();
+    org.upsert_member(&sealed(&report), T0 + 39).await.unwrap();
     assert!(org.mark_left("early", T0 + 40).await.unwrap());
     assert!(
         org.department(50)
@@ -321,7 +340,7 @@ pub async fn queries(store: &Store) {
         member("gone", "前项目经理", &[(3, true, 0)]),
     ];
     for m in &people {
-        org.upsert_member(m, T0).await.unwrap();
+        org.upsert_member(&sealed(m), T0).await.unwrap();
     }
     org.mark_left("gone", T0 + 1).await.unwrap();
 
@@ -371,5 +390,126 @@ pub async fn queries(store: &Store) {
     assert_eq!(
         org.userids_with_tag(9).await.unwrap(),
         ["lead3", "other", "worker"]
+    );
+}
+
+/// Personal fields: digests found by lookup and search, pages for a reseal pass, and a
+/// reseal that never overwrites a write made after it read.
+pub async fn personal_fields(store: &Store) {
+    let org = store.org();
+    let mut ann = member("ann", "安", &[(1, false, 0)]);
+    ann.mobile = Some("sealed-mobile-ann".into());
+    ann.email = Some("sealed-email-ann".into());
+    let digests = Digests {
+        mobile: Some("d-mobile-ann".into()),
+        email: Some("d-email-ann".into()),
+        biz_mail: Some("d-biz-ann".into()),
+    };
+    org.upsert_member(
+        &SealedMember {
+            member: ann.clone(),
+            digests: digests.clone(),
+        },
+        T0,
+    )
+    .await
+    .unwrap();
+    let mut ben = member("ben", "本", &[(1, false, 0)]);
+    ben.address = Some("plain address".into());
+    org.upsert_member(&sealed(&ben), T0).await.unwrap();
+    // Reads give the stored text back as it is.
+    assert_eq!(org.member("ann").await.unwrap(), Some(ann.clone()));
+
+    for d in ["d-mobile-ann", "d-email-ann", "d-biz-ann"] {
+        assert_eq!(
+            org.userids_by_digest(&[d.to_owned()]).await.unwrap(),
+            ["ann"]
+        );
+    }
+    assert!(org.userids_by_digest(&[]).await.unwrap().is_empty());
+    assert!(
+        org.userids_by_digest(&["nope".into()])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let hits = org
+        .search("13800000000", &["x".into(), "d-mobile-ann".into()], 10)
+        .await
+        .unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].userid.as_str(), hits[0].mobile.as_deref()),
+        ("ann", Some("sealed-mobile-ann"))
+    );
+    assert_eq!(org.search("本", &[], 10).await.unwrap()[0].userid, "ben");
+
+    let page = org.personal_rows("", 1).await.unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0].userid, "ann");
+    assert_eq!(page[0].digests, digests);
+    let rest = org.personal_rows("ann", 10).await.unwrap();
+    assert_eq!(rest.len(), 1);
+    assert_eq!(rest[0].fields.address.as_deref(), Some("plain address"));
+    assert_eq!(rest[0].digests, Digests::default());
+    assert!(org.personal_rows("ben", 10).await.unwrap().is_empty());
+
+    // A reseal lands where the row still holds what was read, and not where a write
+    // came in between.
+    let ben_row = rest[0].clone();
+    let resealed = PersonalFields {
+        address: Some("resealed address".into()),
+        ..ben_row.fields.clone()
+    };
+    let ann_was = page[0].fields.clone();
+    let ann_fields = PersonalFields {
+        mobile: Some("resealed-mobile-ann".into()),
+        ..ann_was.clone()
+    };
+    ann.name = "安（改）".into();
+    ann.mobile = Some("newer-mobile-ann".into());
+    org.upsert_member(&sealed(&ann), T0 + 1).await.unwrap();
+    let done = org
+        .reseal(&[
+            Reseal {
+                userid: "ann".into(),
+                was: ann_was,
+                fields: ann_fields,
+                digests: Digests::default(),
+            },
+            Reseal {
+                userid: "ben".into(),
+                was: ben_row.fields,
+                fields: resealed,
+                digests: Digests {
+                    mobile: Some("d-mobile-ben".into()),
+                    ..Digests::default()
+                },
+            },
+        ])
+        .await
+        .unwrap();
+    assert_eq!(done, [false, true]);
+    assert_eq!(
+        org.member("ann").await.unwrap().unwrap().mobile.as_deref(),
+        Some("newer-mobile-ann")
+    );
+    let ben_now = org.member("ben").await.unwrap().unwrap();
+    assert_eq!(ben_now.address.as_deref(), Some("resealed address"));
+    assert_eq!(ben_now.name, "本", "only the personal fields change");
+    assert_eq!(
+        org.userids_by_digest(&["d-mobile-ben".into()])
+            .await
+            .unwrap(),
+        ["ben"]
+    );
+    assert!(org.reseal(&[]).await.unwrap().is_empty());
+    // Leavers are not found by a lookup.
+    org.mark_left("ben", T0 + 2).await.unwrap();
+    assert!(
+        org.userids_by_digest(&["d-mobile-ben".into()])
+            .await
+            .unwrap()
+            .is_empty()
     );
 }

@@ -37,7 +37,7 @@ pub async fn run(store: &Store) {
     for userid in ["pm1", "pm2", "eng", "gone"] {
         store
             .org()
-            .upsert_member(&person(userid), T0)
+            .upsert_member(&super::org_story::sealed(&person(userid)), T0)
             .await
             .unwrap();
     }
@@ -161,7 +161,7 @@ pub async fn run(store: &Store) {
     // Coming back and leaving again is a new leave.
     store
         .org()
-        .upsert_member(&person("gone"), T0 + 10)
+        .upsert_member(&super::org_story::sealed(&person("gone")), T0 + 10)
         .await
         .unwrap();
     store.org().mark_left("gone", T0 + 20).await.unwrap();

@@ -9,6 +9,8 @@ use store::{Store, SyncWriter, Written};
 use super::SyncReport;
 use super::progress::Progress;
 use super::progress::{Stage, WRITE_SPAN};
+use crate::org::personal;
+use crate::sealed::FieldCipher;
 
 /// Upserts new and changed departments; deletes departments WeCom no longer lists
 /// (`department/list` is read whole or the sync stops, so absence is real).
@@ -33,10 +35,15 @@ pub(super) async fn departments(
 }
 
 /// Upserts new, changed and returning members, `batch` per transaction (short
-/// transactions, and the progress bar moves while a large org is written).
+/// transactions, and the progress bar moves while a large org is written). Stored
+/// members are compared opened; a member whose personal fields are plain text or under
+/// a retired key is written again even when nothing changed, so it ends up sealed under
+/// the current key.
+#[allow(clippy::too_many_arguments)]
 pub(super) async fn members(
     store: &Store,
     writer: SyncWriter<'_>,
+    cipher: &FieldCipher,
     fresh: &BTreeMap<String, Member>,
     batch: usize,
     progress: &Progress,
@@ -44,39 +51,57 @@ pub(super) async fn members(
     report: &mut SyncReport,
 ) -> anyhow::Result<()> {
     let org = store.org();
-    let stored: HashMap<String, Member> = org
+    let mut unreadable = 0;
+    let stored: HashMap<String, (Member, bool)> = org
         .members(true)
         .await?
         .into_iter()
-        .map(|m| (m.userid.clone(), m))
+        .map(|mut m| {
+            let opened = personal::open(cipher, &mut m);
+            unreadable += opened.unreadable;
+            (m.userid.clone(), (m, opened.stale))
+        })
         .collect();
+    if unreadable > 0 {
+        tracing::warn!(
+            fields = unreadable,
+            "org sync: stored personal fields cannot be opened with the configured keys; \
+             WeCom's values replace them where it shares them"
+        );
+    }
     // Borrowed where possible: a first sync of a large org must not double its memory.
     let mut write: Vec<Cow<'_, Member>> = Vec::new();
     for m in fresh.values() {
-        let Some(s) = stored.get(&m.userid) else {
+        let Some((s, stale)) = stored.get(&m.userid) else {
             report.added += 1;
             write.push(Cow::Borrowed(m));
             continue;
         };
         // Compared without cloning first: a repeat sync of a large org changes nothing.
-        if s == m {
+        if s == m && !stale {
             report.unchanged += 1;
             continue;
         }
         let mut m = m.clone();
         super::keep_private(&mut m, s);
-        if *s == m {
-            report.unchanged += 1;
-        } else {
+        if *s != m {
             report.changed += 1;
-            write.push(Cow::Owned(m));
+        } else if *stale {
+            report.resealed += 1;
+        } else {
+            report.unchanged += 1;
+            continue;
         }
+        write.push(Cow::Owned(m));
     }
     drop(stored);
     let batches = write.len().div_ceil(batch.max(1));
     progress.part(Stage::Members, WRITE_SPAN, batches).await;
     for chunk in write.chunks(batch.max(1)) {
-        let chunk: Vec<Member> = chunk.iter().map(|m| m.clone().into_owned()).collect();
+        let chunk = chunk
+            .iter()
+            .map(|m| personal::seal(cipher, m))
+            .collect::<Result<Vec<_>, _>>()?;
         count(report, writer.upsert_members(&chunk, now_ms).await?);
         progress.step().await;
     }

@@ -26,6 +26,7 @@ use store::Store;
 use wecom::client::Client;
 
 use crate::config::Settings;
+use crate::sealed::FieldCipher;
 pub(crate) use convert::{keep_private, member};
 use fetch::Fetcher;
 pub use progress::{PROGRESS_KEY, Stage, SyncProgress};
@@ -136,6 +137,10 @@ pub struct SyncReport {
     /// Rows that differed and were rewritten (including members who came back).
     #[serde(default)]
     pub changed: usize,
+    /// Members unchanged but rewritten because their personal fields were plain text or
+    /// sealed under a retired key.
+    #[serde(default)]
+    pub resealed: usize,
     /// Rows already up to date, not written.
     #[serde(default)]
     pub unchanged: usize,
@@ -169,6 +174,12 @@ pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
     store.migrate().await?;
     let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace).await?;
     let client = crate::wecom_client::build(settings, cache.clone())?;
+    let cipher = FieldCipher::from_settings(settings)?;
+    anyhow::ensure!(
+        !cipher.is_ephemeral() || store.backend() == store::Backend::Sqlite,
+        "security.field_key is empty: set GANTRY__SECURITY__FIELD_KEY before syncing members \
+         into PostgreSQL"
+    );
     anyhow::ensure!(
         try_begin(cache.as_ref(), "gantry sync-org").await?,
         "an org sync is already running (admin button or schedule); try again when it ends"
@@ -176,6 +187,7 @@ pub async fn run_once(settings: &Settings) -> anyhow::Result<SyncReport> {
     let result = sync_and_record(
         &client,
         &store,
+        &cipher,
         &SyncOptions::with_progress(cache.clone()),
         now_ms(),
     )
@@ -201,11 +213,12 @@ pub struct LastSync {
 pub async fn sync_and_record(
     client: &Client,
     store: &Store,
+    cipher: &FieldCipher,
     options: &SyncOptions,
     now_ms: i64,
 ) -> anyhow::Result<SyncReport> {
     let started = Instant::now();
-    let result = sync_with(client, store, options, now_ms).await;
+    let result = sync_with(client, store, cipher, options, now_ms).await;
     let last = LastSync {
         started_at_ms: now_ms,
         duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
@@ -230,23 +243,30 @@ pub async fn sync_and_record(
 }
 
 /// [`sync_with`] the default options (no progress published).
-pub async fn sync(client: &Client, store: &Store, now_ms: i64) -> anyhow::Result<SyncReport> {
-    sync_with(client, store, &SyncOptions::default(), now_ms).await
+pub async fn sync(
+    client: &Client,
+    store: &Store,
+    cipher: &FieldCipher,
+    now_ms: i64,
+) -> anyhow::Result<SyncReport> {
+    sync_with(client, store, cipher, &SyncOptions::default(), now_ms).await
 }
 
-/// Copies departments, members and tags from `client` into `store`. Fails only when
-/// the department list cannot be read or the store fails; anything else unreadable is
-/// skipped and listed in [`SyncReport::errors`].
+/// Copies departments, members and tags from `client` into `store`, members' personal
+/// fields sealed with `cipher`. Fails only when the department list cannot be read or
+/// the store fails; anything else unreadable is skipped and listed in
+/// [`SyncReport::errors`].
 pub async fn sync_with(
     client: &Client,
     store: &Store,
+    cipher: &FieldCipher,
     options: &SyncOptions,
     now_ms: i64,
 ) -> anyhow::Result<SyncReport> {
     let started = Instant::now();
     let progress = Progress::new(options.progress.clone(), now_ms);
     let fetcher = Fetcher::new(client.clone(), options.clone());
-    let result = run(&fetcher, store, options, &progress, now_ms).await;
+    let result = run(&fetcher, store, cipher, options, &progress, now_ms).await;
     let final_stage = if result.is_ok() {
         Stage::Done
     } else {
@@ -262,6 +282,7 @@ pub async fn sync_with(
         tags = report.tags,
         added = report.added,
         changed = report.changed,
+        resealed = report.resealed,
         kept_newer = report.kept_newer,
         left = report.left,
         errors = report.errors.len(),
@@ -275,6 +296,7 @@ pub async fn sync_with(
 async fn run(
     fetcher: &Fetcher,
     store: &Store,
+    cipher: &FieldCipher,
     options: &SyncOptions,
     progress: &Progress,
     now_ms: i64,
@@ -313,6 +335,7 @@ async fn run(
     apply::members(
         store,
         writer,
+        cipher,
         &read.members,
         options.write_batch,
         progress,
