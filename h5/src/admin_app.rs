@@ -14,6 +14,9 @@ pub enum AdminRoute {
     /// 管理.
     #[at("/admin")]
     Admin,
+    /// 审计日志.
+    #[at("/admin/audit")]
+    AuditLog,
     /// An approval template's editor (`new` for a new one).
     #[at("/admin/templates/:code")]
     TemplateEditor {
@@ -42,6 +45,7 @@ pub fn admin_app() -> Html {
 fn switch(route: AdminRoute) -> Html {
     match route {
         AdminRoute::Admin => pages::admin::admin(),
+        AdminRoute::AuditLog => html! { <pages::audit_log::AuditLog /> },
         AdminRoute::TemplateEditor { code } => {
             html! { <pages::template_editor::TemplateEditor {code} /> }
         }

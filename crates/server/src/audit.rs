@@ -95,12 +95,28 @@ pub struct Target<'a> {
     pub kind: &'a str,
     /// Its id, as text.
     pub id: &'a str,
+    /// The project it belongs to, so 管理 → 审计日志 can show one project's history.
+    pub project: Option<i64>,
 }
 
 impl<'a> Target<'a> {
-    /// `Target::new("project", "42")`.
+    /// `Target::new("project", "42")`; a project is filed under itself.
     pub fn new(kind: &'a str, id: &'a str) -> Self {
-        Self { kind, id }
+        let project = if kind == "project" {
+            id.parse().ok()
+        } else {
+            None
+        };
+        Self { kind, id, project }
+    }
+
+    /// The target, filed under `project` (a task's or an approval's project).
+    #[must_use]
+    pub fn in_project(self, project: Option<i64>) -> Self {
+        Self {
+            project: project.or(self.project),
+            ..self
+        }
     }
 }
 
@@ -139,6 +155,7 @@ where
         target_id: target.id.to_owned(),
         before_json: before.map(serde_json::to_string).transpose()?,
         after_json: after.map(serde_json::to_string).transpose()?,
+        project_id: target.project,
     })
 }
 
@@ -265,6 +282,7 @@ mod tests {
             (e.at_ms, e.target_type.as_str(), e.target_id.as_str()),
             (5, "project", "42")
         );
+        assert_eq!(e.project_id, Some(42), "a project is filed under itself");
         let created = entry(
             5,
             SYSTEM,
@@ -278,6 +296,11 @@ mod tests {
         assert_eq!(
             (created.before_json, created.after_json.as_deref()),
             (None, Some(r#""x""#))
+        );
+        let task = Target::new("task", "9").in_project(Some(42));
+        assert_eq!(
+            (task.project, Target::new("project", "*").project),
+            (Some(42), None)
         );
         let bad: BTreeMap<(i32, i32), i32> = BTreeMap::from([((1, 2), 3)]);
         assert!(

@@ -23,6 +23,7 @@ both_backends! {
     tail_and_head => tail_and_head,
     long_chain => long_chain,
     concurrent_appends => concurrent_appends,
+    console_filters => console_filters,
 }
 
 fn entry(n: i64, actor: &str) -> NewAuditEntry {
@@ -40,6 +41,7 @@ fn entry(n: i64, actor: &str) -> NewAuditEntry {
         target_id: format!("p{}", n % 3),
         before_json: (n > 1).then(|| format!(r#"{{"n":{}}}"#, n - 1)),
         after_json: Some(format!(r#"{{"n":{n},"名称":"一期"}}"#)),
+        project_id: None,
     }
 }
 
@@ -350,4 +352,67 @@ async fn concurrent_appends(store: &Store) {
             50
         );
     }
+}
+
+/// The admin console's filters: an action prefix (whose `_` is no wildcard), a project
+/// (rows filed under it, and older rows whose target is the project itself), a time
+/// range; and the project id is part of the hash.
+async fn console_filters(store: &Store) {
+    let audit = store.audit();
+    let row = |n: i64, action: &str, target: (&str, &str), project: Option<i64>| NewAuditEntry {
+        action: action.to_owned(),
+        target_type: target.0.to_owned(),
+        target_id: target.1.to_owned(),
+        project_id: project,
+        ..entry(n, "zhangsan")
+    };
+    for new in [
+        row(1, "project.update", ("project", "7"), None),
+        row(2, "task.create", ("task", "30"), Some(7)),
+        row(3, "approval.add_signer", ("approval", "4"), Some(7)),
+        row(4, "approval.approve", ("approval", "5"), Some(8)),
+        row(5, "approvalXadd_signer", ("approval", "6"), None),
+        row(6, "project.update", ("project", "8"), Some(8)),
+    ] {
+        audit.append_now(&new).await.unwrap();
+    }
+    let ids = |filter: AuditFilter| async move {
+        audit
+            .list(&filter, 10, None)
+            .await
+            .unwrap()
+            .iter()
+            .map(|r| r.id)
+            .collect::<Vec<_>>()
+    };
+    let prefix = |p: &str| AuditFilter {
+        action_prefix: Some(p.to_owned()),
+        ..AuditFilter::default()
+    };
+    assert_eq!(ids(prefix("approval.")).await, [4, 3]);
+    assert_eq!(ids(prefix("approval.add_")).await, [3]);
+    assert_eq!(ids(prefix("Approval.")).await, Vec::<i64>::new());
+    let project = |p: i64| AuditFilter {
+        project_id: Some(p),
+        ..AuditFilter::default()
+    };
+    assert_eq!(ids(project(7)).await, [3, 2, 1]);
+    assert_eq!(ids(project(8)).await, [6, 4]);
+    let span = AuditFilter {
+        from_ms: Some(T0 + 2),
+        to_ms: Some(T0 + 5),
+        ..project(7)
+    };
+    assert_eq!(ids(span).await, [3, 2]);
+    let got = audit.get(3).await.unwrap().unwrap();
+    assert_eq!(
+        (got.project_id, got.action.as_str()),
+        (Some(7), "approval.add_signer")
+    );
+    assert!(audit.get(99).await.unwrap().is_none());
+
+    assert!(audit.verify().await.unwrap().is_intact());
+    exec(store, "UPDATE audit_log SET project_id = 8 WHERE id = 2").await;
+    let report = audit.verify().await.unwrap();
+    assert_eq!(report.broken, broken_at(2, Problem::Edited));
 }

@@ -1,5 +1,5 @@
 //! 管理 (admins): org sync with progress and "sync now", dead letters with replay, the
-//! approval templates and the system roles.
+//! approval templates, the system roles and the way to the audit log.
 
 use api::{QueueName, SystemRole};
 use yew::prelude::*;
@@ -22,6 +22,11 @@ pub fn admin() -> Html {
             <DeadLetters queue={QueueName::Outbox} title="推送死信" />
             <Templates />
             <Roles />
+            <section class="card">
+                <h3>{"审计日志"}</h3>
+                <p class="meta">{"谁在何时改了什么：筛选、导出 Excel、校验是否被篡改"}</p>
+                <Link<Route> to={Route::AuditLog} classes="btn block">{"打开审计日志"}</Link<Route>>
+            </section>
         </main>
     }
 }

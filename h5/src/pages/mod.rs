@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod approval;
 pub mod approvals;
+pub mod audit_log;
 pub mod home;
 pub mod project;
 pub mod projects;

@@ -10,6 +10,7 @@ use crate::http::{self, Failure};
 
 pub mod admin;
 pub mod approvals;
+pub mod audit;
 pub mod directory;
 pub mod me;
 pub mod projects;

@@ -224,7 +224,8 @@ async fn sync_now(
     tokio::spawn(async move {
         let now = state.clock.now_ms();
         let options = org_sync::SyncOptions::with_progress(state.cache.clone());
-        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, &options, now).await {
+        let (wecom, store, cipher) = (&state.wecom, &state.store, &state.cipher);
+        if let Err(e) = org_sync::sync_and_record(wecom, store, cipher, &options, now).await {
             tracing::warn!(error = %e, "org sync failed");
         }
         org_sync::end(state.cache.as_ref()).await;

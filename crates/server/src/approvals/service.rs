@@ -163,7 +163,7 @@ pub async fn submit(
     };
     queue_effects(state, &mut tx, &ctx, &effects, now).await?;
     let target = id.to_string();
-    let target = Target::new("approval", &target);
+    let target = Target::new("approval", &target).in_project(project);
     audit::append(
         &mut tx,
         state,
@@ -235,6 +235,7 @@ pub async fn act(
             mut instance,
             template_version,
             initiator_name,
+            project_id,
             ..
         } = state
             .store
@@ -273,7 +274,7 @@ pub async fn act(
             state,
             actor,
             audited,
-            target,
+            target.in_project(refiled.or(project_id)),
             audit::NONE,
             audit::NONE,
         )

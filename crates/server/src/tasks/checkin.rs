@@ -37,7 +37,7 @@ pub async fn record(
         return Err(TaskError::Invalid("位置无效".into()));
     }
     let at_ms = state.clock.now_ms();
-    let lines = stamp_lines(state, task_id, userid, req, at_ms).await?;
+    let (lines, project_id) = stamp_lines(state, task_id, userid, req, at_ms).await?;
     let mut taken = Vec::with_capacity(req.media_ids.len() + req.uploads.len());
     for media_id in &req.media_ids {
         let original = crate::files::fetch_from_wecom(state, media_id).await?;
@@ -86,7 +86,7 @@ pub async fn record(
     }
     checkin.id = store::Tasks::add_checkin_on(&mut tx, &checkin).await?;
     let key = task_id.to_string();
-    let target = crate::audit::Target::new("task", &key);
+    let target = crate::audit::Target::new("task", &key).in_project(Some(project_id));
     crate::audit::append(
         &mut tx,
         state,
@@ -135,14 +135,14 @@ async fn keep(state: &AppState, bytes: &[u8]) -> Result<String, TaskError> {
         .map_err(|e| TaskError::Internal(anyhow::anyhow!("storing a photo: {e}")))
 }
 
-/// The watermark: project, China time, place and who.
+/// The watermark (project, China time, place and who), and the task's project.
 async fn stamp_lines(
     state: &AppState,
     task_id: i64,
     userid: &str,
     req: &CheckinRequest,
     at_ms: i64,
-) -> Result<Vec<String>, TaskError> {
+) -> Result<(Vec<String>, i64), TaskError> {
     let task = state
         .store
         .tasks()
@@ -177,7 +177,7 @@ async fn stamp_lines(
         lines.push(place);
     }
     lines.push(name);
-    Ok(lines)
+    Ok((lines, task.project_id))
 }
 
 /// `2026-12-07 14:30 (UTC+8)`.

@@ -177,7 +177,7 @@ pub async fn create_on(
         state,
         actor,
         "task.create",
-        Target::new("task", &key),
+        Target::new("task", &key).in_project(Some(task.project_id)),
         audit::NONE,
         Some(&view),
     )
@@ -296,7 +296,7 @@ pub async fn write_update(
         state,
         actor,
         "task.update",
-        Target::new("task", &key),
+        Target::new("task", &key).in_project(Some(task.project_id)),
         Some(&shown_before),
         Some(&changed),
     )

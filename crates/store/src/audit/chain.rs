@@ -4,6 +4,11 @@
 //! length and the bytes, in a fixed order after a versioned domain tag. No two different
 //! rows therefore encode to the same bytes: `("ab", "c")` and `("a", "bc")` differ in
 //! their lengths, and `NULL` differs from `""` in its kind byte.
+//!
+//! `project_id` (added after the first chains were written) is one more integer field at
+//! the end, present only when it is set: a row without one encodes exactly as before, so
+//! older chains still verify, and a row with one cannot collide with a row without (the
+//! field sequence is self-delimiting, so one more field means other bytes).
 
 use std::fmt::Write as _;
 
@@ -61,6 +66,9 @@ pub(super) fn entry_hash(e: &AuditEntry) -> String {
     enc.text(&e.target_id);
     enc.opt_text(e.before_json.as_deref());
     enc.opt_text(e.after_json.as_deref());
+    if let Some(project) = e.project_id {
+        enc.int(project);
+    }
     let digest = enc.0.finalize();
     let mut hex = String::with_capacity(64);
     for b in digest {
@@ -85,6 +93,7 @@ mod tests {
             target_id: "42".into(),
             before_json: None,
             after_json: Some(r#"{"name":"A"}"#.into()),
+            project_id: None,
             prev_hash: GENESIS_HASH.into(),
             hash: String::new(),
         }
@@ -124,9 +133,23 @@ mod tests {
     }
 
     #[test]
+    fn rows_without_a_project_hash_as_before_the_column() {
+        // Pinned: the v1 hash of `entry()`, as chains written before `project_id` hold it.
+        assert_eq!(
+            entry_hash(&entry()),
+            "6eca9b8f8544b7758a3279dedcf2050e7a8f0a5bf2266aca41a1e70433e4c6ed"
+        );
+        let mut a = entry();
+        a.project_id = Some(42);
+        let mut b = entry();
+        b.project_id = Some(43);
+        assert_ne!(entry_hash(&a), entry_hash(&b));
+    }
+
+    #[test]
     fn every_field_counts() {
         let base = entry_hash(&entry());
-        let edits: [fn(&mut AuditEntry); 10] = [
+        let edits: [fn(&mut AuditEntry); 11] = [
             |e| e.id = 2,
             |e| e.at_ms += 1,
             |e| e.actor.push('x'),
@@ -137,6 +160,7 @@ mod tests {
             |e| e.before_json = Some("{}".into()),
             |e| e.after_json = None,
             |e| e.prev_hash = "1".repeat(64),
+            |e| e.project_id = Some(42),
         ];
         for edit in edits {
             let mut e = entry();

@@ -23,7 +23,7 @@ pub use chain::GENESIS_HASH;
 pub use verify::{Broken, Problem, VerifyReport};
 
 const COLUMNS: &str = "id, at_ms, actor, ip, action, target_type, target_id, before_json, \
-                       after_json, prev_hash, hash";
+                       after_json, project_id, prev_hash, hash";
 
 /// An audit record to append.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,8 @@ pub struct NewAuditEntry {
     pub before_json: Option<String>,
     /// JSON text of the target after the change; `None` for a deletion.
     pub after_json: Option<String>,
+    /// The project the target belongs to, when it belongs to one (for filtering).
+    pub project_id: Option<i64>,
 }
 
 /// A stored audit record.
@@ -67,6 +69,8 @@ pub struct AuditEntry {
     pub before_json: Option<String>,
     /// JSON text after the change.
     pub after_json: Option<String>,
+    /// The project the target belongs to, if any.
+    pub project_id: Option<i64>,
     /// The previous row's hash ([`GENESIS_HASH`] for row 1).
     pub prev_hash: String,
     /// SHA-256 (lower-case hex) of `prev_hash` and every other column.
@@ -88,10 +92,71 @@ pub struct AuditFilter {
     pub actor: Option<String>,
     /// Only this action.
     pub action: Option<String>,
+    /// Only actions starting with this (`approval.`).
+    pub action_prefix: Option<String>,
     /// Only this kind of target.
     pub target_type: Option<String>,
     /// Only this target id (usually with `target_type`).
     pub target_id: Option<String>,
+    /// Only rows about this project: those filed under it, and older rows (written before
+    /// rows carried a project) whose target is the project itself.
+    pub project_id: Option<i64>,
+    /// Only rows at or after this instant, unix ms.
+    pub from_ms: Option<i64>,
+    /// Only rows before this instant, unix ms.
+    pub to_ms: Option<i64>,
+}
+
+/// A value bound to a filter's placeholder.
+enum Bind {
+    Text(String),
+    Int(i64),
+}
+
+impl AuditFilter {
+    /// The `WHERE` conditions (each starting with ` AND`) and their values, numbered from
+    /// `$1`.
+    fn conditions(&self) -> (String, Vec<Bind>) {
+        let mut sql = String::new();
+        let mut binds = Vec::new();
+        for (col, value) in [
+            ("actor", &self.actor),
+            ("action", &self.action),
+            ("target_type", &self.target_type),
+            ("target_id", &self.target_id),
+        ] {
+            if let Some(value) = value {
+                binds.push(Bind::Text(value.clone()));
+                sql.push_str(&format!(" AND {col} = ${}", binds.len()));
+            }
+        }
+        if let Some(prefix) = &self.action_prefix {
+            binds.push(Bind::Text(prefix.clone()));
+            // substr, not LIKE: action codes hold `_`, a LIKE wildcard, and LIKE's case
+            // rules differ between the backends.
+            sql.push_str(&format!(
+                " AND substr(action, 1, length(${n})) = ${n}",
+                n = binds.len()
+            ));
+        }
+        if let Some(project) = self.project_id {
+            binds.push(Bind::Int(project));
+            binds.push(Bind::Text(project.to_string()));
+            let n = binds.len();
+            sql.push_str(&format!(
+                " AND (project_id = ${} OR (project_id IS NULL AND target_type = 'project' \
+                 AND target_id = ${n}))",
+                n - 1
+            ));
+        }
+        for (op, value) in [(">=", self.from_ms), ("<", self.to_ms)] {
+            if let Some(ms) = value {
+                binds.push(Bind::Int(ms));
+                sql.push_str(&format!(" AND at_ms {op} ${}", binds.len()));
+            }
+        }
+        (sql, binds)
+    }
 }
 
 /// The audit repository; get one from [`Store::audit`].
@@ -139,13 +204,14 @@ impl<'a> Audit<'a> {
             target_id: entry.target_id.clone(),
             before_json: entry.before_json.clone(),
             after_json: entry.after_json.clone(),
+            project_id: entry.project_id,
             prev_hash: head.try_get("last_hash")?,
             hash: String::new(),
         };
         row.hash = row.compute_hash();
         sqlx::query(&format!(
             "INSERT INTO audit_log ({COLUMNS}) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)"
         ))
         .bind(row.id)
         .bind(row.at_ms)
@@ -156,6 +222,7 @@ impl<'a> Audit<'a> {
         .bind(row.target_id.as_str())
         .bind(row.before_json.as_deref())
         .bind(row.after_json.as_deref())
+        .bind(row.project_id)
         .bind(row.prev_hash.as_str())
         .bind(row.hash.as_str())
         .execute(&mut *tx)
@@ -185,37 +252,32 @@ impl<'a> Audit<'a> {
         limit: u32,
         before_id: Option<i64>,
     ) -> Result<Vec<AuditEntry>, StoreError> {
-        let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE 1 = 1");
-        let mut texts = Vec::new();
-        for (col, value) in [
-            ("actor", &filter.actor),
-            ("action", &filter.action),
-            ("target_type", &filter.target_type),
-            ("target_id", &filter.target_id),
-        ] {
-            if let Some(value) = value {
-                texts.push(value.as_str());
-                sql.push_str(&format!(" AND {col} = ${}", texts.len()));
-            }
-        }
-        let mut n = texts.len();
-        if before_id.is_some() {
-            n += 1;
-            sql.push_str(&format!(" AND id < ${n}"));
-        }
-        sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", n + 1));
-        let mut query = sqlx::query(&sql);
-        for text in texts {
-            query = query.bind(text);
-        }
+        let (conditions, mut binds) = filter.conditions();
+        let mut sql = format!("SELECT {COLUMNS} FROM audit_log WHERE 1 = 1{conditions}");
         if let Some(before_id) = before_id {
-            query = query.bind(before_id);
+            binds.push(Bind::Int(before_id));
+            sql.push_str(&format!(" AND id < ${}", binds.len()));
         }
-        let rows = query
-            .bind(i64::from(limit))
-            .fetch_all(self.store.pool())
-            .await?;
+        binds.push(Bind::Int(i64::from(limit)));
+        sql.push_str(&format!(" ORDER BY id DESC LIMIT ${}", binds.len()));
+        let mut query = sqlx::query(&sql);
+        for bind in binds {
+            query = match bind {
+                Bind::Text(text) => query.bind(text),
+                Bind::Int(n) => query.bind(n),
+            };
+        }
+        let rows = query.fetch_all(self.store.pool()).await?;
         rows.iter().map(from_row).collect()
+    }
+
+    /// The row at chain position `id`, if there is one.
+    pub async fn get(&self, id: i64) -> Result<Option<AuditEntry>, StoreError> {
+        let row = sqlx::query(&format!("SELECT {COLUMNS} FROM audit_log WHERE id = $1"))
+            .bind(id)
+            .fetch_optional(self.store.pool())
+            .await?;
+        row.as_ref().map(from_row).transpose()
     }
 
     /// Walks the whole chain and reports the first broken row; see [`VerifyReport`] for
@@ -236,6 +298,7 @@ pub(crate) fn from_row(row: &AnyRow) -> Result<AuditEntry, StoreError> {
         target_id: row.try_get("target_id")?,
         before_json: row.try_get("before_json")?,
         after_json: row.try_get("after_json")?,
+        project_id: row.try_get("project_id")?,
         prev_hash: row.try_get("prev_hash")?,
         hash: row.try_get("hash")?,
     })

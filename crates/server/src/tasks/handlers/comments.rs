@@ -74,7 +74,7 @@ async fn add(
     body: Bounded<NewComment>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
-    task_project(&state, &user, id, Permission::ReportProgress).await?;
+    let project = task_project(&state, &user, id, Permission::ReportProgress).await?;
     let text = body.text.trim();
     // Lengths and counts were checked against api::limits on the way in.
     if text.is_empty() {
@@ -111,7 +111,7 @@ async fn add(
         &state,
         &actor,
         "task.comment",
-        Target::new("task", &key),
+        Target::new("task", &key).in_project(Some(project)),
         audit::NONE,
         Some(&comment_id),
     )
