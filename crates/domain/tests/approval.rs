@@ -7,8 +7,8 @@ use domain::access::ProjectRole;
 use domain::approval::{
     Action, ActionError, ApproverRule, CardNote, ChosenRefusal, DEFAULT_CHOSEN_MAX, Directory,
     Effect, EntryKind, Instance, Node, Outcome, PlanError, PlannedStep, RejectDefault, RejectTo,
-    SeatState, SelfApproval, SelfApprovalNote, SignMode, Status, StepKind, SubmitContext,
-    Template, builtin, plan,
+    SeatState, SelfApproval, SelfApprovalNote, SignMode, Status, StepKind, SubmitContext, Template,
+    builtin, plan,
 };
 use proptest::prelude::*;
 use serde_json::json;
@@ -719,7 +719,10 @@ fn an_initiator_never_decides_their_own_request_by_default() {
     let t = builtin::purchase();
     assert_eq!(t.self_approval, SelfApproval::Leader, "the default");
     let steps = plan(&t, &purchase_form(1_000), &ctx("pm"), &company).expect("plan");
-    assert_eq!(approvers(&steps)[0], ("pm".to_owned(), vec!["admin".to_owned()]));
+    assert_eq!(
+        approvers(&steps)[0],
+        ("pm".to_owned(), vec!["admin".to_owned()])
+    );
     assert_eq!(
         steps[0].self_approval,
         Some(SelfApprovalNote::HandedOver {
@@ -743,7 +746,12 @@ fn an_initiator_never_decides_their_own_request_by_default() {
     // The instance's timeline says what happened, at that step.
     let (i, _) = Instance::start(&t.code, "lead3", form, steps, t.on_reject, T0);
     assert!(i.timeline.iter().any(|e| e.step == Some(0)
-        && matches!(e.kind, EntryKind::SelfApproval { note: SelfApprovalNote::HandedOver { .. } })));
+        && matches!(
+            e.kind,
+            EntryKind::SelfApproval {
+                note: SelfApprovalNote::HandedOver { .. }
+            }
+        )));
     assert_eq!(i.pending_approvers(), ["boss2"]);
 }
 
@@ -835,7 +843,11 @@ fn chosen_approvers_are_bounded_never_the_initiator_and_inside_the_scope() {
     );
     assert_eq!(refusal(&t, &picking(&many[1..]), &company), None);
     assert_eq!(
-        refusal(&chosen_template(None, Some(2)), &picking(&["a", "b", "c"]), &company),
+        refusal(
+            &chosen_template(None, Some(2)),
+            &picking(&["a", "b", "c"]),
+            &company
+        ),
         Some(ChosenRefusal::TooMany(2))
     );
     assert_eq!(

@@ -161,7 +161,13 @@ async fn main() -> anyhow::Result<()> {
     .await?;
     let dir = tempfile::tempdir()?;
     let (state, port) = bench_support::app(&sim, &db, dir.path(), TOKEN).await?;
-    server::org::sync::sync(&state.wecom, &state.store, &state.cipher, state.clock.now_ms()).await?;
+    server::org::sync::sync(
+        &state.wecom,
+        &state.store,
+        &state.cipher,
+        state.clock.now_ms(),
+    )
+    .await?;
     state
         .store
         .approvals()

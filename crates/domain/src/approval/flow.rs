@@ -7,9 +7,9 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::form::{FormSchema, FormValues, SchemaError};
-use super::initiator::{self, ChosenRefusal, SelfApproval, SelfApprovalNote};
 #[cfg(doc)]
 use super::initiator::DEFAULT_CHOSEN_MAX;
+use super::initiator::{self, ChosenRefusal, SelfApproval, SelfApprovalNote};
 use crate::access::ProjectRole;
 
 /// How the approvers of one node decide.
@@ -280,10 +280,10 @@ impl Template {
                         ApproverRule::Leader { level } => *level == 0,
                         ApproverRule::LeaderChain { levels } => *levels == 0,
                         ApproverRule::Chosen { among, max } => {
-                            if let Some(among) = among {
-                                if matches!(**among, ApproverRule::Chosen { .. }) {
-                                    return Err(TemplateError::NestedChosen(id.clone()));
-                                }
+                            if let Some(among) = among
+                                && matches!(**among, ApproverRule::Chosen { .. })
+                            {
+                                return Err(TemplateError::NestedChosen(id.clone()));
                             }
                             *max == Some(0)
                         }

@@ -79,7 +79,7 @@ pub(super) fn apply_rule(
                 return Err(PlanError::NoApprover(step_name.to_owned()));
             }
             let to = stand_ins.iter().map(|p| p.userid.clone()).collect();
-            let before: Vec<Person> = people.drain(..).collect();
+            let before = std::mem::take(people);
             let mut seen = BTreeSet::new();
             for (i, person) in before.into_iter().enumerate() {
                 let here = if i == at {
@@ -172,12 +172,14 @@ pub(super) fn check_chosen(
         if picked.len() > usize::from(node.max) {
             return Err(refuse(ChosenRefusal::TooMany(node.max)));
         }
-        if picked.iter().any(|u| *u == ctx.initiator) {
+        if picked.contains(&ctx.initiator) {
             return Err(refuse(ChosenRefusal::Initiator));
         }
-        let eligible: Option<BTreeSet<String>> = node
-            .among
-            .map(|rule| super::flow::rule_userids(rule, node.id, ctx, dir).into_iter().collect());
+        let eligible: Option<BTreeSet<String>> = node.among.map(|rule| {
+            super::flow::rule_userids(rule, node.id, ctx, dir)
+                .into_iter()
+                .collect()
+        });
         for userid in picked {
             if !dir.is_active(userid) {
                 return Err(refuse(ChosenRefusal::NotMember(userid.clone())));

@@ -15,6 +15,8 @@ pub use flow::{
     ApproverRule, Arm, CmpOp, Condition, Directory, Node, Person, PlanError, PlannedStep,
     RejectDefault, SignMode, StepKind, SubmitContext, Template, TemplateError, Timeout, plan,
 };
-pub use initiator::{ChosenNode, ChosenRefusal, DEFAULT_CHOSEN_MAX, SelfApproval, SelfApprovalNote};
 pub use form::{Field, FieldKind, FormError, FormSchema, FormValues, SchemaError};
+pub use initiator::{
+    ChosenNode, ChosenRefusal, DEFAULT_CHOSEN_MAX, SelfApproval, SelfApprovalNote,
+};
 pub use instance::{Entry, EntryKind, Instance, Listed, Seat, SeatState, Status, Step};

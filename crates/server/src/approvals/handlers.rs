@@ -416,7 +416,7 @@ async fn view(
             actor_name: name(&e.actor),
             kind: wire::timeline_kind(&e.kind),
             comment: match &e.kind {
-                EntryKind::SelfApproval { note } => Some(cards::self_approval_text(note, &name)),
+                EntryKind::SelfApproval { note } => Some(cards::self_approval_text(note, name)),
                 _ => e.comment.clone(),
             },
             attachments: e.attachments.clone(),

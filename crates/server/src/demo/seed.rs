@@ -195,9 +195,15 @@ async fn pm_files_a_purchase(
 ) -> anyhow::Result<()> {
     let form = [
         ("project".to_owned(), serde_json::json!(project)),
-        ("items".to_owned(), serde_json::json!("HRB400E 螺纹钢 Φ25，32 吨")),
-        ("materials".to_owned(), serde_json::json!(156_800_00)),
-        ("arrival".to_owned(), serde_json::json!(today.plus(5).to_string())),
+        (
+            "items".to_owned(),
+            serde_json::json!("HRB400E 螺纹钢 Φ25，32 吨"),
+        ),
+        ("materials".to_owned(), serde_json::json!(15_680_000)),
+        (
+            "arrival".to_owned(),
+            serde_json::json!(today.plus(5).to_string()),
+        ),
     ]
     .into();
     crate::approvals::submit(

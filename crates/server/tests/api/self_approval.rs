@@ -18,7 +18,7 @@ async fn pm_files_purchase(c: &Company) -> i64 {
     let form = [
         ("project".to_owned(), json!(c.project)),
         ("items".to_owned(), json!("HRB400 钢筋 20 吨")),
-        ("materials".to_owned(), json!(1_000_00)),
+        ("materials".to_owned(), json!(100_000)),
         ("arrival".to_owned(), json!("2026-12-20")),
     ]
     .into();
