@@ -337,15 +337,24 @@ ok(f"deploy/k8s: {len(objects)} objects cross-checked")
 # 5. Compose.
 compose = docs.get("deploy/compose.yaml", [{}])[0]
 services = compose.get("services", {})
-for s in ("gantry", "postgres", "redis"):
+for s in ("gantry", "postgres", "redis", "minio"):
     if s not in services:
         fail(f"deploy/compose.yaml: no service {s}")
 for s, d in services.items():
     for dep, cond in (d.get("depends_on") or {}).items():
-        if cond.get("condition") != "service_healthy":
-            fail(f"deploy/compose.yaml: {s} → {dep} is not condition: service_healthy")
-        if dep not in services or (dep != "gantry" and "healthcheck" not in services[dep]):
+        # A one-shot job (creating the bucket) is waited for until it has run.
+        one_shot = services.get(dep, {}).get("restart") == "no"
+        wanted = "service_completed_successfully" if one_shot else "service_healthy"
+        if cond.get("condition") != wanted:
+            fail(f"deploy/compose.yaml: {s} → {dep} is not condition: {wanted}")
+        if dep not in services or (
+            dep != "gantry" and not one_shot and "healthcheck" not in services[dep]
+        ):
             fail(f"deploy/compose.yaml: {s} waits for {dep}, which has no healthcheck")
+# Files live in the bucket compose creates.
+env = services.get("gantry", {}).get("environment", {})
+if env.get("GANTRY__FILES__BACKEND") != "s3":
+    fail("deploy/compose.yaml: gantry does not keep its files in object storage")
     for v in d.get("volumes", []):
         name = v.split(":")[0] if isinstance(v, str) else v.get("source")
         if not name.startswith((".", "/")) and name not in (compose.get("volumes") or {}):

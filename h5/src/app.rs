@@ -51,12 +51,6 @@ pub enum Route {
         /// Project id.
         id: i64,
     },
-    /// A project's Gantt.
-    #[at("/projects/:id/gantt")]
-    Gantt {
-        /// Project id.
-        id: i64,
-    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -163,7 +157,6 @@ fn switch(route: Route) -> Html {
         Route::Task { id } => html! { <pages::task::TaskPage {id} /> },
         Route::Projects => html! { <pages::projects::Projects /> },
         Route::Project { id } => html! { <pages::project::ProjectPage {id} /> },
-        Route::Gantt { id } => html! { <pages::project::GanttPage {id} /> },
         Route::NotFound => html! {
             <main class="page"><div class="state empty">{"页面不存在"}</div></main>
         },

@@ -221,15 +221,8 @@ pub fn photo_picker(props: &PhotoPickerProps) -> Html {
 }
 
 async fn upload(file: &web_sys::File) -> Result<String, String> {
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|_| "读取照片失败".to_owned())?;
-    let bytes = js_sys::Uint8Array::new(&buffer);
-    let content_type = if file.type_().is_empty() {
-        "image/jpeg".to_owned()
-    } else {
-        file.type_()
-    };
+    let (content_type, bytes) = crate::downsize::for_upload(file).await?;
+    let bytes = js_sys::Uint8Array::from(bytes.as_slice());
     services::uploads::upload(&content_type, bytes)
         .await
         .map(|u| u.key)

@@ -9,12 +9,15 @@
 pub mod admin_app;
 pub mod app;
 pub mod components;
+pub mod downsize;
+pub mod exif;
 pub mod form;
 pub mod gantt;
 pub mod hooks;
 pub mod http;
 pub mod pages;
 pub mod pending;
+pub mod plan_app;
 pub mod services;
 pub mod template_edit;
 pub mod text;
@@ -22,3 +25,4 @@ pub mod wecom;
 
 pub use admin_app::AdminApp;
 pub use app::App;
+pub use plan_app::PlanApp;

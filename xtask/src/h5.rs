@@ -10,8 +10,9 @@ use sha2::{Digest as _, Sha256};
 use crate::run::{cargo, root, step};
 
 const JSSDK: &str = "node_modules/@wecom/jssdk/dist/wecom.global.prod.js";
-/// The field app (`index.html`) and the admin console (`admin.html`), each its own wasm.
-const BUNDLES: [&str; 2] = ["h5", "admin"];
+/// The field app (`index.html`), the admin console (`admin.html`) and planning
+/// (`plan.html`: the Gantt), each its own wasm.
+const BUNDLES: [&str; 3] = ["h5", "admin", "plan"];
 
 pub fn run(_extra: &[String]) -> Result<(), String> {
     build()
@@ -33,6 +34,8 @@ pub fn build() -> Result<(), String> {
             "h5",
             "--bin",
             "admin",
+            "--bin",
+            "plan",
             "--target",
             "wasm32-unknown-unknown",
             "--profile",

@@ -8,6 +8,7 @@ mod demo;
 mod fuzz;
 mod h5;
 mod run;
+mod s3;
 mod setup;
 mod test;
 
@@ -17,8 +18,10 @@ commands:
   demo            build the H5, then run Gantry with SQLite, the WeCom simulator and seeded data
   build-h5        build the H5 workbench (wasm) into h5/dist, which the gantry binary embeds
   test            cargo fmt --check, clippy -D warnings (native and wasm32), then every test;
-                  installs the wasm target, node/npm, Chromium and a CJK font when missing
-  setup           install only what demo and test need (wasm target, node/npm, Chromium, CJK font)
+                  installs the wasm target, node/npm, Chromium, a CJK font and the S3 test
+                  server (moto, from PyPI) when missing
+  setup           install only what demo and test need (wasm target, node/npm, Chromium, CJK
+                  font, S3 test server)
   bench [NAME]    run benchmarks (wecom, callback, org-sync, approvals, tasks, h5); figures go to docs/benchmarks.md
   fuzz [SECONDS]  run the callback fuzz target (nightly + cargo-fuzz, installed on demand)";
 

@@ -23,7 +23,8 @@ pub fn all() -> Result<(), String> {
     components()?;
     wasm_target()?;
     node()?;
-    browser()
+    browser()?;
+    crate::s3::install().map(drop)
 }
 
 /// The wasm target for the H5, added through rustup when missing.
@@ -122,7 +123,7 @@ fn has_cjk_font() -> bool {
 
 /// Installs Debian packages as root or through password-less sudo; otherwise fails with
 /// the command to run.
-fn system_packages(what: &str, packages: &[&str]) -> Result<(), String> {
+pub(crate) fn system_packages(what: &str, packages: &[&str]) -> Result<(), String> {
     let list = packages.join(" ");
     let by_hand = format!("sudo apt-get update && sudo apt-get install -y {list}");
     if !succeeds(Command::new("apt-get").arg("--version")) {

@@ -52,10 +52,27 @@ pub fn run(extra: &[String]) -> Result<(), String> {
     // The browser tests drive the built H5 in Chromium, and the server embeds it.
     run.check(crate::h5::build());
     run.check(crate::setup::browser());
+    // The file store's tests run against a real S3-compatible server as well as a directory.
+    let s3 = crate::s3::start();
+    let s3_url = s3.as_ref().ok().map(|s| s.url.clone());
+    if let Err(e) = &s3 {
+        run.check(Err(e.clone()));
+    }
+    let with_s3 = |mut cmd: std::process::Command| {
+        if let Some(url) = &s3_url {
+            cmd.env(crate::s3::URL_VAR, url);
+        }
+        cmd
+    };
     // Doc tests are not part of --all-targets.
     run.tests("cargo test --doc", cargo(&["test", "--workspace", "--doc"]));
     // --no-fail-fast: one failing test binary does not hide the others' results.
-    let mut all = cargo(&["test", "--workspace", "--all-targets", "--no-fail-fast"]);
+    let mut all = with_s3(cargo(&[
+        "test",
+        "--workspace",
+        "--all-targets",
+        "--no-fail-fast",
+    ]));
     all.args(extra);
     run.tests("cargo test --workspace", all);
     // The store and cache suites cover PostgreSQL and Redis themselves when these are set;
@@ -63,7 +80,13 @@ pub fn run(extra: &[String]) -> Result<(), String> {
     let pg = std::env::var_os("GANTRY_TEST_PG_URL").is_some();
     let redis = std::env::var_os("GANTRY_TEST_REDIS_URL").is_some();
     if pg && redis {
-        let mut server = cargo(&["test", "-p", "server", "--tests", "--no-fail-fast"]);
+        let mut server = with_s3(cargo(&[
+            "test",
+            "-p",
+            "server",
+            "--tests",
+            "--no-fail-fast",
+        ]));
         server.env("GANTRY_TEST_SERVER_BACKEND", "postgres");
         run.tests("server on PostgreSQL + Redis", server);
     } else {
@@ -71,6 +94,7 @@ pub fn run(extra: &[String]) -> Result<(), String> {
             "note: GANTRY_TEST_PG_URL / GANTRY_TEST_REDIS_URL unset: PostgreSQL and Redis not tested"
         );
     }
+    drop(s3);
     run.finish()
 }
 

@@ -62,6 +62,8 @@ macro_rules! wire_enum {
 
 mod admin;
 mod approvals;
+mod audit;
+mod bundles;
 mod directory;
 mod error;
 mod health;
@@ -81,6 +83,11 @@ pub use approvals::{
     RejectDefault, RuleSpec, RuleType, SeatState, SeatView, SelfApproval, SignMode, StepKind,
     StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry, TimelineKind,
 };
+pub use audit::{
+    AUDIT_ACTION_GROUPS, AUDIT_ACTIONS, AuditAnchor, AuditPage, AuditRow, AuditVerdict,
+    AuditVerification, audit_action_label, audit_target_label,
+};
+pub use bundles::Bundle;
 pub use directory::{DepartmentEntry, DirectoryEntry, Uploaded};
 pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
@@ -146,6 +153,7 @@ mod tests {
             SyncStage,
             DatabaseKind,
             CacheKind,
+            AuditVerdict,
         );
     }
 
@@ -168,7 +176,8 @@ mod tests {
                  "rule": {"type": "tag", "tag_id": 7}}]}]}
             ],
             "card_fields": ["a"],
-            "on_reject": "end"
+            "on_reject": "end",
+            "self_approval": "skip"
         });
         let typed: TemplateDefinition = serde_json::from_value(json.clone()).expect("reads");
         assert_eq!(typed.form.fields[0].kind, FieldType::Text);
@@ -186,6 +195,11 @@ mod tests {
                 "form": {"fields": []}, "flow": []}))
             .expect("defaults");
         assert_eq!(bare.on_reject, RejectDefault::Initiator);
+        assert_eq!(
+            bare.self_approval,
+            SelfApproval::Leader,
+            "nobody decides their own"
+        );
     }
 
     #[test]

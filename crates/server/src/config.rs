@@ -37,6 +37,48 @@ pub struct Settings {
     pub security: SecuritySettings,
     /// Overdue and deadline reminders.
     pub reminders: ReminderSettings,
+    /// Where files live.
+    pub files: FileSettings,
+}
+
+/// `[files]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FileSettings {
+    /// Local directory or S3-compatible bucket.
+    pub backend: FileBackend,
+    /// Unused uploads are deleted after this many hours.
+    pub unused_upload_hours: u32,
+    /// `[files.s3]`.
+    pub s3: S3Settings,
+}
+
+/// Where files live.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileBackend {
+    /// Under `server.data_dir`.
+    Local,
+    /// An S3-compatible bucket.
+    S3,
+}
+
+/// `[files.s3]`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct S3Settings {
+    /// e.g. `http://minio:9000` or `https://oss-cn-hangzhou.aliyuncs.com`.
+    pub endpoint: String,
+    /// Bucket name.
+    pub bucket: String,
+    /// Region (`us-east-1` for MinIO and Garage unless set otherwise).
+    pub region: String,
+    /// Access key id.
+    pub access_key_id: Secret,
+    /// Secret access key.
+    pub secret_access_key: Secret,
+    /// Virtual-hosted-style URLs (bucket in the host name).
+    pub virtual_hosted: bool,
+    /// One request's time limit, ms.
+    pub timeout_ms: u64,
 }
 
 /// `[reminders]`.
@@ -87,8 +129,21 @@ impl ReminderSettings {
 /// `[security]`.
 #[derive(Debug, Clone, Deserialize)]
 pub struct SecuritySettings {
-    /// Base64 of the 32-byte AES-256-GCM key for sensitive fields; empty = an ephemeral key.
+    /// Base64 of the 32-byte AES-256-GCM key that seals sensitive fields; empty = an
+    /// ephemeral key.
     pub field_key: Secret,
+    /// The id written into every value `field_key` seals (`v2:<id>:…`), so a value names
+    /// the key that opens it and keys can rotate.
+    #[serde(default = "default_field_key_id")]
+    pub field_key_id: String,
+    /// Keys retired by a rotation, by id: still used to open, never to seal. `gantry
+    /// reseal` moves their values to `field_key`, after which they can be removed.
+    #[serde(default)]
+    pub retired_field_keys: BTreeMap<String, Secret>,
+}
+
+fn default_field_key_id() -> String {
+    "k1".to_owned()
 }
 
 /// `[auth]`.
@@ -294,15 +349,120 @@ impl Settings {
         if cache != "memory" && !cache.starts_with("redis://") && !cache.starts_with("rediss://") {
             return invalid("cache.url must be \"memory\" or redis://HOST:PORT".into());
         }
-        decode_field_key(self.security.field_key.expose())?;
+        self.security.validate()?;
         self.reminders.policy()?;
+        self.files.validate()?;
         Ok(())
     }
 }
 
-/// Decodes a Base64 field key (`security.field_key`, used by `sealed`): `None` when empty, an error unless it is 32 bytes. The
-/// messages never repeat the key.
-pub(crate) fn decode_field_key(b64: &str) -> Result<Option<[u8; 32]>, ConfigError> {
+impl FileSettings {
+    fn validate(&self) -> Result<(), ConfigError> {
+        if self.backend != FileBackend::S3 {
+            return Ok(());
+        }
+        let s3 = &self.s3;
+        let missing = [
+            ("endpoint", s3.endpoint.is_empty()),
+            ("bucket", s3.bucket.is_empty()),
+            ("access_key_id", s3.access_key_id.expose().is_empty()),
+            (
+                "secret_access_key",
+                s3.secret_access_key.expose().is_empty(),
+            ),
+        ];
+        if let Some((key, _)) = missing.iter().find(|(_, empty)| *empty) {
+            return Err(ConfigError::Invalid(format!(
+                "files.backend is \"s3\" but files.s3.{key} is empty"
+            )));
+        }
+        if url::Url::parse(&s3.endpoint).is_err() {
+            return Err(ConfigError::Invalid(format!(
+                "files.s3.endpoint {:?} is not a URL",
+                s3.endpoint
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl SecuritySettings {
+    /// The current key (`None` when `field_key` is empty) and the retired ones, decoded
+    /// and checked; the messages name the setting, never the key.
+    pub(crate) fn keys(&self) -> Result<FieldKeys, ConfigError> {
+        check_key_id("security.field_key_id", &self.field_key_id)?;
+        let current = decode_key("security.field_key", self.field_key.expose())?;
+        let mut retired = Vec::with_capacity(self.retired_field_keys.len());
+        for (id, key) in &self.retired_field_keys {
+            let setting = format!("security.retired_field_keys.{id}");
+            check_key_id(&setting, id)?;
+            if *id == self.field_key_id {
+                return Err(ConfigError::Invalid(format!(
+                    "{setting}: {id:?} is the current security.field_key_id; a key is either \
+                     current or retired, so give the new key a new id"
+                )));
+            }
+            let key = decode_key(&setting, key.expose())?.ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "{setting} is empty: give the retired key, or remove the entry once \
+                     `gantry reseal` reports nothing left under it"
+                ))
+            })?;
+            retired.push((id.clone(), key));
+        }
+        Ok(FieldKeys {
+            current: current.map(|key| (self.field_key_id.clone(), key)),
+            retired,
+        })
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        self.keys().map(drop)
+    }
+}
+
+/// The field keys from `[security]`, decoded: `(id, key)` pairs. `Debug` shows ids only.
+pub(crate) struct FieldKeys {
+    /// The key that seals; `None` when `security.field_key` is empty.
+    pub current: Option<(String, [u8; 32])>,
+    /// Keys that only open.
+    pub retired: Vec<(String, [u8; 32])>,
+}
+
+impl std::fmt::Debug for FieldKeys {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ids = |keys: &[(String, [u8; 32])]| keys.iter().map(|(id, _)| id.clone()).collect();
+        let current: Vec<String> = ids(self.current.as_slice());
+        let retired: Vec<String> = ids(&self.retired);
+        f.debug_struct("FieldKeys")
+            .field("current", &current)
+            .field("retired", &retired)
+            .finish()
+    }
+}
+
+/// A key id is written into sealed values and read back from environment variable names
+/// (which the loader lowercases), so it is short, lowercase and has no `:`.
+pub(crate) fn is_key_id(id: &str) -> bool {
+    (1..=32).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+fn check_key_id(setting: &str, id: &str) -> Result<(), ConfigError> {
+    if is_key_id(id) {
+        Ok(())
+    } else {
+        Err(ConfigError::Invalid(format!(
+            "{setting}: key id {id:?} must be 1 to 32 lowercase letters, digits, - or _"
+        )))
+    }
+}
+
+/// Decodes a Base64 field key named `setting`: `None` when empty, an error unless it is
+/// 32 bytes. The messages never repeat the key.
+pub(crate) fn decode_key(setting: &str, b64: &str) -> Result<Option<[u8; 32]>, ConfigError> {
     let b64 = b64.trim();
     if b64.is_empty() {
         return Ok(None);
@@ -310,14 +470,13 @@ pub(crate) fn decode_field_key(b64: &str) -> Result<Option<[u8; 32]>, ConfigErro
     let bytes = base64::engine::general_purpose::STANDARD
         .decode(b64)
         .map_err(|_| {
-            ConfigError::Invalid(
-                "security.field_key is not Base64; generate one with: openssl rand -base64 32"
-                    .into(),
-            )
+            ConfigError::Invalid(format!(
+                "{setting} is not Base64; generate one with: openssl rand -base64 32"
+            ))
         })?;
     let key: [u8; 32] = bytes.try_into().map_err(|b: Vec<u8>| {
         ConfigError::Invalid(format!(
-            "security.field_key must decode to 32 bytes (got {}); generate one with: \
+            "{setting} must decode to 32 bytes (got {}); generate one with: \
              openssl rand -base64 32",
             b.len()
         ))
@@ -424,6 +583,53 @@ mod tests {
                 "{secs}"
             );
         }
+    }
+
+    #[test]
+    fn field_keys_have_ids_and_retired_keys_are_checked() {
+        const K0: &str = "ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=";
+        let s = valid();
+        assert_eq!(s.security.field_key_id, "k1");
+        assert!(s.security.retired_field_keys.is_empty());
+        assert!(
+            problem(|s| s.security.field_key_id = "K1".into()).contains("security.field_key_id")
+        );
+        assert!(problem(|s| s.security.field_key_id = "a:b".into()).contains("lowercase"));
+        let retire = |id: &str, key: &str| {
+            let (id, key) = (id.to_owned(), Secret::new(key));
+            move |s: &mut Settings| {
+                s.security.retired_field_keys.insert(id, key);
+            }
+        };
+        assert!(problem(retire("k0", "c2hvcnQ=")).contains("security.retired_field_keys.k0"));
+        assert!(problem(retire("k0", "")).contains("gantry reseal"));
+        assert!(problem(retire("k1", K0)).contains("current"));
+        assert!(problem(retire("Old", K0)).contains("key id"));
+        let mut s = valid();
+        retire("k0", K0)(&mut s);
+        s.validate().expect("a retired key beside the current one");
+        let keys = s.security.keys().expect("keys");
+        assert_eq!(keys.retired.len(), 1);
+        assert!(!format!("{keys:?}").contains("102, 105"), "{keys:?}");
+    }
+
+    #[test]
+    fn retired_keys_load_from_a_file() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("gantry.toml");
+        std::fs::write(
+            &file,
+            "[security]\nfield_key_id = \"k2\"\n\n[security.retired_field_keys]\n\
+             k1 = \"ZmllbGQta2V5LWZpZWxkLWtleS1maWVsZC1rZXktMzI=\"\n",
+        )
+        .expect("write");
+        let s = Settings::load(Some(&file)).expect("loads");
+        assert_eq!(s.security.field_key_id, "k2");
+        assert_eq!(
+            s.security.retired_field_keys.keys().collect::<Vec<_>>(),
+            ["k1"]
+        );
+        assert!(!format!("{s:?}").contains("ZmllbGQta2V5"));
     }
 
     #[test]

@@ -5,8 +5,9 @@
 //! `tests::layers_hold` fails the build's tests on any upward `crate::` path or cycle:
 //!
 //! 1. foundation: `config`, `error`, `metrics`, `telemetry`, `backoff`, `wake` — no
-//!    Gantry state, usable anywhere. Then `sealed` (field encryption, keyed by config)
-//!    and `wecom_client` (the qyapi client built from config).
+//!    Gantry state, usable anywhere. Then `sealed` (field encryption, keyed by config),
+//!    `wecom_client` (the qyapi client built from config) and `file_store` (one store
+//!    for every file: a directory or an S3-compatible bucket).
 //! 2. platform: `intake` (durable callback intake and the `Handled` verdict), `state`
 //!    (what handlers and workers share), `auth` (sessions and the one authorisation
 //!    check), `audit`, `idempotency`, `push` (outbox rows for WeCom messages), `files`.
@@ -26,6 +27,7 @@ pub mod backoff;
 pub mod config;
 pub mod demo;
 pub mod error;
+pub mod file_store;
 pub mod files;
 pub mod idempotency;
 pub mod intake;

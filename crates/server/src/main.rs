@@ -42,6 +42,10 @@ enum Command {
     Migrate,
     /// Copy departments, members and tags from WeCom into the database once.
     SyncOrg,
+    /// Rewrite every personal field not sealed under the current key
+    /// (security.field_key_id): plain text, and values under retired keys. Exit with
+    /// status 1 while anything is left that no configured key opens, or changed meanwhile.
+    Reseal,
     /// Work with the tamper-evident audit log.
     Audit {
         #[command(subcommand)]
@@ -51,9 +55,13 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum AuditCommand {
-    /// Walk the whole hash chain; exit with status 1 at the first edited, removed or
-    /// reordered row.
+    /// Walk the whole hash chain and compare it with the latest anchor; exit with status 1
+    /// at the first edited, removed or reordered row, or a chain cut short of its anchor.
     Verify,
+    /// Verify, then record the chain's head as today's anchor outside the database
+    /// (`audit-anchors/<day>.json` in the file store, and the log); the leader does this
+    /// once a day by itself.
+    Anchor,
 }
 
 #[actix_web::main]
@@ -86,14 +94,30 @@ async fn main() -> anyhow::Result<ExitCode> {
             let report = server::org::sync::run_once(&settings).await?;
             tracing::info!(?report, "org synced");
         }
-        Command::Audit {
-            command: AuditCommand::Verify,
-        } => {
+        Command::Reseal => {
+            let settings = Settings::load(cli.config.as_deref())?;
+            let report = server::org::personal::run_reseal(&settings).await?;
+            writeln!(std::io::stdout(), "{report}")?;
+            if !report.is_complete() {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        Command::Audit { command } => {
+            use server::admin::audit_log::anchor;
             let settings = Settings::load(cli.config.as_deref())?;
             let store = store::Store::connect(settings.database.url.expose()).await?;
-            let report = server::audit::verify(&store).await?;
-            writeln!(std::io::stdout(), "{report}")?;
-            if !report.is_intact() {
+            let files = server::file_store::FileStore::from_settings(
+                &settings.files,
+                &settings.server.data_dir,
+            )?;
+            let record = match command {
+                AuditCommand::Verify => anchor::Record::Never,
+                AuditCommand::Anchor => anchor::Record::IfIntact,
+            };
+            let now = domain::clock::Clock::now_ms(&domain::clock::SystemClock);
+            let checked = anchor::check(&store, &files, now, record).await?;
+            writeln!(std::io::stdout(), "{}", checked.message)?;
+            if checked.verdict != api::AuditVerdict::Intact {
                 return Ok(ExitCode::FAILURE);
             }
         }

@@ -16,6 +16,7 @@ use crate::intake::Intake;
 use crate::intake::spool::Spool;
 use crate::metrics::Metrics;
 use crate::routes;
+use crate::sealed::FieldCipher;
 use crate::state::AppState;
 use crate::workers::{self, Workers};
 
@@ -72,11 +73,12 @@ impl Application {
         let store = Store::connect_opts(settings.database.url.expose(), &options_db)
             .await
             .context("cannot open the database (database.url)")?;
-        migrate_or_wait(&store, options.clock.clone()).await?;
+        let cipher = field_cipher(&settings, &store)?;
+        migrate_or_wait(&store, &cipher, options.clock.clone()).await?;
         let cache = cache::connect(settings.cache.url.expose(), &settings.cache.namespace)
             .await
             .context("cannot reach the cache (cache.url)")?;
-        let state = build_state(settings, store, cache, options.clock.clone())?;
+        let state = build_state(settings, store, cache, cipher, options.clock.clone())?;
         let workers = if options.run_workers {
             workers::spawn_all(&state)
         } else {
@@ -113,18 +115,29 @@ impl Application {
 }
 
 /// Migrates and seeds built-in data now, or, when the database is down, keeps trying in
-/// the background so the process can already accept (and spool) callbacks.
-async fn migrate_or_wait(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result<()> {
+/// the background so the process can already accept (and spool) callbacks. Either way,
+/// personal fields not sealed under the current key are resealed once migrated.
+async fn migrate_or_wait(
+    store: &Store,
+    cipher: &FieldCipher,
+    clock: Arc<dyn Clock>,
+) -> anyhow::Result<()> {
     match prepare(store, clock.as_ref()).await {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            reseal_at_start(store, cipher).await;
+            Ok(())
+        }
         Err(e) if e.is_unavailable() => {
             tracing::error!(error = %e, "database unavailable at start; callbacks will be spooled until it is back");
-            let store = store.clone();
+            let (store, cipher) = (store.clone(), cipher.clone());
             tokio::spawn(async move {
                 loop {
                     tokio::time::sleep(Duration::from_secs(2)).await;
                     match prepare(&store, clock.as_ref()).await {
-                        Ok(()) => return tracing::info!("database is back; migrations applied"),
+                        Ok(()) => {
+                            tracing::info!("database is back; migrations applied");
+                            return reseal_at_start(&store, &cipher).await;
+                        }
                         Err(e) if e.is_unavailable() => continue,
                         Err(e) => return tracing::error!(error = %e, "database migration failed"),
                     }
@@ -136,16 +149,65 @@ async fn migrate_or_wait(store: &Store, clock: Arc<dyn Clock>) -> anyhow::Result
     }
 }
 
+/// Seals what a build from before sealing left in plain text, and moves values off
+/// retired keys. Never stops the start: a failure is logged, and the next org sync
+/// reseals every member it reads anyway.
+async fn reseal_at_start(store: &Store, cipher: &FieldCipher) {
+    match crate::org::personal::reseal(store, cipher).await {
+        Ok(report) if report.rewritten > 0 || !report.is_complete() => {
+            let unreadable: u64 = report.unreadable.values().sum();
+            if unreadable > 0 {
+                tracing::error!(
+                    unreadable,
+                    keys = ?report.unreadable.keys().collect::<Vec<_>>(),
+                    "personal fields sealed under keys not configured; restore the key under \
+                     security.retired_field_keys and run `gantry reseal`"
+                );
+            }
+            tracing::info!(
+                members = report.members,
+                rewritten = report.rewritten,
+                plaintext = report.plaintext,
+                rekeyed = report.rekeyed.values().sum::<u64>(),
+                raced = report.raced,
+                key_id = %report.key_id,
+                "personal fields resealed at start"
+            );
+        }
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "resealing personal fields at start failed"),
+    }
+}
+
 /// The schema, then the built-in approval templates.
 async fn prepare(store: &Store, clock: &dyn Clock) -> Result<(), store::StoreError> {
     store.migrate().await?;
     crate::approvals::seed_templates(store, clock.now_ms()).await
 }
 
+/// The field cipher of `[security]`. An ephemeral key is refused with PostgreSQL, where
+/// losing it on restart would lose data for good.
+fn field_cipher(settings: &Settings, store: &Store) -> anyhow::Result<FieldCipher> {
+    let cipher = FieldCipher::from_settings(settings)?;
+    if cipher.is_ephemeral() {
+        if store.backend() == store::Backend::Postgres {
+            anyhow::bail!(
+                "security.field_key is empty: set GANTRY__SECURITY__FIELD_KEY to 32 random bytes in Base64 \
+                 (e.g. `openssl rand -base64 32`) and back it up with the database"
+            );
+        }
+        tracing::warn!(
+            "security.field_key is empty: encrypted fields will not survive a restart (fine for the demo)"
+        );
+    }
+    Ok(cipher)
+}
+
 fn build_state(
     settings: Settings,
     store: Store,
     cache: Arc<dyn cache::Cache>,
+    cipher: FieldCipher,
     clock: Arc<dyn Clock>,
 ) -> anyhow::Result<AppState> {
     let w = &settings.wecom;
@@ -167,19 +229,10 @@ fn build_state(
     let wecom = crate::wecom_client::build(&settings, cache.clone())?;
     let metrics = Arc::new(Metrics::default());
     wecom.set_observer(metrics.clone());
-    let cipher = crate::sealed::FieldCipher::from_settings(&settings)?;
-    if cipher.is_ephemeral() {
-        if store.backend() == store::Backend::Postgres {
-            anyhow::bail!(
-                "security.field_key is empty: set GANTRY__SECURITY__FIELD_KEY to 32 random bytes in Base64 \
-                 (e.g. `openssl rand -base64 32`) and back it up with the database"
-            );
-        }
-        tracing::warn!(
-            "security.field_key is empty: encrypted fields will not survive a restart (fine for the demo)"
-        );
-    }
     let wake = Arc::new(crate::wake::Wake::default());
+    let files =
+        crate::file_store::FileStore::from_settings(&settings.files, &settings.server.data_dir)?;
+    tracing::info!(at = files.label(), "file store");
     let intake = Intake::start(
         store.clone(),
         Spool::in_dir(&settings.server.data_dir),
@@ -196,6 +249,7 @@ fn build_state(
         clock,
         metrics,
         cipher,
+        files,
         wake,
         approval_templates: Arc::default(),
     })

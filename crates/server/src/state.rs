@@ -32,7 +32,9 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     /// Counters for `/metrics`.
     pub metrics: Arc<Metrics>,
-    /// Encrypts sensitive fields (ID cards, bank accounts) at rest.
+    /// Every file Gantry keeps: a local directory or an S3-compatible bucket.
+    pub files: crate::file_store::FileStore,
+    /// Seals sensitive fields at rest (members' mobiles, emails and addresses).
     pub cipher: crate::sealed::FieldCipher,
     /// Wakes idle workers when work arrives in this process.
     pub wake: Arc<crate::wake::Wake>,

@@ -7,7 +7,7 @@ use std::path::Path;
 /// use those listed before it).
 const LAYERS: &[&[&str]] = &[
     &["config", "error", "metrics", "telemetry", "backoff", "wake"],
-    &["sealed", "wecom_client"],
+    &["sealed", "wecom_client", "file_store"],
     &[
         "intake",
         "state",

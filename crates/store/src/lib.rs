@@ -29,6 +29,7 @@ mod sessions;
 mod settings;
 mod sql;
 mod store;
+mod stored_files;
 mod target;
 mod tasks;
 mod template_cache;
@@ -42,7 +43,10 @@ pub use audit::{
 };
 pub use error::StoreError;
 pub use inbox::{Inbox, InboxItem, NewInboxItem};
-pub use org::{Org, SyncWriter, Written};
+pub use org::{
+    Digests, DirectoryHit, Org, PersonalFields, PersonalRow, Reseal, SealedMember, SyncWriter,
+    Written,
+};
 pub use outbox::{NewOutboxItem, Outbox, OutboxItem};
 pub use projects::{
     LedgerRecord, NewProject, ProjectPage, ProjectQuery, ProjectSort, Projects, ScheduleSettings,
@@ -54,6 +58,7 @@ pub use roles::{RoleGrant, Roles};
 pub use sessions::{NewSession, Session, Sessions};
 pub use settings::Settings;
 pub use store::{Store, StoreOptions, Tx};
+pub use stored_files::StoredFiles;
 pub use target::Backend;
 pub use tasks::{Checkin, Comment, DueTask, NewTask, Tasks};
 pub use template_cache::TemplateCache;

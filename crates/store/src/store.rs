@@ -272,6 +272,11 @@ impl Store {
         crate::Tasks::new(self)
     }
 
+    /// Which stored files are unused uploads.
+    pub fn stored_files(&self) -> crate::StoredFiles<'_> {
+        crate::StoredFiles::new(self)
+    }
+
     /// Leavers' work flagged for handing over.
     pub fn reassignments(&self) -> crate::Reassignments<'_> {
         crate::Reassignments::new(self)

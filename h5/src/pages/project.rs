@@ -2,10 +2,8 @@
 
 use api::TaskStatus;
 use yew::prelude::*;
-use yew_router::prelude::*;
 
 use super::header;
-use crate::app::Route;
 use crate::gantt::GanttChart;
 use crate::hooks::{Load, use_load, view_load};
 use crate::{services, text};
@@ -64,7 +62,8 @@ pub fn project_page(props: &Props) -> Html {
                         } } else { html!{} } }
                     </dl>
                     { schedule.clone() }
-                    <Link<Route> to={Route::Gantt { id }} classes="btn primary block">{"查看甘特图"}</Link<Route>>
+                    // The Gantt is the planning bundle's: a page load, not a route here.
+                    <a href={format!("/projects/{id}/gantt")} class="btn primary block">{"查看甘特图"}</a>
                 </section>
             }) }
             <h2>{"项目成员"}</h2>

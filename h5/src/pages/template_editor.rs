@@ -267,7 +267,9 @@ fn editor(props: &EditorProps) -> Html {
         let change = change.clone();
         Callback::from(move |e: Event| {
             if let Some(rule) = SelfApproval::from_code(&input_value(&e)) {
-                change.emit(Box::new(move |t: &mut TemplateDefinition| t.self_approval = rule));
+                change.emit(Box::new(move |t: &mut TemplateDefinition| {
+                    t.self_approval = rule
+                }));
             }
         })
     };

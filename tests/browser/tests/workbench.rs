@@ -5,8 +5,9 @@
 //! One journey, as people would take it: an engineer signs in through WeCom OAuth, checks
 //! in on a task with a photo and submits a purchase request with a photo; the PM approves
 //! it in the H5 and the simulator sees the PM's card greyed out; the Gantt shows the
-//! critical path; the admin opens 管理. Screenshots of each page are written to
-//! `target/tmp/screenshots` (and to `$GANTRY_SCREENSHOTS_TO` when set, e.g. `docs/screenshots`).
+//! critical path; the admin opens 管理, edits a template and checks the audit log.
+//! Screenshots of each page are written to `target/tmp/screenshots` (and to
+//! `$GANTRY_SCREENSHOTS_TO` when set, e.g. `docs/screenshots`).
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -23,6 +24,93 @@ fn site_photo(dir: &Path) -> anyhow::Result<PathBuf> {
     let path = dir.join("site.jpg");
     scene.save_with_format(&path, image::ImageFormat::Jpeg)?;
     Ok(path)
+}
+
+/// When the photo was taken, as its EXIF says.
+const TAKEN_AT: &[u8] = b"2026:12:07 08:30:00";
+
+/// A camera original: 3,200 × 2,400 px with an EXIF block naming when it was taken.
+fn camera_original(dir: &Path) -> anyhow::Result<(PathBuf, Vec<u8>)> {
+    // Sensor noise over a gradient, saved at a camera's quality: megabytes, as a phone's.
+    let mut seed = 0x2545_F491_u32;
+    let scene = image::RgbImage::from_fn(3200, 2400, |x, y| {
+        seed ^= seed << 13;
+        seed ^= seed >> 17;
+        seed ^= seed << 5;
+        let noise = (seed % 48) as u8;
+        image::Rgb([
+            (x / 13 % 200) as u8 + noise,
+            (y / 10 % 200) as u8 + noise,
+            150 + noise,
+        ])
+    });
+    let mut jpeg = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 92).encode_image(&scene)?;
+    // IFD0 with Orientation = 1 and DateTime, big-endian.
+    let mut tiff = b"MM\0\x2A\0\0\0\x08\0\x02".to_vec();
+    tiff.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 1, 0, 0]);
+    tiff.extend_from_slice(&[0x01, 0x32, 0, 2, 0, 0, 0, 20, 0, 0, 0, 38]);
+    tiff.extend_from_slice(&[0, 0, 0, 0]);
+    tiff.extend_from_slice(TAKEN_AT);
+    tiff.push(0);
+    let mut app1 = vec![0xFF, 0xE1];
+    app1.extend_from_slice(&u16::try_from(tiff.len() + 8)?.to_be_bytes());
+    app1.extend_from_slice(b"Exif\0\0");
+    app1.extend_from_slice(&tiff);
+    let mut original = jpeg[..2].to_vec();
+    original.extend_from_slice(&app1);
+    original.extend_from_slice(&jpeg[2..]);
+    let path = dir.join("camera.jpg");
+    std::fs::write(&path, &original)?;
+    Ok((path, original))
+}
+
+/// The approval's photo arrived at most 2,048 px long, much smaller, still saying when
+/// it was taken.
+async fn photo_was_shrunk_with_its_exif(
+    demo: &server::demo::Demo,
+    approval: i64,
+    original: &[u8],
+) -> anyhow::Result<()> {
+    let stored = demo
+        .state
+        .store
+        .approvals()
+        .get(approval)
+        .await?
+        .context("the approval")?;
+    let key = stored
+        .instance
+        .form
+        .get("attachments")
+        .and_then(|a| a[0].as_str())
+        .context("an attachment key")?
+        .to_owned();
+    let sent = server::files::load(&demo.state, &key)
+        .await?
+        .context("the stored photo")?;
+    let image = image::load_from_memory(&sent)?;
+    let long = image.width().max(image.height());
+    if long > 2048 || sent.len() * 2 > original.len() {
+        bail!(
+            "not shrunk: {}×{}, {} of {} bytes",
+            image.width(),
+            image.height(),
+            sent.len(),
+            original.len()
+        );
+    }
+    if !sent.windows(TAKEN_AT.len()).any(|w| w == TAKEN_AT) {
+        bail!("the capture time was lost on the way");
+    }
+    eprintln!(
+        "photo shrunk in the H5: {} → {} bytes, {}×{}",
+        original.len(),
+        sent.len(),
+        image.width(),
+        image.height()
+    );
+    Ok(())
 }
 
 /// The database stops taking writes (another process holds SQLite's write lock past the
@@ -150,7 +238,10 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
     b.type_into("#field-items", "C30 商品混凝土 12 方").await?;
     b.type_into("#field-materials", "1200.50").await?;
     b.set_value("field-arrival", "2026-12-20").await?;
-    b.wait_for("#photo-input").await?.send_keys(photo).await?;
+    // A camera original: the H5 shrinks it before sending (checked below).
+    let (camera, original) = camera_original(data.path())?;
+    let camera = camera.to_str().context("a UTF-8 path")?;
+    b.wait_for("#photo-input").await?.send_keys(camera).await?;
     b.wait_text("#photo-count", |t| t.contains("已添加 1 张"))
         .await?;
     b.click("#submit-approval").await?;
@@ -170,6 +261,7 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
         .await?;
     b.wait_for("dl.fields .thumbs img").await?;
     b.shot("approval-submitted").await?;
+    photo_was_shrunk_with_its_exif(&demo, id, &original).await?;
 
     // The PM finds it in 待我审批 and approves it with one tap.
     b.sign_in(pm, "/approvals").await?;
@@ -249,6 +341,17 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
         .await?
         .context("the purchase template")?;
     assert_eq!(stored.template.form.fields.len(), fields_before + 1);
+
+    // 审计日志: the day's changes are listed (the template save among them), and 校验
+    // finds the chain intact and anchors it.
+    b.open("/admin").await?;
+    b.click("a[href='/admin/audit']").await?;
+    b.wait_text("#audit-list", |t| t.contains("修改审批模板"))
+        .await?;
+    b.click("#audit-verify").await?;
+    b.wait_text("#audit-verdict", |t| t.starts_with("完整：审计日志完整"))
+        .await?;
+    b.shot("audit-log").await?;
 
     b.client.clone().close().await?;
     Ok(())

@@ -100,9 +100,14 @@ pub async fn start(
     let app = Application::build(settings, Options::default()).await?;
     let state = app.state().clone();
     let options = org_sync::SyncOptions::with_progress(state.cache.clone());
-    let report =
-        org_sync::sync_and_record(&state.wecom, &state.store, &options, state.clock.now_ms())
-            .await?;
+    let report = org_sync::sync_and_record(
+        &state.wecom,
+        &state.store,
+        &state.cipher,
+        &options,
+        state.clock.now_ms(),
+    )
+    .await?;
     let admin = seed::seed(&state)
         .await
         .context("cannot seed the demo projects")?;

@@ -116,7 +116,7 @@ async fn keep_upload(
         ));
     }
     admit_upload(state, user.userid(), body.len()).await?;
-    let key = photos::store(state, body).await?;
+    let key = photos::store_upload(state, body).await?;
     // Only the uploader may check in with it, for as long as WeCom keeps a media id: a
     // photo already on record cannot be passed off as new evidence by someone else.
     state

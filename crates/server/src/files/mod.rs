@@ -1,14 +1,12 @@
-//! Check-in photos on disk, kept under their SHA-256 (key `sha256:<hex>`) at
-//! `data_dir/photos/<2 hex>/<hex>`, so the same photo is stored once and a key proves the
-//! bytes it names.
+//! Photos and uploads in the file store ([`crate::file_store`]), kept under their SHA-256
+//! (key `sha256:<hex>`) as `photos/<2 hex>/<hex>`, so the same photo is stored once and a
+//! key proves the bytes it names.
 
 pub mod handlers;
 
-use std::io;
-use std::path::PathBuf;
-
 use sha2::{Digest as _, Sha256};
 
+use crate::file_store::FileStoreError;
 use crate::state::AppState;
 
 const PREFIX: &str = "sha256:";
@@ -31,40 +29,108 @@ pub async fn own_upload(
     if state.cache.get(&upload_mark(key, userid)).await?.is_none() {
         return Ok(None);
     }
-    Ok(load(state, key).await?)
-}
-
-/// Stores `bytes` by content (once); returns the key.
-pub async fn store(state: &AppState, bytes: &[u8]) -> io::Result<String> {
-    let hex = hex::encode(Sha256::digest(bytes));
-    let path = photo_path(state, &hex);
-    if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
-        if let Some(dir) = path.parent() {
-            tokio::fs::create_dir_all(dir).await?;
-        }
-        // Written aside under a name of its own (two uploads of one photo may race) and
-        // renamed, so a half-written photo never has the final name.
-        let partial = path.with_extension(format!("part-{}", crate::auth::new_token()));
-        tokio::fs::write(&partial, bytes).await?;
-        tokio::fs::rename(&partial, &path).await?;
+    let Some(bytes) = load(state, key).await? else {
+        return Ok(None);
+    };
+    // Used now, so never swept as an unused upload (a use that then fails keeps a file
+    // that could have gone: the safe side).
+    if let Some(hex) = key.strip_prefix(PREFIX) {
+        let now = state.clock.now_ms();
+        state
+            .store
+            .stored_files()
+            .kept(&object_key(hex), now)
+            .await?;
     }
-    Ok(format!("{PREFIX}{hex}"))
+    Ok(Some(bytes))
 }
 
-/// The bytes stored under `key`; `None` for a key that is not a SHA-256 key.
-pub async fn load(state: &AppState, key: &str) -> io::Result<Option<Vec<u8>>> {
-    // Checked so a damaged row can never name a path outside the photo store.
+/// Why a file could not be kept.
+#[derive(Debug, thiserror::Error)]
+pub enum KeepError {
+    /// The file store failed.
+    #[error(transparent)]
+    Files(#[from] FileStoreError),
+    /// Noting it in the database failed.
+    #[error(transparent)]
+    Store(#[from] store::StoreError),
+}
+
+impl From<KeepError> for crate::error::ApiError {
+    #[track_caller]
+    fn from(e: KeepError) -> Self {
+        match e {
+            KeepError::Files(e) => e.into(),
+            KeepError::Store(e) => e.into(),
+        }
+    }
+}
+
+/// Stores `bytes` by content as a record's own file (a check-in photo, its stamped copy),
+/// never swept; returns the key.
+pub async fn store(state: &AppState, bytes: &[u8]) -> Result<String, KeepError> {
+    let (key, object) = put_by_content(state, bytes).await?;
+    let now = state.clock.now_ms();
+    state.store.stored_files().kept(&object, now).await?;
+    Ok(key)
+}
+
+/// Stores a member's upload by content: deleted after `files.unused_upload_hours` unless
+/// a check-in, comment or approval uses it first ([`own_upload`]); returns the key.
+pub async fn store_upload(state: &AppState, bytes: &[u8]) -> Result<String, KeepError> {
+    let (key, object) = put_by_content(state, bytes).await?;
+    let now = state.clock.now_ms();
+    state.store.stored_files().uploaded(&object, now).await?;
+    Ok(key)
+}
+
+/// Deletes uploads nothing used within `files.unused_upload_hours`; returns how many.
+pub async fn sweep_unused_uploads(state: &AppState) -> Result<usize, KeepError> {
+    let hours = i64::from(state.settings.files.unused_upload_hours);
+    let before = state.clock.now_ms() - hours * 3_600_000;
+    let files = state.store.stored_files();
+    let mut deleted = 0;
+    loop {
+        let batch = files.unused_before(before, 500).await?;
+        if batch.is_empty() {
+            return Ok(deleted);
+        }
+        for object in &batch {
+            // The row goes first and only while still unused, so a use racing the sweep
+            // either keeps the file or finds it gone, never half of each.
+            if files.forget_unused(object, before).await? {
+                state.files.delete(object).await?;
+                deleted += 1;
+            }
+        }
+    }
+}
+
+/// Puts `bytes` under their SHA-256 once; returns the key and the object's name.
+async fn put_by_content(
+    state: &AppState,
+    bytes: &[u8],
+) -> Result<(String, String), FileStoreError> {
+    let hex = hex::encode(Sha256::digest(bytes));
+    let object = object_key(&hex);
+    // The same bytes under the same name: a second writer racing the first changes nothing.
+    if !state.files.exists(&object).await? {
+        state.files.put(&object, bytes.to_vec()).await?;
+    }
+    Ok((format!("{PREFIX}{hex}"), object))
+}
+
+/// The bytes stored under `key`; `None` for a key that is not a SHA-256 key or names
+/// nothing.
+pub async fn load(state: &AppState, key: &str) -> Result<Option<Vec<u8>>, FileStoreError> {
+    // Checked so a damaged row can never name anything outside the photo folder.
     let Some(hex) = key
         .strip_prefix(PREFIX)
         .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
     else {
         return Ok(None);
     };
-    match tokio::fs::read(photo_path(state, hex)).await {
-        Ok(bytes) => Ok(Some(bytes)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(e),
-    }
+    state.files.get(&object_key(hex)).await
 }
 
 /// The MIME type of a stored photo, from its first bytes.
@@ -76,16 +142,11 @@ pub fn content_type(bytes: &[u8]) -> &'static str {
     }
 }
 
-/// Where the photo with SHA-256 `hex` lives.
-pub fn photo_path(state: &AppState, hex: &str) -> PathBuf {
+/// The store's name for the photo with SHA-256 `hex`: `photos/<2 hex>/<hex>`, which a
+/// local store keeps at `data_dir/photos/…` as earlier versions did.
+pub fn object_key(hex: &str) -> String {
     let fan_out = hex.get(..2).unwrap_or("00");
-    state
-        .settings
-        .server
-        .data_dir
-        .join("photos")
-        .join(fan_out)
-        .join(hex)
+    format!("photos/{fan_out}/{hex}")
 }
 
 /// Largest photo taken from WeCom.

@@ -26,6 +26,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route("/me", web::get().to(me))
             .route("/jssdk/signature", web::get().to(jssdk_signature))
             .configure(crate::admin::handlers::configure)
+            .configure(crate::admin::audit_log::handlers::configure)
             .configure(crate::approvals::handlers::configure)
             .configure(crate::projects::handlers::configure)
             .configure(crate::leavers::handlers::configure)

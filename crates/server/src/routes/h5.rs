@@ -1,7 +1,7 @@
 //! The H5 workbench, embedded from `h5/dist`: hashed assets cached forever, pages
 //! revalidated, brotli or gzip copies sent as built, and every other page path answered
-//! with its bundle's page so deep links work: `admin.html` under `/admin`, else
-//! `index.html`.
+//! with its bundle's page so deep links work: `admin.html` under `/admin`, `plan.html`
+//! for a project's Gantt, else `index.html`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -67,13 +67,9 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     respond(&req, page_for(path))
 }
 
-/// Which bundle's page a path opens: 管理 is its own app.
+/// Which bundle's page a path opens: 管理 and planning (the Gantt) are apps of their own.
 fn page_for(path: &str) -> &'static str {
-    if path == "admin" || path.starts_with("admin/") {
-        "admin.html"
-    } else {
-        "index.html"
-    }
+    api::Bundle::of(path).page()
 }
 
 fn respond(req: &HttpRequest, name: &str) -> HttpResponse {
@@ -177,6 +173,7 @@ mod tests {
         assert_eq!(page_for("admin/templates/leave"), "admin.html");
         assert_eq!(page_for("administrator"), "index.html");
         assert_eq!(page_for("tasks/3"), "index.html");
+        assert_eq!(page_for("projects/3/gantt"), "plan.html");
     }
 
     #[test]

@@ -92,7 +92,8 @@ pub async fn org_sync_if_due(state: &AppState) -> bool {
     let state = state.clone();
     tokio::spawn(async move {
         let options = org_sync::SyncOptions::with_progress(state.cache.clone());
-        if let Err(e) = org_sync::sync_and_record(&state.wecom, &state.store, &options, now).await {
+        let (wecom, store, cipher) = (&state.wecom, &state.store, &state.cipher);
+        if let Err(e) = org_sync::sync_and_record(wecom, store, cipher, &options, now).await {
             tracing::warn!(error = %e, "scheduled org sync failed");
         }
         org_sync::end(state.cache.as_ref()).await;
@@ -100,10 +101,12 @@ pub async fn org_sync_if_due(state: &AppState) -> bool {
     true
 }
 
-/// Starts the daily org sync, sweeps approval timeouts, runs the overdue-task scan, follows
-/// up leavers, purges old finished queue rows and reports dead letters.
+/// Starts the daily org sync, anchors the audit chain once a day, sweeps approval
+/// timeouts, runs the overdue-task scan, deletes unused uploads, follows up leavers,
+/// purges old finished queue rows and reports dead letters.
 async fn housekeeping(state: &AppState) {
     org_sync_if_due(state).await;
+    crate::admin::audit_log::anchor::daily(state).await;
     match crate::approvals::timeouts::sweep(state).await {
         Ok(r) if r.escalated > 0 => {
             tracing::info!(
@@ -115,6 +118,11 @@ async fn housekeeping(state: &AppState) {
         Err(e) => tracing::warn!(error = %e, "approval timeout sweep failed; next tick retries"),
     }
     task_reminders_if_due(state).await;
+    match crate::files::sweep_unused_uploads(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(uploads = n, "deleted uploads nothing used"),
+        Err(e) => tracing::warn!(error = %e, "sweeping unused uploads failed; next tick retries"),
+    }
     match crate::leavers::sweep(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(leaves = n, "followed up members who left"),

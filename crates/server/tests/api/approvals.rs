@@ -26,7 +26,7 @@ pub(crate) struct Company {
 pub(crate) async fn company(pms: usize) -> Company {
     let app = spawn_app().await;
     let now = app.clock.now_ms();
-    server::org::sync::sync(&app.state.wecom, &app.state.store, now)
+    server::org::sync::sync(&app.state.wecom, &app.state.store, &app.state.cipher, now)
         .await
         .expect("sync");
     let initiator = app.active_user(20);

@@ -3,7 +3,6 @@
 //! untouched original byte for byte, and the stamped copy.
 
 use std::io::Cursor;
-use std::path::Path;
 
 use reqwest::header::{
     CACHE_CONTROL, CONTENT_TYPE, COOKIE, ETAG, IF_NONE_MATCH, X_CONTENT_TYPE_OPTIONS,
@@ -62,19 +61,13 @@ fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> St
 }
 
 /// Files in the photo store.
-fn stored_files(app: &TestApp) -> usize {
-    fn count(dir: &Path) -> usize {
-        std::fs::read_dir(dir).map_or(0, |entries| {
-            entries
-                .flatten()
-                .map(|e| {
-                    let path = e.path();
-                    if path.is_dir() { count(&path) } else { 1 }
-                })
-                .sum()
-        })
-    }
-    count(&app.state.settings.server.data_dir.join("photos"))
+async fn stored_files(app: &TestApp) -> usize {
+    app.state
+        .files
+        .keys_below("photos")
+        .await
+        .expect("listed")
+        .len()
 }
 
 /// The check-in `stored` (the POST's answer) on `task` shows a stamped copy of `uploaded`
@@ -160,7 +153,7 @@ pub(crate) async fn are_stamped_and_kept(
 /// A photo that is not an image is refused, and nothing is stored.
 pub(crate) async fn a_non_image_is_refused(app: &TestApp, who: &Member, task: i64) {
     let path = format!("tasks/{task}/checkins");
-    let files = stored_files(app);
+    let files = stored_files(app).await;
     let (_, before) = call(app, who, Method::GET, &path, None).await;
     // A JPEG's first bytes, then nothing a decoder can use.
     let media_id = upload(app, vec![0xFF, 0xD8, 0xFF, 1, 2, 3, 4, 5]).await;
@@ -181,5 +174,5 @@ pub(crate) async fn a_non_image_is_refused(app: &TestApp, who: &Member, task: i6
     );
     let (_, after) = call(app, who, Method::GET, &path, None).await;
     assert_eq!(before, after, "no check-in recorded");
-    assert_eq!(stored_files(app), files, "no photo stored");
+    assert_eq!(stored_files(app).await, files, "no photo stored");
 }

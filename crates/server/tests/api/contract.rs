@@ -132,9 +132,14 @@ fn assert_contract(what: &str, status: StatusCode, kind: Option<&str>, body: &st
 }
 
 async fn signed_in(app: &TestApp, nth: usize) -> Member {
-    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
-        .await
-        .expect("org sync");
+    server::org::sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("org sync");
     sign_in(app, &app.active_user(nth)).await
 }
 

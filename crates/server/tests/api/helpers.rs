@@ -20,6 +20,38 @@ pub struct Backing {
     pub database_url: String,
     pub cache_url: String,
     pub namespace: String,
+    /// An S3-compatible bucket for files (`None`: the data dir).
+    pub bucket: Option<S3Bucket>,
+}
+
+/// A bucket on the S3-compatible test server.
+#[derive(Debug, Clone)]
+pub struct S3Bucket {
+    pub endpoint: String,
+    pub name: String,
+}
+
+/// The test S3 server's URL, when `cargo xtask test` started one.
+pub fn s3_url() -> Option<String> {
+    std::env::var("GANTRY_TEST_S3_URL")
+        .ok()
+        .filter(|u| !u.is_empty())
+}
+
+/// A new, empty bucket on the test S3 server (which takes an unsigned create).
+pub async fn fresh_bucket(endpoint: &str) -> S3Bucket {
+    let name = format!("gantry-{}", rand::random::<u64>());
+    let status = reqwest::Client::new()
+        .put(format!("{endpoint}/{name}"))
+        .send()
+        .await
+        .expect("S3 test server reachable")
+        .status();
+    assert!(status.is_success(), "creating bucket {name}: {status}");
+    S3Bucket {
+        endpoint: endpoint.to_owned(),
+        name,
+    }
 }
 
 impl Backing {
@@ -31,16 +63,23 @@ impl Backing {
                 .expect("GANTRY_TEST_PG_URL for the postgres backend");
             let redis = std::env::var("GANTRY_TEST_REDIS_URL")
                 .unwrap_or_else(|_| "redis://127.0.0.1:6379".into());
+            // The production configuration: files in object storage too, when there is one.
+            let bucket = match s3_url() {
+                Some(url) => Some(fresh_bucket(&url).await),
+                None => None,
+            };
             Backing {
                 database_url: fresh_pg_database(&admin, &namespace).await,
                 cache_url: redis,
                 namespace,
+                bucket,
             }
         } else {
             Backing {
                 database_url: format!("sqlite://{}", data_dir.join("gantry.db").display()),
                 cache_url: "memory".into(),
                 namespace,
+                bucket: None,
             }
         }
     }
@@ -221,6 +260,13 @@ pub fn settings(sim: &SimHandle, backing: &Backing, data_dir: &Path, setup: &Set
     settings.database.url = Secret::new(backing.database_url.clone());
     settings.cache.url = Secret::new(backing.cache_url.clone());
     settings.cache.namespace = backing.namespace.clone();
+    if let Some(bucket) = &backing.bucket {
+        settings.files.backend = server::config::FileBackend::S3;
+        settings.files.s3.endpoint = bucket.endpoint.clone();
+        settings.files.s3.bucket = bucket.name.clone();
+        settings.files.s3.access_key_id = Secret::new("gantry-test");
+        settings.files.s3.secret_access_key = Secret::new("gantry-test-secret");
+    }
     let app = sim.app().expect("sim app");
     settings.wecom.corp_id = sim.corp_id().to_owned();
     settings.wecom.agent_id = app.agent_id;

@@ -25,7 +25,7 @@ struct Office {
 async fn office() -> Office {
     let app = spawn_app().await;
     let now = app.clock.now_ms();
-    server::org::sync::sync(&app.state.wecom, &app.state.store, now)
+    server::org::sync::sync(&app.state.wecom, &app.state.store, &app.state.cipher, now)
         .await
         .expect("sync");
     let admin = app.sim.org().users[0].userid.clone();
@@ -576,9 +576,14 @@ async fn excel_round_trip_and_imports_that_apply_every_row_or_none() {
 #[tokio::test]
 async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
     let app = spawn_app().await;
-    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
-        .await
-        .expect("sync");
+    server::org::sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("sync");
     let admin = server::demo::seed::seed(&app.state)
         .await
         .expect("seed")
@@ -614,10 +619,11 @@ async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
         .expect("read")
         .expect("the PM's purchase");
     assert!(
-        seeded.instance.timeline.iter().any(|e| matches!(
-            e.kind,
-            domain::approval::EntryKind::SelfApproval { .. }
-        )),
+        seeded
+            .instance
+            .timeline
+            .iter()
+            .any(|e| matches!(e.kind, domain::approval::EntryKind::SelfApproval { .. })),
         "{:?}",
         seeded.instance.timeline
     );
@@ -626,9 +632,14 @@ async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
 #[tokio::test]
 async fn api_answers_are_gzipped_when_asked_and_spreadsheets_are_not() {
     let app = spawn_app().await;
-    server::org::sync::sync(&app.state.wecom, &app.state.store, &app.state.cipher, app.clock.now_ms())
-        .await
-        .expect("sync");
+    server::org::sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("sync");
     let admin = server::demo::seed::seed(&app.state)
         .await
         .expect("seed")

@@ -68,7 +68,11 @@ const TABLE: &[(&str, &str, For)] = &[
     ("GET", "/jssdk/signature", For::Member),
     ("GET", "/admin/queues", For::Admin),
     ("GET", "/admin/dead-letters", For::Admin),
-    ("POST", "/admin/dead-letters/{queue}/{id}/replay", For::Admin),
+    (
+        "POST",
+        "/admin/dead-letters/{queue}/{id}/replay",
+        For::Admin,
+    ),
     ("GET", "/admin/audit", For::Admin),
     ("GET", "/admin/audit/export", For::Admin),
     ("POST", "/admin/audit/verify", For::Admin),
@@ -79,9 +83,6 @@ const TABLE: &[(&str, &str, For)] = &[
     ("GET", "/admin/roles", For::Admin),
     ("PUT", "/admin/roles/{userid}/{role}", For::Admin),
     ("DELETE", "/admin/roles/{userid}/{role}", For::Admin),
-    ("GET", "/admin/audit", For::Admin),
-    ("GET", "/admin/audit/export", For::Admin),
-    ("POST", "/admin/audit/verify", For::Admin),
     ("GET", "/admin/reassignments", For::Admin),
     ("POST", "/admin/reassignments/{id}/resolve", For::Admin),
     ("GET", "/approvals", For::Member),
@@ -120,7 +121,11 @@ const TABLE: &[(&str, &str, For)] = &[
     ("PATCH", "/tasks/{id}", REPORT),
     ("GET", "/tasks/{id}/checkins", For::Visible),
     ("POST", "/tasks/{id}/checkins", REPORT),
-    ("GET", "/tasks/{task}/checkins/{checkin}/photos/{index}", For::Visible),
+    (
+        "GET",
+        "/tasks/{task}/checkins/{checkin}/photos/{index}",
+        For::Visible,
+    ),
     ("GET", "/tasks/{id}/comments", For::Visible),
     ("POST", "/tasks/{id}/comments", REPORT),
     ("GET", "/tasks/{id}/comment-photos/{key}", For::Visible),
@@ -246,7 +251,13 @@ fn judge(row: For, caller: Caller, status: StatusCode) -> Result<(), &'static st
         status,
         StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
     );
-    let fine = |ok: bool, why| if ok && !status.is_server_error() { Ok(()) } else { Err(why) };
+    let fine = |ok: bool, why| {
+        if ok && !status.is_server_error() {
+            Ok(())
+        } else {
+            Err(why)
+        }
+    };
     let sees_project = caller != Caller::Outsider;
     match row {
         For::Member => fine(!refused, "a member may call it"),
@@ -296,7 +307,10 @@ async fn purchase_with_attachment(c: &crate::approvals::Company) -> (String, i64
     let key = uploaded(&c.app, &initiator).await;
     let form = [
         ("project".to_owned(), serde_json::json!(c.project)),
-        ("items".to_owned(), serde_json::json!("C30 商品混凝土 200 方")),
+        (
+            "items".to_owned(),
+            serde_json::json!("C30 商品混凝土 200 方"),
+        ),
         ("materials".to_owned(), serde_json::json!(100_000)),
         ("arrival".to_owned(), serde_json::json!("2026-12-20")),
         ("attachments".to_owned(), serde_json::json!([key])),
@@ -443,7 +457,13 @@ async fn every_route_answers_each_kind_of_caller_as_its_row_says() {
                 app.state
                     .store
                     .projects()
-                    .add_member(c.project, &ids.bystander, ProjectRole::Engineer, "admin", now)
+                    .add_member(
+                        c.project,
+                        &ids.bystander,
+                        ProjectRole::Engineer,
+                        "admin",
+                        now,
+                    )
                     .await
                     .ok();
             }
@@ -453,5 +473,10 @@ async fn every_route_answers_each_kind_of_caller_as_its_row_says() {
             }
         }
     }
-    assert!(wrong.is_empty(), "{} answers off the table:\n{}", wrong.len(), wrong.join("\n"));
+    assert!(
+        wrong.is_empty(),
+        "{} answers off the table:\n{}",
+        wrong.len(),
+        wrong.join("\n")
+    );
 }

@@ -102,6 +102,7 @@ pub async fn proxied_pg(name: &str) -> Option<(Backing, Proxy)> {
         database_url: direct.replacen(&upstream, &format!("127.0.0.1:{}", proxy.port()), 1),
         cache_url: "memory".into(),
         namespace: name.to_owned(),
+        bucket: None,
     };
     Some((backing, proxy))
 }

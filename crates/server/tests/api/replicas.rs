@@ -9,7 +9,11 @@ use store::{NewOutboxItem, Outbox};
 use wecom::client::{Message, MessageBody, Recipients};
 use wecom_sim::SimConfig;
 
-use crate::helpers::{Backing, Setup, fresh_pg_database, real_now_ms, start};
+use crate::approvals::sign_in;
+use crate::checkin_photos::{site_jpeg, upload};
+use crate::helpers::{
+    Backing, Setup, TestApp, fresh_bucket, fresh_pg_database, real_now_ms, s3_url, start,
+};
 
 fn leads(metrics: &str) -> bool {
     metrics.contains(r#"gantry_leader{schedule="housekeeping"} 1"#)
@@ -31,6 +35,7 @@ async fn two_replicas_share_one_token_and_one_leader() {
         database_url: fresh_pg_database(&admin, &name).await,
         cache_url: redis,
         namespace: name,
+        bucket: None,
     };
     let sim = wecom_sim::spawn(SimConfig::default()).await.expect("sim");
     let setup = Setup {
@@ -119,4 +124,88 @@ async fn two_replicas_share_one_token_and_one_leader() {
 
     server_a.abort();
     server_b.abort();
+}
+
+#[tokio::test]
+async fn two_replicas_serve_each_others_photos_from_object_storage() {
+    let (Ok(admin), Ok(redis), Some(s3)) = (
+        std::env::var("GANTRY_TEST_PG_URL"),
+        std::env::var("GANTRY_TEST_REDIS_URL"),
+        s3_url(),
+    ) else {
+        eprintln!("PostgreSQL, Redis or the S3 test server unset: skipping the shared-files test");
+        return;
+    };
+    let name = format!("files{}", rand::random::<u32>());
+    let backing = Backing {
+        database_url: fresh_pg_database(&admin, &name).await,
+        cache_url: redis,
+        namespace: name,
+        bucket: Some(fresh_bucket(&s3).await),
+    };
+    let sim = wecom_sim::spawn(SimConfig::default()).await.expect("sim");
+    let clock = Arc::new(ManualClock::new(real_now_ms()));
+    let (dir_a, dir_b) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let (base_b, state_b, _server_b) = start(
+        &sim,
+        &backing,
+        dir_b.path(),
+        clock.clone(),
+        &Setup::default(),
+    )
+    .await
+    .expect("replica b");
+    let started = start(
+        &sim,
+        &backing,
+        dir_a.path(),
+        clock.clone(),
+        &Setup::default(),
+    )
+    .await
+    .expect("replica a");
+    let a = TestApp::of(sim, dir_a, clock, started);
+    let bases = [a.base_url.clone(), base_b];
+    let member = a.active_user(3);
+    // One session, valid on both (it lives in the shared database).
+    let session = sign_in(&a, &member).await;
+    let request = |method: reqwest::Method, replica: usize, path: &str| {
+        a.http
+            .request(method, format!("{}/api/v1/{path}", bases[replica]))
+            .header(reqwest::header::COOKIE, &session.cookie)
+            .header("X-CSRF-Token", &session.csrf)
+    };
+    for (from, to) in [(0_usize, 1_usize), (1, 0)] {
+        let photo = site_jpeg(80 + 8 * u32::try_from(from).unwrap_or(0), 60);
+        let media = upload(&a, photo.clone()).await;
+        let stored = request(reqwest::Method::POST, from, "uploads/wecom")
+            .json(&serde_json::json!({"media_id": media}))
+            .send()
+            .await
+            .expect("sent");
+        assert!(stored.status().is_success(), "{}", stored.status());
+        let body: serde_json::Value = stored.json().await.expect("json");
+        let key = body["key"].as_str().expect("key");
+        let served = request(reqwest::Method::GET, to, &format!("uploads/{key}"))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(
+            served.status(),
+            reqwest::StatusCode::OK,
+            "replica {to} serves what {from} stored"
+        );
+        assert_eq!(
+            served.bytes().await.expect("bytes").as_ref(),
+            photo.as_slice()
+        );
+    }
+    // Nothing was written to either replica's own disk.
+    for state in [&a.state, &state_b] {
+        let local = state.settings.server.data_dir.join("photos");
+        assert!(!local.exists(), "{} holds photos", local.display());
+    }
 }

@@ -39,9 +39,14 @@ async fn site_with(n: usize, role: ProjectRole) -> Site {
     let now = app.clock.now_ms();
     let ten = Day::of_ms(now).plus(1).start_ms() + 10 * HOUR;
     app.clock.advance(ten - now);
-    server::org::sync::sync(&app.state.wecom, &app.state.store, app.clock.now_ms())
-        .await
-        .expect("sync");
+    server::org::sync::sync(
+        &app.state.wecom,
+        &app.state.store,
+        &app.state.cipher,
+        app.clock.now_ms(),
+    )
+    .await
+    .expect("sync");
     let pm = app.active_user(20);
     let engineers: Vec<String> = (0..n).map(|i| app.active_user(30 + i)).collect();
     let store = &app.state.store;
@@ -470,6 +475,19 @@ async fn members_text_commands_for_tasks_and_progress() {
     assert!(listed.contains("1. 二层顶板验收"), "{listed}");
     let nobody = text(app, eng, "新建任务 浇筑 @查无此人 明天").await;
     assert!(nobody.contains("找不到成员"), "{nobody}");
+    // A mobile number names its member too, through the sealed rows' keyed digests.
+    let org = app.sim.org();
+    let mobile = &org
+        .users
+        .iter()
+        .find(|u| &u.userid == other)
+        .expect("sim")
+        .mobile;
+    let by_phone = text(app, eng, &format!("新建任务 三层验收 @{mobile} 明天")).await;
+    assert!(
+        by_phone.contains(&format!("负责人 {other_name}")),
+        "{by_phone}"
+    );
 
     let progress = text(app, eng, "进度 SZ-08").await;
     assert!(
