@@ -49,14 +49,7 @@ async fn admin_api_for_every_kind_of_caller() {
     let member = app.active_user(12);
     let target = app.active_user(13);
     // The mirror must know the members before roles can be granted to them.
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("sync");
+    app.sync_org().await;
     let now = app.clock.now_ms();
     app.state
         .store

@@ -26,9 +26,7 @@ pub(crate) struct Company {
 pub(crate) async fn company(pms: usize) -> Company {
     let app = spawn_app().await;
     let now = app.clock.now_ms();
-    server::org::sync::sync(&app.state.wecom, &app.state.store, &app.state.cipher, now)
-        .await
-        .expect("sync");
+    app.sync_org().await;
     let initiator = app.active_user(20);
     let finance = app.active_user(21);
     let pms: Vec<String> = (0..pms).map(|n| app.active_user(22 + n)).collect();

@@ -286,24 +286,7 @@ async fn audit_log_exports_to_excel_and_the_export_is_audited() {
         _ => String::new(),
     };
     let headers: Vec<String> = (0..13).map(|c| text(0, c)).collect();
-    assert_eq!(
-        headers,
-        [
-            "序号",
-            "时间",
-            "操作人",
-            "账号",
-            "来源IP",
-            "操作",
-            "操作代码",
-            "对象类型",
-            "对象ID",
-            "项目",
-            "变更前",
-            "变更后",
-            "哈希"
-        ]
-    );
+    assert_eq!(headers, server::admin::audit_log::export::HEADERS);
     assert_eq!(
         sheet.height(),
         4,

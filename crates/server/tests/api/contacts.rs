@@ -1,7 +1,6 @@
 //! Incremental org changes: `change_contact` events from the 通讯录同步 callback, applied
 //! in order through the inbox.
 
-use domain::clock::Clock as _;
 use server::workers::inbox;
 use wecom_sim::CallbackTarget;
 
@@ -36,14 +35,7 @@ pub(crate) async fn deliver(app: &TestApp, xmls: &[String]) {
 #[tokio::test]
 async fn member_department_and_tag_changes_reach_the_mirror() {
     let app = spawn_app().await;
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("initial sync");
+    app.sync_org().await;
     let org = app.state.store.org();
     let sim = &app.sim;
 

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use domain::clock::{Clock as _, ManualClock};
+use domain::clock::ManualClock;
 use reqwest::header::{CONTENT_TYPE, COOKIE};
 use reqwest::{Method, StatusCode};
 use wecom_sim::SimConfig;
@@ -132,14 +132,7 @@ fn assert_contract(what: &str, status: StatusCode, kind: Option<&str>, body: &st
 }
 
 async fn signed_in(app: &TestApp, nth: usize) -> Member {
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("org sync");
+    app.sync_org().await;
     sign_in(app, &app.active_user(nth)).await
 }
 

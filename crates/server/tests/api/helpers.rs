@@ -105,6 +105,18 @@ pub struct TestApp {
 }
 
 impl TestApp {
+    /// Copies the simulator's org into the app, as a sync would.
+    pub async fn sync_org(&self) -> server::org::sync::SyncReport {
+        server::org::sync::sync(
+            &self.state.wecom,
+            &self.state.store,
+            &self.state.cipher,
+            self.clock.now_ms(),
+        )
+        .await
+        .expect("sync")
+    }
+
     /// The app's callback URL.
     pub fn callback_url(&self) -> String {
         format!("{}/wecom/callback", self.base_url)

@@ -56,14 +56,7 @@ async fn dispatch(app: &TestApp) {
 #[tokio::test]
 async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     let app = spawn_app().await;
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("sync");
+    app.sync_org().await;
     let pm = app.active_user(1);
     let engineer = app.active_user(2);
     let quiet = app.active_user(3);
@@ -155,14 +148,7 @@ async fn a_leavers_roles_are_flagged_and_the_pm_told_once() {
     let second = app.active_user(4);
     give(&app, site, &second, ProjectRole::Quality).await;
     app.sim.delete_user(&second).expect("deleted");
-    let report = server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("sync");
+    let report = app.sync_org().await;
     assert_eq!(report.left, 1);
     assert_eq!(server::leavers::sweep(&app.state).await.expect("sweep"), 1);
     dispatch(&app).await;

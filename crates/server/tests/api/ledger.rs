@@ -25,9 +25,7 @@ struct Office {
 async fn office() -> Office {
     let app = spawn_app().await;
     let now = app.clock.now_ms();
-    server::org::sync::sync(&app.state.wecom, &app.state.store, &app.state.cipher, now)
-        .await
-        .expect("sync");
+    app.sync_org().await;
     let admin = app.sim.org().users[0].userid.clone();
     let finance = app.active_user(14);
     app.state
@@ -576,14 +574,7 @@ async fn excel_round_trip_and_imports_that_apply_every_row_or_none() {
 #[tokio::test]
 async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
     let app = spawn_app().await;
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("sync");
+    app.sync_org().await;
     let admin = server::demo::seed::seed(&app.state)
         .await
         .expect("seed")
@@ -632,14 +623,7 @@ async fn the_demo_seeds_a_ledger_and_a_running_schedule_once() {
 #[tokio::test]
 async fn api_answers_are_gzipped_when_asked_and_spreadsheets_are_not() {
     let app = spawn_app().await;
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("sync");
+    app.sync_org().await;
     let admin = server::demo::seed::seed(&app.state)
         .await
         .expect("seed")

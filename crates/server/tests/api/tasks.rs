@@ -39,14 +39,7 @@ async fn site_with(n: usize, role: ProjectRole) -> Site {
     let now = app.clock.now_ms();
     let ten = Day::of_ms(now).plus(1).start_ms() + 10 * HOUR;
     app.clock.advance(ten - now);
-    server::org::sync::sync(
-        &app.state.wecom,
-        &app.state.store,
-        &app.state.cipher,
-        app.clock.now_ms(),
-    )
-    .await
-    .expect("sync");
+    app.sync_org().await;
     let pm = app.active_user(20);
     let engineers: Vec<String> = (0..n).map(|i| app.active_user(30 + i)).collect();
     let store = &app.state.store;

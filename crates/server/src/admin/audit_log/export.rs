@@ -32,6 +32,7 @@ pub const HEADERS: [&str; 13] = [
 ];
 
 /// One exported row: the view and its chain hash.
+#[derive(Debug)]
 pub struct Line {
     /// The row as the console shows it.
     pub row: AuditRow,

@@ -4,7 +4,7 @@
 //! rewritten with it (see [`store::VerifyReport`] for what the chain alone cannot prove).
 
 pub mod anchor;
-mod export;
+pub mod export;
 pub mod handlers;
 mod views;
 
