@@ -126,6 +126,15 @@ pub struct TaskUpdate {
     pub helpers: Option<Vec<String>>,
 }
 
+/// `POST /api/v1/tasks/{id}/extension`: 申请延期, decided by the project manager.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExtensionRequest {
+    /// Days to add to the task (1–365).
+    pub days: i32,
+    /// Why.
+    pub reason: String,
+}
+
 /// What a task change did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TaskChanged {
@@ -246,16 +255,61 @@ pub struct CheckinView {
     pub progress: Option<u8>,
 }
 
-/// A daily report (日报).
+wire_enum! {
+    /// The day's weather on site, as a 施工日志 records it.
+    pub enum Weather {
+        /// 晴.
+        Sunny = "sunny" => "晴",
+        /// 多云.
+        Cloudy = "cloudy" => "多云",
+        /// 阴.
+        Overcast = "overcast" => "阴",
+        /// 雨.
+        Rain = "rain" => "雨",
+        /// 雪.
+        Snow = "snow" => "雪",
+        /// 大风.
+        Wind = "wind" => "大风",
+    }
+}
+
+/// One trade's headcount on site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Crew {
+    /// 工种, e.g. 钢筋工.
+    pub trade: String,
+    /// People.
+    pub count: u32,
+}
+
+/// A daily report (施工日志 / 日报): one member's account of one day on one project.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DailyReport {
-    /// Who.
+    /// Who (set by the server).
     #[serde(default)]
     pub userid: String,
+    /// Their name (set by the server in lists).
+    #[serde(default)]
+    pub name: String,
     /// Which day.
     pub day: String,
-    /// Text.
+    /// 施工内容: the work done.
     pub content: String,
+    /// 天气.
+    #[serde(default)]
+    pub weather: Option<Weather>,
+    /// 出勤: headcount by trade.
+    #[serde(default)]
+    pub workforce: Vec<Crew>,
+    /// 存在问题.
+    #[serde(default)]
+    pub problems: String,
+    /// 明日计划.
+    #[serde(default)]
+    pub tomorrow: String,
+    /// Photo keys (the writer's uploads).
+    #[serde(default)]
+    pub photos: Vec<String>,
 }
 
 /// `POST /api/v1/tasks/{id}/comments`.

@@ -96,20 +96,34 @@ pub struct ReminderSettings {
     pub escalate_after_days: i32,
     /// A project this many days behind → its PM and department leader hear of it.
     pub lag_alert_days: i32,
+    /// From this "HH:MM" China time, who has not filed today's daily report is reminded
+    /// (empty: never).
+    pub daily_report_at: String,
+}
+
+/// Minutes after midnight of an "HH:MM" setting `reminders.{key}`.
+fn clock_minutes(key: &str, v: &str) -> Result<u32, ConfigError> {
+    v.split_once(':')
+        .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
+        .filter(|(h, m)| *h < 24 && *m < 60)
+        .map(|(h, m)| h * 60 + m)
+        .ok_or_else(|| {
+            ConfigError::Invalid(format!("reminders.{key} {v:?} is not a time like 22:00"))
+        })
 }
 
 impl ReminderSettings {
+    /// When the daily-report reminder goes out, in minutes after midnight China time.
+    pub fn daily_report_minute(&self) -> Result<Option<u32>, ConfigError> {
+        if self.daily_report_at.is_empty() {
+            return Ok(None);
+        }
+        clock_minutes("daily_report_at", &self.daily_report_at).map(Some)
+    }
+
     /// The reminder policy these settings describe.
     pub fn policy(&self) -> Result<domain::reminders::Policy, ConfigError> {
-        let minutes = |key: &str, v: &str| {
-            v.split_once(':')
-                .and_then(|(h, m)| Some((h.parse::<u32>().ok()?, m.parse::<u32>().ok()?)))
-                .filter(|(h, m)| *h < 24 && *m < 60)
-                .map(|(h, m)| h * 60 + m)
-                .ok_or_else(|| {
-                    ConfigError::Invalid(format!("reminders.{key} {v:?} is not a time like 22:00"))
-                })
-        };
+        let minutes = clock_minutes;
         if self.due_soon_days < 0 || self.escalate_after_days < 1 || self.lag_alert_days < 1 {
             return Err(ConfigError::Invalid(
                 "reminders: due_soon_days must be ≥ 0, escalate_after_days and lag_alert_days ≥ 1"
@@ -351,6 +365,7 @@ impl Settings {
         }
         self.security.validate()?;
         self.reminders.policy()?;
+        self.reminders.daily_report_minute()?;
         self.files.validate()?;
         Ok(())
     }

@@ -39,6 +39,9 @@ pub fn task_page(props: &Props) -> Html {
             { view_load(&task, |t| html! {
                 <>
                     <Overview task={Rc::clone(t)} changed={changed.clone()} />
+                    { if t.milestone || t.status == TaskStatus::Done { html!{} } else {
+                        html! { <Extension task={t.id} /> }
+                    } }
                     <CheckinForm task={Rc::clone(t)} changed={changed.clone()} />
                 </>
             }) }
@@ -124,6 +127,65 @@ fn overview(props: &TaskProps) -> Html {
             </div>
             { for message.as_ref().map(|m| html!{ <p class="notice">{m}</p> }) }
         </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ExtensionProps {
+    task: i64,
+}
+
+/// 申请延期: more days, and why; the PM decides it as an approval.
+#[function_component(Extension)]
+fn extension(props: &ExtensionProps) -> Html {
+    let days = use_state(String::new);
+    let reason = use_state(String::new);
+    let message = use_state(|| None::<String>);
+    let navigator = yew_router::prelude::use_navigator();
+    let onsubmit = {
+        let (days, reason, message, id) =
+            (days.clone(), reason.clone(), message.clone(), props.task);
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(days) = days.parse::<i32>().ok().filter(|d| (1..=365).contains(d)) else {
+                message.set(Some("延长天数应在 1 到 365 天之间".into()));
+                return;
+            };
+            let body = api::ExtensionRequest {
+                days,
+                reason: reason.trim().to_owned(),
+            };
+            let (message, navigator) = (message.clone(), navigator.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                match services::tasks::extend(id, &body).await {
+                    Ok(created) => {
+                        if let Some(nav) = navigator {
+                            nav.push(&crate::app::Route::Approval { id: created.id });
+                        }
+                    }
+                    Err(f) => message.set(Some(f.text())),
+                }
+            });
+        })
+    };
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |e: InputEvent| state.set(input_value(&e)))
+    };
+    html! {
+        <details class="card">
+            <summary>{"申请延期"}</summary>
+            <form class="form" {onsubmit} novalidate=true>
+                <div class="field"><label for="extension-days">{"延长天数"}</label>
+                    <input id="extension-days" type="number" min="1" max="365" inputmode="numeric"
+                        value={(*days).clone()} oninput={set(&days)} /></div>
+                <div class="field"><label for="extension-reason">{"延期原因"}</label>
+                    <textarea id="extension-reason" rows="2" maxlength={api::limits::COMMENT_CHARS.to_string()}
+                        value={(*reason).clone()} oninput={set(&reason)} /></div>
+                { for message.as_ref().map(|m| html!{ <p class="notice" role="alert">{m}</p> }) }
+                <button id="submit-extension" type="submit" class="btn block">{"提交延期申请"}</button>
+            </form>
+        </details>
     }
 }
 

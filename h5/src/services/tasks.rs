@@ -22,6 +22,11 @@ pub async fn update(id: i64, update: &TaskUpdate) -> Result<Value, Failure> {
     http::send(Method::Patch, &format!("/tasks/{id}"), update).await
 }
 
+/// Files a 申请延期 for task `id`; answers the approval's id.
+pub async fn extend(id: i64, body: &api::ExtensionRequest) -> Result<api::Created, Failure> {
+    http::send(Method::Post, &format!("/tasks/{id}/extension"), body).await
+}
+
 /// Its check-ins.
 pub fn checkins(id: i64) -> Get<Vec<CheckinView>> {
     Get::new(format!("/tasks/{id}/checkins"))

@@ -18,8 +18,16 @@ pub fn all() -> Vec<Template> {
         payment(),
         hazardous_work(),
         leave(),
+        task_extension(),
     ]
 }
+
+/// Templates started from their own record's page (a task's 申请延期), not from the list
+/// of forms: their form names the record, which only that page can fill in.
+pub const STARTED_FROM_RECORDS: [&str; 1] = [TASK_EXTENSION];
+
+/// [`task_extension`]'s code.
+pub const TASK_EXTENSION: &str = "task_extension";
 
 fn field(key: &str, label: &str, kind: FieldKind, required: bool) -> Field {
     Field {
@@ -331,6 +339,44 @@ pub fn leave() -> Template {
     }
 }
 
+/// 申请延期: the task's owner asks for more days; once approved the task's finish moves
+/// and, when the project says so, its successors follow. The PM decides.
+pub fn task_extension() -> Template {
+    Template {
+        code: TASK_EXTENSION.into(),
+        name: "任务延期申请".into(),
+        form: FormSchema {
+            fields: vec![
+                project(),
+                field(
+                    "task",
+                    "任务",
+                    FieldKind::Number {
+                        min: Some(1.0),
+                        max: None,
+                    },
+                    true,
+                ),
+                text("title", "任务名称", 200, true),
+                field(
+                    "days",
+                    "延长天数",
+                    FieldKind::Number {
+                        min: Some(1.0),
+                        max: Some(365.0),
+                    },
+                    true,
+                ),
+                text("reason", "延期原因", 500, true),
+            ],
+        },
+        flow: vec![pm("pm")],
+        card_fields: vec!["title".into(), "days".into(), "reason".into()],
+        on_reject: RejectDefault::Initiator,
+        self_approval: SelfApproval::Leader,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -344,6 +390,6 @@ mod tests {
         let mut codes: Vec<&str> = all.iter().map(|t| t.code.as_str()).collect();
         codes.sort_unstable();
         codes.dedup();
-        assert_eq!(codes.len(), 5);
+        assert_eq!(codes.len(), 6);
     }
 }

@@ -424,6 +424,14 @@ async fn queue_effects(
                 }
             }
             Effect::TellInitiator { status } => {
+                // What the record does with an approval (a task's 申请延期 moves the task):
+                // queued with the decision, carried out by the feature through the outbox.
+                if *status == domain::approval::Status::Approved
+                    && domain::approval::builtin::STARTED_FROM_RECORDS
+                        .contains(&ctx.template.code.as_str())
+                {
+                    items.push(approved_row(state, id, &ctx.template.code)?);
+                }
                 let title = format!("你的{}{}", ctx.template.name, cards::outcome_text(*status));
                 let body = cards::notice(&title, "点击查看审批记录", &url);
                 let key = format!("apoutcome:{id}:{seq}:{n}");
@@ -446,6 +454,33 @@ async fn queue_effects(
     Outbox::enqueue_many(tx, &items, now).await?;
     Approvals::add_cards(tx, &new_cards, now).await?;
     Ok(())
+}
+
+/// The `approved` row that tells the record's feature an approval of `template` passed.
+fn approved_row(state: &AppState, id: i64, template: &str) -> anyhow::Result<NewOutboxItem> {
+    Ok(NewOutboxItem {
+        idempotency_key: format!("approved:{id}"),
+        kind: APPROVED_KIND.into(),
+        agent_id: state.settings.wecom.agent_id,
+        recipient: None,
+        payload: serde_json::to_string(&Approved {
+            instance: id,
+            template: template.to_owned(),
+        })?,
+        not_before_ms: 0,
+    })
+}
+
+/// The outbox kind of [`Approved`] rows.
+pub const APPROVED_KIND: &str = "approved";
+
+/// An approval that passed, for the feature that owns its record.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Approved {
+    /// The instance.
+    pub instance: i64,
+    /// Its template code.
+    pub template: String,
 }
 
 /// The row that greys out `card`: updated with the tap's own fresh response code when

@@ -2,6 +2,7 @@
 //! (key `sha256:<hex>`) as `photos/<2 hex>/<hex>`, so the same photo is stored once and a
 //! key proves the bytes it names.
 
+pub mod download;
 pub mod handlers;
 
 use sha2::{Digest as _, Sha256};

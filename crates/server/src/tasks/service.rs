@@ -182,6 +182,7 @@ pub async fn create_on(
         Some(&view),
     )
     .await?;
+    super::assign::tell_owner_on(conn, state, &task, actor).await?;
     Ok(task)
 }
 
@@ -291,6 +292,9 @@ pub async fn write_update(
     let shown_before = super::gantt::view(&before, today);
     Tasks::save_on(conn, &task, now).await?;
     Tasks::move_starts(conn, &moved, now).await?;
+    if task.owner != before.owner {
+        super::assign::tell_owner_on(conn, state, &task, actor).await?;
+    }
     audit::append(
         conn,
         state,
@@ -424,37 +428,6 @@ pub async fn unlink(
     )
     .await?;
     tx.commit().await.context("committing an unlink")?;
-    Ok(())
-}
-
-/// Files (or rewrites) the actor's daily report for the project and day.
-pub async fn put_report(
-    state: &AppState,
-    project_id: i64,
-    report: &api::DailyReport,
-    actor: &Actor,
-) -> Result<(), TaskError> {
-    let day =
-        Day::parse(&report.day).ok_or_else(|| TaskError::Invalid("day 应为 YYYY-MM-DD".into()))?;
-    let content = report.content.trim();
-    if content.is_empty() || content.chars().count() > api::limits::REPORT_CHARS {
-        return invalid("日报内容不能为空，且不超过 5000 字");
-    }
-    let key = project_id.to_string();
-    let now = state.clock.now_ms();
-    let mut tx = state.store.begin().await?;
-    Tasks::put_report_on(&mut tx, project_id, &actor.userid, day, content, now).await?;
-    audit::append(
-        &mut tx,
-        state,
-        actor,
-        "daily_report.put",
-        Target::new("project", &key),
-        audit::NONE,
-        Some(&report.day),
-    )
-    .await?;
-    tx.commit().await.context("committing a daily report")?;
     Ok(())
 }
 

@@ -124,6 +124,11 @@ async fn handle(state: &AppState, item: &InboxItem) -> Handled {
         Body::Event(Event::ChangeContact(change)) => {
             crate::org::contacts::apply(state, change).await
         }
+        Body::Event(Event::TemplateCard(tap))
+            if crate::tasks::assign::is_assignment_card(&tap.task_id) =>
+        {
+            crate::tasks::assign::handle_tap(state, &inbound.from_user, tap).await
+        }
         Body::Event(Event::TemplateCard(tap)) => {
             crate::approvals::taps::handle(state, &inbound.from_user, tap).await
         }

@@ -147,6 +147,12 @@ impl Dispatcher {
                 Ok(close) => self.close_card(state, &close).await,
                 Err(e) => Verdict::Dead(format!("bad card close payload: {e}")),
             },
+            crate::approvals::service::APPROVED_KIND => {
+                match serde_json::from_str::<crate::approvals::service::Approved>(&item.payload) {
+                    Ok(approved) => carry_out(state, &approved).await,
+                    Err(e) => Verdict::Dead(format!("bad approved payload: {e}")),
+                }
+            }
             other => Verdict::Dead(format!("unknown outbox kind {other:?}")),
         }
     }
@@ -294,6 +300,19 @@ async fn record(
             Outcome::Dead
         }
     })
+}
+
+/// What a passed approval does to its record, by template.
+async fn carry_out(state: &AppState, approved: &crate::approvals::service::Approved) -> Verdict {
+    match approved.template.as_str() {
+        domain::approval::builtin::TASK_EXTENSION => {
+            match crate::tasks::extension::apply(state, approved.instance).await {
+                Ok(_) => Verdict::Sent(None, None),
+                Err(e) => Verdict::Retry(format!("{e:#}")),
+            }
+        }
+        other => Verdict::Dead(format!("no record acts on approved {other:?}")),
+    }
 }
 
 fn failure(error: &WecomError) -> Verdict {

@@ -118,6 +118,11 @@ async fn housekeeping(state: &AppState) {
         Err(e) => tracing::warn!(error = %e, "approval timeout sweep failed; next tick retries"),
     }
     task_reminders_if_due(state).await;
+    match crate::tasks::daily_reports::remind_unfiled(state).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(members = n, "daily report reminders queued"),
+        Err(e) => tracing::warn!(error = %e, "daily report reminder failed; next tick retries"),
+    }
     match crate::files::sweep_unused_uploads(state).await {
         Ok(0) => {}
         Ok(n) => tracing::info!(uploads = n, "deleted uploads nothing used"),

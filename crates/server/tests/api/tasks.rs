@@ -403,7 +403,7 @@ async fn the_gantt_api_plans_links_moves_and_takes_check_ins() {
     let reports = format!("projects/{}/daily-reports", s.project);
     let report = json!({ "day": day0.to_string(), "content": "一层模板完成，明日浇筑" });
     let (code, _) = call(app, &eng, Method::PUT, &reports, Some(report)).await;
-    assert_eq!(code, StatusCode::NO_CONTENT);
+    assert_eq!(code, StatusCode::OK, "answered with the report as saved");
     let (_, read) = call(
         app,
         &pm,

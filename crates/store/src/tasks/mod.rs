@@ -509,6 +509,25 @@ impl<'a> Tasks<'a> {
         Ok(())
     }
 
+    /// Who should have filed a daily report on `day` and has not: (project, userid) for
+    /// every current member holding one of `roles` on a project under construction.
+    pub async fn unfiled_reports(
+        &self,
+        day: Day,
+        roles: &[&str],
+    ) -> Result<Vec<(i64, String)>, StoreError> {
+        let placeholders: Vec<String> = (0..roles.len()).map(|n| format!("${}", n + 2)).collect();
+        let sql = format!(
+            "SELECT DISTINCT pm.project_id, pm.userid FROM project_members pm              JOIN projects p ON p.id = pm.project_id              JOIN org_members m ON m.userid = pm.userid              WHERE p.status = 'active' AND m.left_at_ms IS NULL AND pm.role IN ({})                AND NOT EXISTS (SELECT 1 FROM daily_reports d WHERE d.project_id = pm.project_id                                AND d.userid = pm.userid AND d.day = $1)              ORDER BY pm.project_id, pm.userid",
+            placeholders.join(", ")
+        );
+        let mut query = sqlx::query_as(&sql).bind(day.0);
+        for role in roles {
+            query = query.bind(*role);
+        }
+        Ok(query.fetch_all(self.store.pool()).await?)
+    }
+
     /// A project's daily reports of one day: (userid, content), by member.
     pub async fn reports(
         &self,

@@ -18,7 +18,7 @@ use crate::audit::Actor;
 use crate::auth::{CurrentUser, require_on_project};
 use crate::error::{ApiError, Bounded};
 use crate::state::AppState;
-use crate::tasks::{gantt, service, wire};
+use crate::tasks::{daily_reports, gantt, service, wire};
 
 /// Registers the routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -38,11 +38,44 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/projects/{id}/daily-reports",
             web::put().to(put_daily_report),
         )
+        .route(
+            "/projects/{id}/daily-reports/export",
+            web::get().to(export_daily_reports),
+        )
         .route("/tasks/mine", web::get().to(my_tasks))
         .route("/tasks/{id}", web::get().to(task_detail))
         .route("/tasks/{id}", web::patch().to(update_task))
         .route("/tasks/{id}/checkins", web::get().to(checkins))
-        .route("/tasks/{id}/checkins", web::post().to(check_in));
+        .route("/tasks/{id}/checkins", web::post().to(check_in))
+        .route("/tasks/{id}/extension", web::post().to(request_extension));
+}
+
+/// 申请延期 on a task the caller reports on; the PM decides it as an approval.
+async fn request_extension(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    body: Bounded<api::ExtensionRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    task_project(&state, &user, id, Permission::ReportProgress).await?;
+    if !(1..=365).contains(&body.days) {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "延长天数应在 1 到 365 天之间",
+        ));
+    }
+    if body.reason.trim().is_empty() {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "请填写延期原因",
+        ));
+    }
+    let actor = Actor::of(&req, &user);
+    let approval =
+        crate::tasks::extension::request(&state, id, &actor, body.days, &body.reason).await?;
+    Ok(HttpResponse::Created().json(api::Created { id: approval }))
 }
 
 fn today(state: &AppState) -> Day {
@@ -265,12 +298,13 @@ async fn daily_reports(
         None => today(&state),
     };
     let reports = state.store.tasks().reports(id, day).await?;
+    let ids: Vec<&str> = reports.iter().map(|(u, _)| u.as_str()).collect();
+    let names = state.store.org().names(&ids).await?;
     let views: Vec<DailyReport> = reports
-        .into_iter()
-        .map(|(userid, content)| DailyReport {
-            userid,
-            day: day.to_string(),
-            content,
+        .iter()
+        .map(|(userid, stored)| {
+            let name = names.get(userid).cloned().unwrap_or_else(|| userid.clone());
+            daily_reports::view(userid.clone(), name, day, stored)
         })
         .collect();
     Ok(HttpResponse::Ok().json(views))
@@ -285,6 +319,54 @@ async fn put_daily_report(
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
     require_on_project(&state, &user, id, Permission::ReportProgress).await?;
-    service::put_report(&state, id, &body, &Actor::of(&req, &user)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    daily_reports::put(&state, id, &body, &Actor::of(&req, &user)).await?;
+    let mut saved = body.into_inner();
+    saved.userid = user.userid().to_owned();
+    Ok(HttpResponse::Ok().json(saved))
+}
+
+#[derive(Debug, Deserialize)]
+struct SpanQuery {
+    from: String,
+    to: String,
+}
+
+/// A project's daily reports over a span of days, as an .xlsx (the PM's record).
+async fn export_daily_reports(
+    req: HttpRequest,
+    user: CurrentUser,
+    state: web::Data<AppState>,
+    path: web::Path<i64>,
+    query: web::Query<SpanQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    require_on_project(&state, &user, id, Permission::EditTasks).await?;
+    let bad = || ApiError::with_message(ErrorCode::BadRequest, "from/to 应为 YYYY-MM-DD");
+    let (from, to) = (
+        Day::parse(&query.from).ok_or_else(bad)?,
+        Day::parse(&query.to).ok_or_else(bad)?,
+    );
+    if to.0 < from.0 || to.0 - from.0 >= daily_reports::EXPORT_DAYS {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            format!("一次最多导出 {} 天", daily_reports::EXPORT_DAYS),
+        ));
+    }
+    let bytes = daily_reports::export(&state, id, from, to).await?;
+    let key = id.to_string();
+    crate::audit::record_request(
+        &req,
+        &state,
+        &user,
+        "daily_report.export",
+        crate::audit::Target::new("project", &key).in_project(Some(id)),
+        crate::audit::NONE,
+        Some(&format!("{from}..{to}")),
+    )
+    .await?;
+    Ok(crate::files::download::xlsx(
+        bytes,
+        &format!("daily-reports-{from}-{to}.xlsx"),
+        &format!("施工日志-{from}至{to}.xlsx"),
+    ))
 }
