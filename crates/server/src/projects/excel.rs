@@ -419,6 +419,7 @@ mod tests {
             tags: vec!["EPC".into(), "重点".into()],
             version: 1,
             updated_at_ms: 0,
+            can: Vec::new(),
         }
     }
 

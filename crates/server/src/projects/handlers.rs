@@ -7,7 +7,7 @@ use api::{
     ErrorCode, MemberRoleRequest, ProjectInput, ProjectMemberView, ProjectPage,
     ScheduleSettingsView,
 };
-use domain::access::{Action, ProjectRole, ProjectScope, Subject};
+use domain::access::{Action, ProjectRole, ProjectScope, Subject, authorize};
 use domain::project::ProjectStatus;
 use serde::Deserialize;
 use store::{LedgerRecord, ProjectQuery, ProjectSort, Projects, ScheduleSettings};
@@ -168,6 +168,7 @@ async fn list(
     Ok(HttpResponse::Ok().json(ProjectPage {
         total: page.total,
         items,
+        can_create: authorize(&subject, Action::CreateProject, None).is_ok(),
     }))
 }
 
@@ -263,17 +264,31 @@ async fn export(
     )
     .await?;
     let day = domain::calendar::Day::of_ms(state.clock.now_ms());
-    let filename = format!("projects-{day}.xlsx");
     Ok(HttpResponse::Ok()
         .content_type(XLSX)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
+        .insert_header(export_disposition(&day.to_string()))
         .insert_header((header::CACHE_CONTROL, "no-store"))
         // An .xlsx is a zip already.
         .insert_header(header::ContentEncoding::Identity)
         .body(bytes))
+}
+
+/// `attachment` named 项目台账-<day>.xlsx: RFC 6266's `filename*` in UTF-8 for the WeCom
+/// webview and current browsers, which save the download under it, and a plain ASCII
+/// `filename` for clients that read only that.
+fn export_disposition(day: &str) -> header::ContentDisposition {
+    use header::{Charset, DispositionParam, DispositionType, ExtendedValue};
+    header::ContentDisposition {
+        disposition: DispositionType::Attachment,
+        parameters: vec![
+            DispositionParam::Filename(format!("projects-{day}.xlsx")),
+            DispositionParam::FilenameExt(ExtendedValue {
+                charset: Charset::Ext("UTF-8".to_owned()),
+                language_tag: None,
+                value: format!("项目台账-{day}.xlsx").into_bytes(),
+            }),
+        ],
+    }
 }
 
 #[derive(Debug, Deserialize)]

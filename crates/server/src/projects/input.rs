@@ -9,18 +9,19 @@ use domain::project::ProjectStatus;
 /// The entry `input` describes, or every problem with it.
 pub fn ledger_of(input: &ProjectInput) -> Result<Ledger, Vec<LedgerProblem>> {
     let mut problems = Vec::new();
-    let mut day = |field: LedgerField, text: &Option<String>| -> Option<Day> {
+    // Each message names its field first: the H5 shows it next to that field.
+    let mut day = |field: LedgerField, label: &str, text: &Option<String>| -> Option<Day> {
         let text = text.as_deref().map(str::trim).filter(|t| !t.is_empty())?;
         let parsed = parse_day(text);
         if parsed.is_none() {
-            problems.push(problem(field, &format!("日期 {text:?} 应为 YYYY-MM-DD")));
+            problems.push(problem(field, &format!("{label}「{text}」应为 YYYY-MM-DD")));
         }
         parsed
     };
-    let planned_start = day(LedgerField::PlannedDates, &input.planned_start);
-    let planned_finish = day(LedgerField::PlannedDates, &input.planned_finish);
-    let actual_start = day(LedgerField::ActualDates, &input.actual_start);
-    let actual_finish = day(LedgerField::ActualDates, &input.actual_finish);
+    let planned_start = day(LedgerField::PlannedDates, "计划开工", &input.planned_start);
+    let planned_finish = day(LedgerField::PlannedDates, "计划竣工", &input.planned_finish);
+    let actual_start = day(LedgerField::ActualDates, "实际开工", &input.actual_start);
+    let actual_finish = day(LedgerField::ActualDates, "实际竣工", &input.actual_finish);
     let contract_status = match input.contract_status.as_deref().map(str::trim) {
         None | Some("") => ContractStatus::Negotiating,
         Some(text) => ContractStatus::parse(text).unwrap_or_else(|| {
@@ -157,7 +158,22 @@ mod tests {
                 LedgerField::Name
             ]
         );
-        assert!(summary(&problems).contains("明年"));
+        assert!(summary(&problems).contains("计划开工「明年」"));
+    }
+
+    /// The H5 checks a form with `api::limits` before sending it; the numbers are the
+    /// ledger's own.
+    #[test]
+    fn the_h5_limits_are_the_ledgers() {
+        use api::limits;
+        use domain::ledger;
+        assert_eq!(limits::PROJECT_CODE_CHARS, ledger::MAX_CODE);
+        assert_eq!(limits::PROJECT_NAME_CHARS, ledger::MAX_NAME);
+        assert_eq!(limits::PROJECT_KIND_CHARS, ledger::MAX_KIND);
+        assert_eq!(limits::PROJECT_CLIENT_CHARS, ledger::MAX_CLIENT);
+        assert_eq!(limits::ADDRESS_CHARS, ledger::MAX_ADDRESS);
+        assert_eq!(limits::PROJECT_TAGS, ledger::MAX_TAGS);
+        assert_eq!(limits::PROJECT_TAG_CHARS, ledger::MAX_TAG);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use api::{PersonRef, ProjectView};
+use api::{PersonRef, ProjectAction, ProjectView};
 use domain::access::{Action, ProjectRole, ProjectScope, Subject, SystemRole, authorize};
 use store::{LedgerRecord, Visibility};
 
@@ -31,6 +31,22 @@ pub fn amounts_visible(subject: &Subject, record: &LedgerRecord) -> bool {
         department_id: record.ledger.department_id,
     };
     authorize(subject, Action::ViewBudget, Some(scope)).is_ok()
+}
+
+/// What `subject` may change about the project, from the one authorisation check.
+pub fn abilities(subject: &Subject, record: &LedgerRecord) -> Vec<ProjectAction> {
+    let scope = Some(ProjectScope {
+        project_id: record.id,
+        department_id: record.ledger.department_id,
+    });
+    [
+        (Action::EditProject, ProjectAction::Edit),
+        (Action::ManageProjectMembers, ProjectAction::ManageMembers),
+    ]
+    .into_iter()
+    .filter(|(action, _)| authorize(subject, *action, scope).is_ok())
+    .map(|(_, ability)| ability)
+    .collect()
 }
 
 /// Names for views: managers per project, member and department names.
@@ -132,5 +148,6 @@ pub fn view(subject: &Subject, names: &Names, record: &LedgerRecord) -> ProjectV
         tags: l.tags.clone(),
         version: record.version,
         updated_at_ms: record.updated_at_ms,
+        can: abilities(subject, record),
     }
 }
