@@ -23,6 +23,9 @@ pub enum AdminRoute {
         /// Template code.
         code: String,
     },
+    /// 离职交接: every project's leavers' work.
+    #[at("/admin/handover")]
+    Handover,
     /// Anything else under /admin.
     #[not_found]
     #[at("/admin/404")]
@@ -49,6 +52,7 @@ fn switch(route: AdminRoute) -> Html {
         AdminRoute::TemplateEditor { code } => {
             html! { <pages::template_editor::TemplateEditor {code} /> }
         }
+        AdminRoute::Handover => html! { <pages::handover::Handover /> },
         AdminRoute::NotFound => html! {
             <main class="page"><div class="state empty">{"页面不存在"}</div></main>
         },

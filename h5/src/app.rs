@@ -42,15 +42,6 @@ pub enum Route {
         /// Task id.
         id: i64,
     },
-    /// 项目 list.
-    #[at("/projects")]
-    Projects,
-    /// One project: overview and members.
-    #[at("/projects/:id")]
-    Project {
-        /// Project id.
-        id: i64,
-    },
     /// Anything else.
     #[not_found]
     #[at("/404")]
@@ -155,8 +146,6 @@ fn switch(route: Route) -> Html {
         Route::Approval { id } => html! { <pages::approval::ApprovalPage {id} /> },
         Route::Tasks => html! { <pages::tasks::Tasks /> },
         Route::Task { id } => html! { <pages::task::TaskPage {id} /> },
-        Route::Projects => html! { <pages::projects::Projects /> },
-        Route::Project { id } => html! { <pages::project::ProjectPage {id} /> },
         Route::NotFound => html! {
             <main class="page"><div class="state empty">{"页面不存在"}</div></main>
         },
@@ -216,7 +205,6 @@ fn main_tabs() -> Html {
             0 => Route::Home,
             1 => Route::Approvals,
             2 => Route::Tasks,
-            3 => Route::Projects,
             _ => return None,
         };
         let class = if i == current { "tab active" } else { "tab" };

@@ -115,6 +115,47 @@ pub fn value_of(field: &FormField, entry: &Entry) -> Result<Option<Value>, Strin
     Ok(value)
 }
 
+/// What a person would have entered to send `value` for `field`: the inverse of
+/// [`value_of`], to fill a returned request's form with what was sent.
+pub fn entry_of(field: &FormField, value: &Value) -> Entry {
+    let text_of = |v: &Value| match v {
+        Value::String(s) => s.clone(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    };
+    let items = |v: &Value| match v {
+        Value::Array(all) => all.iter().map(text_of).collect(),
+        Value::Null => Vec::new(),
+        one => vec![text_of(one)],
+    };
+    match (field.kind, value) {
+        (FieldType::Total, _) => Entry::default(),
+        (FieldType::Money, Value::Number(n)) => Entry {
+            text: n.as_i64().map(text::yuan).unwrap_or_default(),
+            ..Entry::default()
+        },
+        (FieldType::DateRange, Value::Array(range)) => Entry {
+            text: range.first().map(text_of).unwrap_or_default(),
+            until: range.get(1).map(text_of).unwrap_or_default(),
+            items: Vec::new(),
+        },
+        (
+            FieldType::MultiSelect
+            | FieldType::Attachments
+            | FieldType::Members
+            | FieldType::Departments,
+            v,
+        ) => Entry {
+            items: items(v),
+            ..Entry::default()
+        },
+        (_, v) => Entry {
+            text: text_of(v),
+            ..Entry::default()
+        },
+    }
+}
+
 fn many_or_one(items: &[String], multiple: bool, one: impl Fn(&str) -> Value) -> Option<Value> {
     match (items, multiple) {
         ([], _) => None,
@@ -188,6 +229,32 @@ mod tests {
             Ok(None),
             "totals are computed by the server"
         );
+    }
+
+    #[test]
+    fn what_was_sent_fills_the_form_again() {
+        let f = fields();
+        let sent = [
+            json!("修脚手架"),
+            json!(120_050),
+            json!(2.5),
+            json!(["2026-12-01", "2026-12-03"]),
+            json!(["a", "b"]),
+            json!(7),
+            json!(999),
+            json!(["sha256:1"]),
+        ];
+        for (field, value) in f.iter().zip(&sent) {
+            let entry = entry_of(field, value);
+            let expected = if field.kind == FieldType::Total {
+                None
+            } else {
+                Some(value.clone())
+            };
+            assert_eq!(value_of(field, &entry), Ok(expected), "{}", field.key);
+        }
+        assert_eq!(entry_of(&f[1], &json!(120_050)).text, "1,200.50");
+        assert_eq!(entry_of(&f[0], &Value::Null), Entry::default());
     }
 
     #[test]

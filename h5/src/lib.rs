@@ -15,6 +15,7 @@ pub mod form;
 pub mod gantt;
 pub mod hooks;
 pub mod http;
+pub mod ledger;
 pub mod pages;
 pub mod pending;
 pub mod plan_app;

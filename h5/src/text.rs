@@ -126,6 +126,11 @@ pub fn time_of_ms(ms: i64) -> String {
     format!("{m:02}-{d:02} {:02}:{:02}", minutes / 60, minutes % 60)
 }
 
+/// When a `"YYYY-MM-DD"` day starts in China time, in unix milliseconds.
+pub fn ms_of_day(day: &str) -> Option<i64> {
+    Some(days_of(day)? * 86_400_000 - 8 * 3_600_000)
+}
+
 /// Days since 1970-01-01 for a `"YYYY-MM-DD"` day.
 pub fn days_of(day: &str) -> Option<i64> {
     let mut parts = day.splitn(3, '-');
@@ -235,5 +240,12 @@ mod tests {
         let ms = 1_796_574_600_000;
         assert_eq!(day_of_ms(ms), "2026-12-07");
         assert_eq!(time_of_ms(ms), "12-07 00:30");
+        let start = ms_of_day("2026-12-07").expect("a day");
+        assert_eq!(
+            (day_of_ms(start), time_of_ms(start).as_str()),
+            ("2026-12-07".into(), "12-07 00:00")
+        );
+        assert_eq!(day_of_ms(start - 1), "2026-12-06");
+        assert_eq!(ms_of_day("soon"), None);
     }
 }

@@ -364,6 +364,10 @@ pub struct ApprovalDetail {
     pub timeline: Vec<TimelineEntry>,
     /// Actions the viewer may take now.
     pub can: Vec<ApprovalActionKind>,
+    /// When the viewer may resubmit ([`ApprovalActionKind::Resubmit`] in `can`): the form
+    /// to fix, as the template version the request was filed under has it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resubmit_form: Option<ApprovalForm>,
 }
 
 /// A new submission.
@@ -696,6 +700,17 @@ pub struct ChosenNode {
     pub name: String,
     /// How many may be picked.
     pub max: u8,
+}
+
+/// A delegation not yet over (`GET /api/v1/approval-delegation` lists the caller's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DelegationView {
+    /// Who approves instead.
+    pub delegate: crate::PersonRef,
+    /// From, unix ms.
+    pub from_ms: i64,
+    /// Until (exclusive), unix ms.
+    pub until_ms: i64,
 }
 
 /// Out of office: while away, new approval seats go to `delegate`.

@@ -9,7 +9,9 @@ pub enum Bundle {
     Field,
     /// 管理 (admins).
     Admin,
-    /// Planning: a project's Gantt.
+    /// Planning: a project's Gantt, and the PM's pages that run a project (create, edit,
+    /// members, schedule settings, spreadsheet import, leavers' hand-over); also the
+    /// out-of-office delegation, rarely used.
     Plan,
 }
 
@@ -20,13 +22,22 @@ impl Bundle {
         if path == "admin" || path.starts_with("admin/") {
             return Self::Admin;
         }
+        let is_id = |id: &str| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit());
         let mut parts = path.split('/');
         match (parts.next(), parts.next(), parts.next(), parts.next()) {
-            (Some("projects"), Some(id), Some("gantt"), None)
-                if !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) =>
-            {
-                Self::Plan
-            }
+            // 项目: the ledger and everything about one project.
+            (Some("projects"), None, None, None) => Self::Plan,
+            (Some("projects"), Some(id), None, None) if is_id(id) => Self::Plan,
+            (Some("projects"), Some("new" | "import"), None, None) => Self::Plan,
+            (
+                Some("projects"),
+                Some(id),
+                Some("gantt" | "edit" | "members" | "schedule" | "daily"),
+                None,
+            ) if is_id(id) => Self::Plan,
+            // A project's leavers' work (its managers) and one's out-of-office delegation.
+            (Some("projects"), Some(id), Some("handover"), None) if is_id(id) => Self::Plan,
+            (Some("approvals"), Some("delegation"), None, None) => Self::Plan,
             _ => Self::Field,
         }
     }
@@ -48,15 +59,32 @@ mod tests {
     #[test]
     fn paths_open_their_bundle() {
         assert_eq!(Bundle::of("/projects/12/gantt"), Bundle::Plan);
+        assert_eq!(Bundle::of("/projects/12/daily"), Bundle::Plan);
+        assert_eq!(Bundle::of("/projects/12"), Bundle::Plan);
+        assert_eq!(Bundle::of("/projects"), Bundle::Plan);
         assert_eq!(Bundle::of("projects/3/gantt/"), Bundle::Plan);
+        for plan in [
+            "/projects/new",
+            "/projects/import",
+            "/projects/7/edit",
+            "/projects/7/members",
+            "/projects/7/schedule/",
+        ] {
+            assert_eq!(Bundle::of(plan), Bundle::Plan, "{plan}");
+        }
+        assert_eq!(Bundle::of("/projects/7/handover"), Bundle::Plan);
+        assert_eq!(Bundle::of("/approvals/delegation"), Bundle::Plan);
+        assert_eq!(Bundle::of("/approvals/12"), Bundle::Field);
         assert_eq!(Bundle::of("admin"), Bundle::Admin);
         assert_eq!(Bundle::of("/admin/templates/leave"), Bundle::Admin);
         for field in [
             "",
-            "/projects/12",
             "/projects/x/gantt",
             "/projects//gantt",
             "/projects/1/gantt/more",
+            "/projects/new/more",
+            "/projects/x/edit",
+            "/projects/7/settings",
             "/tasks/1/gantt",
             "administrator",
         ] {

@@ -79,9 +79,10 @@ pub use admin::{
 pub use approvals::{
     ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalForm, ApprovalList,
     ApprovalListQuery, ApprovalPage, ApprovalStatus, ApprovalSummary, BranchArm, ChosenNode,
-    Created, Delegation, FieldType, FieldValue, FlowNode, FormDefinition, FormField, NodeType,
-    RejectDefault, RuleSpec, RuleType, SeatState, SeatView, SelfApproval, SignMode, StepKind,
-    StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry, TimelineKind,
+    Created, Delegation, DelegationView, FieldType, FieldValue, FlowNode, FormDefinition,
+    FormField, NodeType, RejectDefault, RuleSpec, RuleType, SeatState, SeatView, SelfApproval,
+    SignMode, StepKind, StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry,
+    TimelineKind,
 };
 pub use audit::{
     AUDIT_ACTION_GROUPS, AUDIT_ACTIONS, AuditAnchor, AuditPage, AuditRow, AuditVerdict,
@@ -93,13 +94,14 @@ pub use error::{ApiError, ErrorCode};
 pub use health::{Check, Readiness};
 pub use me::{JsSdkKind, JsSdkSignature, Me};
 pub use projects::{
-    ContractStatus, ImportProblem, ImportReport, MemberRoleRequest, PersonRef, ProjectInput,
-    ProjectMemberView, ProjectPage, ProjectRole, ProjectStatus, ProjectView, ReassignmentKind,
-    ReassignmentView, ScheduleSettingsView,
+    ContractStatus, ImportProblem, ImportReport, MemberRoleRequest, PersonRef, ProjectAction,
+    ProjectInput, ProjectMemberView, ProjectPage, ProjectRole, ProjectStatus, ProjectView,
+    ReassignmentKind, ReassignmentView, ResolveReassignment, ScheduleSettingsView,
 };
 pub use tasks::{
-    CheckinRequest, CheckinView, CommentView, DailyReport, Gantt, GanttBar, LinkKind, LinkView,
-    NewComment, NewTaskRequest, TaskChanged, TaskStatus, TaskUpdate, TaskView,
+    CheckinRequest, CheckinView, CommentView, Crew, DailyReport, ExtensionRequest, Gantt, GanttBar,
+    LinkKind, LinkView, NewComment, NewTaskRequest, TaskChanged, TaskStatus, TaskUpdate, TaskView,
+    Weather,
 };
 
 #[cfg(test)]
@@ -142,9 +144,12 @@ mod tests {
             NodeType,
             RuleType,
             RejectDefault,
+            SelfApproval,
             TaskStatus,
             LinkKind,
+            Weather,
             ProjectRole,
+            ProjectAction,
             ProjectStatus,
             ContractStatus,
             ReassignmentKind,

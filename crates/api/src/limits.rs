@@ -16,8 +16,12 @@ pub const TITLE_CHARS: usize = 200;
 pub const NOTE_CHARS: usize = 2_000;
 /// A place as typed or given by the phone.
 pub const ADDRESS_CHARS: usize = 200;
-/// A daily report.
+/// A daily report's free texts (work done, problems, tomorrow's plan), each.
 pub const REPORT_CHARS: usize = 5_000;
+/// Trades listed in one daily report's headcount.
+pub const CREWS: usize = 30;
+/// One trade's name (钢筋工, 木工, …).
+pub const TRADE_CHARS: usize = 20;
 /// A WeCom UserID, a template code, a media id or an upload key.
 pub const ID_CHARS: usize = 128;
 /// Photos on one check-in, comment or approval field.
@@ -31,6 +35,18 @@ pub const HELPERS: usize = 20;
 pub const FORM_VALUES: usize = 100;
 /// One text value in an approval form (a template may allow less).
 pub const FORM_TEXT_CHARS: usize = 5_000;
+/// A project code (项目编号); the ledger's rule, which the server checks against its own.
+pub const PROJECT_CODE_CHARS: usize = 40;
+/// A project name.
+pub const PROJECT_NAME_CHARS: usize = 100;
+/// A project type (房建, 市政 …).
+pub const PROJECT_KIND_CHARS: usize = 20;
+/// A client (建设单位).
+pub const PROJECT_CLIENT_CHARS: usize = 100;
+/// Tags on one project.
+pub const PROJECT_TAGS: usize = 10;
+/// One project tag.
+pub const PROJECT_TAG_CHARS: usize = 20;
 
 /// A field over its limit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -181,6 +197,12 @@ fn chosen_members(chosen: &BTreeMap<String, Vec<String>>) -> Result<(), Breach> 
     Ok(())
 }
 
+impl Limited for crate::ResolveReassignment {
+    fn check(&self) -> Result<(), Breach> {
+        maybe_text("to", self.to.as_deref(), ID_CHARS)
+    }
+}
+
 impl Limited for Delegation {
     fn check(&self) -> Result<(), Breach> {
         text("delegate", &self.delegate, ID_CHARS)
@@ -219,7 +241,27 @@ impl Limited for CheckinRequest {
 impl Limited for DailyReport {
     fn check(&self) -> Result<(), Breach> {
         text("day", &self.day, ID_CHARS)?;
-        text("content", &self.content, REPORT_CHARS)
+        text("content", &self.content, REPORT_CHARS)?;
+        text("problems", &self.problems, REPORT_CHARS)?;
+        text("tomorrow", &self.tomorrow, REPORT_CHARS)?;
+        ids("photos", &self.photos, PHOTOS)?;
+        if self.workforce.len() > CREWS {
+            return Err(Breach {
+                field: "workforce".into(),
+                max: CREWS,
+                unit: Unit::Items,
+            });
+        }
+        for crew in &self.workforce {
+            text("workforce.trade", &crew.trade, TRADE_CHARS)?;
+        }
+        Ok(())
+    }
+}
+
+impl Limited for crate::ExtensionRequest {
+    fn check(&self) -> Result<(), Breach> {
+        text("reason", &self.reason, COMMENT_CHARS)
     }
 }
 

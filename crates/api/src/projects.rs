@@ -56,6 +56,17 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What the viewer may change about one project, as the server's one authorisation
+    /// check answers it (the H5 shows only the buttons that will work).
+    pub enum ProjectAction {
+        /// Edit the ledger entry and the schedule settings.
+        Edit = "edit" => "编辑",
+        /// Add and remove members and change their roles.
+        ManageMembers = "manage_members" => "管理成员",
+    }
+}
+
+wire_enum! {
     /// What a member who left still holds.
     pub enum ReassignmentKind {
         /// A role in a project.
@@ -123,6 +134,9 @@ pub struct ProjectView {
     pub version: i64,
     /// Last change (unix ms).
     pub updated_at_ms: i64,
+    /// What the viewer may change.
+    #[serde(default)]
+    pub can: Vec<ProjectAction>,
 }
 
 /// Creating a project, or replacing its ledger entry (`PUT`, with `version`).
@@ -191,6 +205,9 @@ pub struct ProjectPage {
     pub total: u64,
     /// This page.
     pub items: Vec<ProjectView>,
+    /// The viewer may create projects (and import them).
+    #[serde(default)]
+    pub can_create: bool,
 }
 
 /// A member's role in a project.
@@ -269,4 +286,17 @@ pub struct ReassignmentView {
     pub detail: String,
     /// When flagged (unix ms).
     pub flagged_at_ms: i64,
+    /// Who should take it, as the server suggests (the leaver's leader), if anyone.
+    #[serde(default)]
+    pub suggested: Option<PersonRef>,
+}
+
+/// Resolving a reassignment (`POST …/reassignments/{id}/resolve`): with `to`, an approval
+/// seat the leaver still holds is handed to that member first; without, it is only marked
+/// handed over (tasks and roles are handed over through their own routes).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResolveReassignment {
+    /// Who takes the leaver's approval seat.
+    #[serde(default)]
+    pub to: Option<String>,
 }

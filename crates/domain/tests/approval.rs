@@ -538,10 +538,24 @@ fn templates_refuse_unknown_fields_and_duplicate_nodes() {
         name: "x".into(),
         rule: ApproverRule::Finance,
     });
-    assert!(t.check().is_err());
+    let duplicate = t.check().expect_err("a duplicate node id");
+    assert_eq!(duplicate.node(), Some("pm"), "the error names the node");
+    assert_eq!(duplicate.to_string(), "节点 pm：节点编号重复");
     let mut t = builtin::leave();
     t.card_fields.push("nope".into());
-    assert!(t.check().is_err());
+    let card = t.check().expect_err("an unknown card field");
+    assert_eq!(card.node(), None, "the card is no node");
+    // A branch condition on a missing field names the branch.
+    let mut t = builtin::purchase();
+    t.flow.push(
+        serde_json::from_value(serde_json::json!({"type": "branch", "id": "big", "arms": [
+            {"when": {"type": "not", "of": {"type": "field", "key": "nope", "op": "eq",
+             "value": 1}}, "nodes": []}]}))
+        .expect("a branch"),
+    );
+    let unknown = t.check().expect_err("an unknown field");
+    assert_eq!(unknown.node(), Some("big"));
+    assert!(unknown.to_string().starts_with("节点 big："), "{unknown}");
     // Templates travel as JSON (admins edit them through the API).
     let json = serde_json::to_string(&builtin::design_change()).expect("json");
     let back: Template = serde_json::from_str(&json).expect("parse");

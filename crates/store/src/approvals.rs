@@ -594,6 +594,32 @@ impl<'a> Approvals<'a> {
         Ok(done.rows_affected())
     }
 
+    /// `userid`'s delegations not over at `now_ms` (in force or to come), soonest first:
+    /// (delegate, from_ms, until_ms).
+    pub async fn delegations_of(
+        &self,
+        userid: &str,
+        now_ms: i64,
+    ) -> Result<Vec<(String, i64, i64)>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT delegate, from_ms, until_ms FROM approval_delegations \
+             WHERE userid = $1 AND until_ms > $2 ORDER BY from_ms",
+        )
+        .bind(userid)
+        .bind(now_ms)
+        .fetch_all(self.store.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok((
+                    r.try_get("delegate")?,
+                    r.try_get("from_ms")?,
+                    r.try_get("until_ms")?,
+                ))
+            })
+            .collect()
+    }
+
     /// Delegates in force at `now_ms`, by member (the latest one where several overlap).
     pub async fn delegates_at(
         &self,

@@ -83,6 +83,18 @@ impl<'a> Reassignments<'a> {
         rows.iter().map(from_row).collect()
     }
 
+    /// One flag, open or handed over.
+    pub async fn get(&self, id: i64) -> Result<Option<Reassignment>, StoreError> {
+        let row = sqlx::query(
+            "SELECT id, leaver, kind, item, project_id, detail, flagged_at_ms, resolved_at_ms \
+             FROM reassignments WHERE id = $1",
+        )
+        .bind(id)
+        .fetch_optional(self.store.pool())
+        .await?;
+        row.as_ref().map(from_row).transpose()
+    }
+
     /// Marks a flag handed over; `false` when it was not open.
     pub async fn resolve(&self, id: i64, by: &str, now_ms: i64) -> Result<bool, StoreError> {
         let mut conn = self.store.pool().acquire().await?;

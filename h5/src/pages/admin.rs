@@ -23,6 +23,11 @@ pub fn admin() -> Html {
             <Templates />
             <Roles />
             <section class="card">
+                <h3>{"离职交接"}</h3>
+                <p class="meta">{"离职人员未完成的任务、项目角色和待审批事项"}</p>
+                <Link<Route> to={Route::Handover} classes="btn block">{"打开离职交接"}</Link<Route>>
+            </section>
+            <section class="card">
                 <h3>{"审计日志"}</h3>
                 <p class="meta">{"谁在何时改了什么：筛选、导出 Excel、校验是否被篡改"}</p>
                 <Link<Route> to={Route::AuditLog} classes="btn block">{"打开审计日志"}</Link<Route>>

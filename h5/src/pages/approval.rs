@@ -27,14 +27,34 @@ pub struct Props {
 pub fn approval_page(props: &Props) -> Html {
     let detail = use_load(services::approvals::detail(props.id));
     let reload = detail.reload.clone();
+    // A returned request is fixed in place: the submit form, filled with what was sent.
+    let fixing = use_state(|| false);
+    let (fix, sent) = {
+        let (fixing, again) = (fixing.clone(), fixing.clone());
+        let reload = reload.clone();
+        (
+            Callback::from(move |_: MouseEvent| fixing.set(true)),
+            Callback::from(move |()| {
+                again.set(false);
+                reload.emit(());
+            }),
+        )
+    };
     html! {
         <main class="page">
-            { header("审批详情", true) }
-            { view_load(&detail, |d| html! {
-                <>
-                    { summary(d) }
-                    <Actions detail={Rc::clone(d)} done={reload.clone()} />
-                </>
+            { view_load(&detail, |d| if *fixing {
+                super::submit::resubmit(d, sent.clone())
+            } else {
+                html! {
+                    <>
+                        { header("审批详情", true) }
+                        { summary(d) }
+                        if d.resubmit_form.is_some() {
+                            <button id="resubmit" class="btn primary block" onclick={fix.clone()}>{"修改后重新提交"}</button>
+                        }
+                        <Actions detail={Rc::clone(d)} done={reload.clone()} />
+                    </>
+                }
             }) }
         </main>
     }

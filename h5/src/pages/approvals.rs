@@ -44,6 +44,8 @@ pub fn approvals() -> Html {
             { header("审批", false) }
             <div class="segments" role="tablist">{ for tabs }</div>
             <Link<Route> to={Route::NewApprovalPicker} classes="btn primary block">{"发起审批"}</Link<Route>>
+            // The planning bundle's page: a page load.
+            <a href="/approvals/delegation" class="btn block" id="delegation-link">{"外出委托"}</a>
             { view_load(&page, |p: &Rc<ApprovalPage>| {
                 let shown: Vec<&ApprovalSummary> = earlier.iter().chain(p.items.iter()).collect();
                 if shown.is_empty() {

@@ -56,7 +56,7 @@ pub fn home() -> Html {
             <section class="shortcuts" aria-label="快捷入口">
                 <Link<Route> to={Route::NewApprovalPicker} classes="shortcut">{"发起审批"}</Link<Route>>
                 <Link<Route> to={Route::Tasks} classes="shortcut">{"现场打卡"}</Link<Route>>
-                <Link<Route> to={Route::Projects} classes="shortcut">{"项目台账"}</Link<Route>>
+                <a href="/projects" class="shortcut">{"项目台账"}</a>
             </section>
             <h2>{"我的项目"}</h2>
             { view_load(&projects, |page| {
@@ -67,10 +67,11 @@ pub fn home() -> Html {
                     <ul class="list">
                         { for page.items.iter().map(|p| html! {
                             <li key={p.id}>
-                                <Link<Route> to={Route::Project { id: p.id }} classes="row">
+                                // 项目 is the planning bundle's: a page load.
+                                <a href={format!("/projects/{}", p.id)} class="row">
                                     <span class="title">{&p.name}</span>
                                     <span class="meta">{format!("{} · {}", p.code, p.status.label())}</span>
-                                </Link<Route>>
+                                </a>
                             </li>
                         }) }
                     </ul>

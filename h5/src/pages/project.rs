@@ -1,6 +1,6 @@
 //! One project: overview (schedule, lag, amounts when allowed), members, and the Gantt.
 
-use api::TaskStatus;
+use api::{ProjectAction, TaskStatus};
 use yew::prelude::*;
 
 use super::header;
@@ -62,8 +62,21 @@ pub fn project_page(props: &Props) -> Html {
                         } } else { html!{} } }
                     </dl>
                     { schedule.clone() }
-                    // The Gantt is the planning bundle's: a page load, not a route here.
+                    // The Gantt and the PM's pages are the planning bundle's: page loads,
+                    // not routes here; shown only to those the server says may use them.
                     <a href={format!("/projects/{id}/gantt")} class="btn primary block">{"查看甘特图"}</a>
+                    <div class="buttons" id="project-actions">
+                        if p.can.contains(&ProjectAction::Edit) {
+                            <a class="btn" href={format!("/projects/{id}/edit")}>{"编辑"}</a>
+                        }
+                        if p.can.contains(&ProjectAction::ManageMembers) {
+                            <a class="btn" href={format!("/projects/{id}/members")}>{"成员"}</a>
+                            <a class="btn" href={format!("/projects/{id}/handover")}>{"离职交接"}</a>
+                        }
+                        if p.can.contains(&ProjectAction::Edit) {
+                            <a class="btn" href={format!("/projects/{id}/schedule")}>{"进度设置"}</a>
+                        }
+                    </div>
                 </section>
             }) }
             <h2>{"项目成员"}</h2>

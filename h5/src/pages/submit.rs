@@ -1,16 +1,20 @@
 //! 发起审批: pick a template, fill in the form its schema describes, submit. The form is
 //! kept as a draft while typed, and a submission without network waits in the queue.
+//! A request sent back to its initiator is fixed and resubmitted in the same form
+//! ([`resubmit`]), filled with what was sent.
 
 use std::collections::BTreeMap;
 
-use api::{ChosenNode, FieldType, FormField, SubmitApproval};
+use std::rc::Rc;
+
+use api::{ApprovalDetail, ApprovalForm, FieldType, FormField, SubmitApproval};
 use yew::prelude::*;
 use yew_router::prelude::*;
 
 use super::{header, input_value};
 use crate::app::Route;
 use crate::components::{DepartmentPicker, MemberPicker, PhotoPicker, Photos};
-use crate::form::{self, Entry, value_of};
+use crate::form::{self, Entry, entry_of, value_of};
 use crate::hooks::{empty, use_load, view_load};
 use crate::pending::{self, Outcome};
 use crate::services;
@@ -59,10 +63,7 @@ pub fn submit(props: &Props) -> Html {
         <main class="page">
             { view_load(&forms, |list| {
                 match list.iter().find(|t| t.code == code) {
-                    Some(t) => html! {
-                        <FormView code={t.code.clone()} name={t.name.clone()} fields={t.fields.clone()}
-                            chosen_nodes={t.chosen.clone()} />
-                    },
+                    Some(t) => html! { <FormView form={Rc::new(t.clone())} /> },
                     None => empty("审批模板不存在或已停用"),
                 }
             }) }
@@ -70,25 +71,87 @@ pub fn submit(props: &Props) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq)]
-struct FormProps {
-    code: String,
-    name: String,
-    fields: Vec<FormField>,
-    /// Nodes whose approvers the initiator picks.
-    chosen_nodes: Vec<ChosenNode>,
+/// 修改后重新提交: a returned request's form, filled with what was sent and whom the
+/// initiator picked, resubmitted as the same request; `done` once it is sent. A plain
+/// function the detail page calls (it has the detail loaded already).
+pub fn resubmit(d: &ApprovalDetail, done: Callback<()>) -> Html {
+    let Some(form) = &d.resubmit_form else {
+        return empty("该审批现在不能重新提交");
+    };
+    // Filled in with `insert` and `entry`, which the form uses anyway: collecting into a
+    // map would add a sort to the field app's wasm.
+    let mut entries = Entries::new();
+    for f in &form.fields {
+        if let Some(sent) = d.fields.iter().find(|v| v.key == f.key) {
+            entries.insert(f.key.clone(), entry_of(f, &sent.value));
+        }
+    }
+    // 自选 picks as the flow shows them (a step is named after its node).
+    let mut chosen = Picks::new();
+    for n in &form.chosen {
+        if let Some(step) = d.steps.iter().find(|s| s.name == n.name) {
+            let picked = chosen.entry(n.id.clone()).or_default();
+            picked.extend(step.seats.iter().map(|s| s.userid.clone()));
+        }
+    }
+    let prefill = Prefill {
+        id: d.id,
+        entries,
+        chosen,
+        done,
+        // Why it came back: the latest word in the timeline (the rejection's reason).
+        why: d.timeline.iter().rev().find_map(|e| e.comment.clone()),
+    };
+    html! { <FormView form={Rc::new(form.clone())} resubmit={prefill} /> }
 }
 
 type Entries = BTreeMap<String, Entry>;
+type Picks = BTreeMap<String, Vec<String>>;
+
+/// A returned request to resubmit: its id, what was sent, and who hears it went.
+#[derive(Clone)]
+struct Prefill {
+    id: i64,
+    entries: Entries,
+    chosen: Picks,
+    done: Callback<()>,
+    why: Option<String>,
+}
+
+/// The same request is the same prefill: what was sent only seeds the form's state.
+impl PartialEq for Prefill {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id && self.done == other.done
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct FormProps {
+    form: Rc<ApprovalForm>,
+    /// Resubmitting this returned request instead of starting a new one.
+    #[prop_or_default]
+    resubmit: Option<Prefill>,
+}
 
 #[function_component(FormView)]
 fn form_view(props: &FormProps) -> Html {
-    let draft_name = format!("approval.{}", props.code);
-    let entries = {
-        let draft_name = draft_name.clone();
-        use_state(move || pending::draft::<Entries>(&draft_name).unwrap_or_default())
+    let again = props.resubmit.clone();
+    let draft_name = match &again {
+        Some(p) => format!("resubmit.{}", p.id),
+        None => format!("approval.{}", props.form.code),
     };
-    let chosen = use_state(BTreeMap::<String, Vec<String>>::new);
+    let entries = {
+        let (draft_name, again) = (draft_name.clone(), again.clone());
+        use_state(move || {
+            pending::draft::<Entries>(&draft_name)
+                .or_else(|| again.map(|p| p.entries))
+                .unwrap_or_default()
+        })
+    };
+    let chosen = {
+        let picks = props.resubmit.as_ref().map(|p| p.chosen.clone());
+        use_state(move || picks.unwrap_or_default())
+    };
     let problem = use_state(|| None::<String>);
     let busy = use_state(|| false);
     let navigator = use_navigator();
@@ -102,18 +165,17 @@ fn form_view(props: &FormProps) -> Html {
         })
     };
     let onsubmit = {
-        let (entries, problem, busy, fields, code) = (
+        let (entries, problem, busy, form_def) = (
             entries.clone(),
             problem.clone(),
             busy.clone(),
-            props.fields.clone(),
-            props.code.clone(),
+            props.form.clone(),
         );
-        let name = props.name.clone();
-        let (chosen, chosen_nodes) = (chosen.clone(), props.chosen_nodes.clone());
+        let chosen = chosen.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
-            if let Some(node) = chosen_nodes
+            if let Some(node) = form_def
+                .chosen
                 .iter()
                 .find(|n| chosen.get(&n.id).is_none_or(Vec::is_empty))
             {
@@ -121,7 +183,7 @@ fn form_view(props: &FormProps) -> Html {
                 return;
             }
             let mut form = BTreeMap::new();
-            for field in &fields {
+            for field in &form_def.fields {
                 let entry = entries.get(&field.key).cloned().unwrap_or_default();
                 match value_of(field, &entry) {
                     Ok(Some(value)) => {
@@ -135,30 +197,44 @@ fn form_view(props: &FormProps) -> Html {
                 }
             }
             let body = SubmitApproval {
-                template: code.clone(),
+                template: form_def.code.clone(),
                 form,
                 chosen: (*chosen).clone(),
             };
-            let Ok(body) = serde_json::to_value(&body) else {
+            let Ok(mut body) = serde_json::to_value(&body) else {
                 return;
             };
-            let (problem, busy, navigator, draft_name, label) = (
+            let (again, name) = (again.clone(), &form_def.name);
+            let label = match &again {
+                // The same form and picks, as the resubmit action (`ApprovalAction`).
+                Some(_) => {
+                    if let Some(fields) = body.as_object_mut() {
+                        fields.remove("template");
+                    }
+                    body["action"] = "resubmit".into();
+                    format!("重新提交：{name}")
+                }
+                None => format!("发起审批：{name}"),
+            };
+            let (problem, busy, navigator, draft_name) = (
                 problem.clone(),
                 busy.clone(),
                 navigator.clone(),
                 draft_name.clone(),
-                format!("发起审批：{name}"),
             );
             busy.set(true);
             problem.set(None);
             wasm_bindgen_futures::spawn_local(async move {
-                let outcome = services::approvals::submit(&label, body).await;
+                let outcome =
+                    services::approvals::submit(&label, again.as_ref().map(|p| p.id), body).await;
                 busy.set(false);
                 match outcome {
-                    Outcome::Sent(created) => {
+                    Outcome::Sent(sent) => {
                         pending::drop_draft(&draft_name);
-                        if let Some(nav) = navigator {
-                            nav.replace(&Route::Approval { id: created.id });
+                        match (again, navigator, sent["id"].as_i64()) {
+                            (Some(p), ..) => p.done.emit(()),
+                            (None, Some(nav), Some(id)) => nav.replace(&Route::Approval { id }),
+                            _ => {}
                         }
                     }
                     Outcome::Queued => {
@@ -174,13 +250,16 @@ fn form_view(props: &FormProps) -> Html {
     };
     html! {
         <>
-            { header(props.name.clone(), true) }
+            { header(props.form.name.clone(), true) }
+            { for props.resubmit.as_ref().and_then(|p| p.why.as_ref()).map(|why| html! {
+                <p class="notice" id="returned-why">{format!("退回意见：{why}")}</p>
+            }) }
             <form class="card form" {onsubmit} novalidate=true>
-                { for props.fields.iter().map(|f| {
+                { for props.form.fields.iter().map(|f| {
                     let entry = entries.get(&f.key).cloned().unwrap_or_default();
                     html! { <FieldInput key={f.key.clone()} field={f.clone()} {entry} onchange={set.clone()} /> }
                 }) }
-                { for props.chosen_nodes.iter().map(|n| {
+                { for props.form.chosen.iter().map(|n| {
                     let (id, node) = (&n.id, &n.name);
                     let picked = chosen.get(id).cloned().unwrap_or_default();
                     let (chosen, id2, max) = (chosen.clone(), id.clone(), usize::from(n.max));
@@ -204,7 +283,11 @@ fn form_view(props: &FormProps) -> Html {
                 }) }
                 { for problem.as_ref().map(|p| html!{ <p class="notice" role="alert" id="form-problem">{p}</p> }) }
                 <button id="submit-approval" class="btn primary block" type="submit" disabled={*busy}>
-                    { if *busy { "提交中…" } else { "提交" } }
+                    { match (*busy, props.resubmit.is_some()) {
+                        (true, _) => "提交中…",
+                        (false, true) => "重新提交",
+                        (false, false) => "提交",
+                    } }
                 </button>
             </form>
         </>

@@ -1,8 +1,12 @@
 //! 审批模板编辑: the typed definition's fields and nodes, edited with buttons and drawn as
-//! a flow top to bottom; branches and anything else the editor does not draw are edited in
-//! the JSON view, which reads back into the typed definition. The server checks the whole template on save and says what is wrong.
+//! a flow top to bottom, branches with their arms' conditions and nodes included
+//! ([`flow`]); anything else the editor does not draw (timeouts, unknown conditions) is
+//! edited in the JSON view, which reads back into the typed definition. The server checks
+//! the whole template on save; its message shows beside the node it names.
 
-use api::{FieldType, NodeType, RuleType, SelfApproval, SignMode, TemplateDefinition};
+mod flow;
+
+use api::{FieldType, SelfApproval, TemplateDefinition};
 use yew::prelude::*;
 
 use super::{header, input_value};
@@ -12,8 +16,6 @@ use crate::template_edit::{self as edit, Part};
 
 /// An edit of the template.
 type Edit = Box<dyn Fn(&mut TemplateDefinition)>;
-/// An edit of the template by what a text box holds.
-type TextEdit = Box<dyn Fn(&mut TemplateDefinition, String)>;
 
 /// Props: the template code (`new` for a new one).
 #[derive(Properties, PartialEq)]
@@ -63,6 +65,8 @@ fn editor(props: &EditorProps) -> Html {
     };
     let raw = use_state(|| None::<String>);
     let message = use_state(|| None::<String>);
+    // The node the server's last refusal named, and its message.
+    let fault = use_state(|| None::<(String, String)>);
     let change = {
         let template = template.clone();
         Callback::from(move |f: Edit| {
@@ -72,26 +76,8 @@ fn editor(props: &EditorProps) -> Html {
         })
     };
     let t = &*template;
-    let text_input = |value: String, apply: TextEdit| {
-        let change = change.clone();
-        let apply = std::rc::Rc::new(apply);
-        let oninput = Callback::from(move |e: InputEvent| {
-            let (typed, apply) = (input_value(&e), apply.clone());
-            change.emit(Box::new(move |t: &mut TemplateDefinition| {
-                apply(t, typed.clone())
-            }));
-        });
-        html! { <input {value} {oninput} /> }
-    };
-    let button = |label: &'static str, f: Edit| {
-        let change = change.clone();
-        let f = std::rc::Rc::new(f);
-        let onclick = Callback::from(move |_: MouseEvent| {
-            let f = f.clone();
-            change.emit(Box::new(move |t: &mut TemplateDefinition| f(t)));
-        });
-        html! { <button class="btn small" type="button" {onclick}>{label}</button> }
-    };
+    let text_input = |value: String, apply: flow::TextEdit| flow::text_input(&change, value, apply);
+    let button = |label: &'static str, f: Edit| flow::button(&change, label, f);
     let field_rows = t.form.fields.iter().enumerate().map(|(i, f)| {
         let kind = f.kind;
         let on_type = {
@@ -136,89 +122,22 @@ fn editor(props: &EditorProps) -> Html {
                 <div class="inline">
                     <label class="check"><input type="checkbox" checked={f.required} onchange={on_required} />{"必填"}</label>
                     <span class="meta">{format!("键 {}", f.key)}</span>
-                    { button("上移", Box::new(move |t| edit::shift(t, Part::Fields, i, true))) }
-                    { button("下移", Box::new(move |t| edit::shift(t, Part::Fields, i, false))) }
-                    { button("删除", Box::new(move |t| edit::remove(t, Part::Fields, i))) }
+                    { button("上移", Box::new(move |t| edit::shift(t, &Part::Fields, i, true))) }
+                    { button("下移", Box::new(move |t| edit::shift(t, &Part::Fields, i, false))) }
+                    { button("删除", Box::new(move |t| edit::remove(t, &Part::Fields, i))) }
                 </div>
                 { for options }
             </li>
         }
     });
-    let node_cards = t.flow.iter().enumerate().map(|(i, n)| {
-        let kind = n.kind;
-        let editable = matches!(kind, NodeType::Approve | NodeType::Cc);
-        let rule_kind = n.rule.as_ref().map(|r| r.kind);
-        let setting = n.rule.as_ref().map(edit::rule_setting).unwrap_or_default();
-        let on_rule = {
-            let (change, setting) = (change.clone(), setting.clone());
-            Callback::from(move |e: Event| {
-                let Some(kind) = RuleType::from_code(&input_value(&e)) else {
-                    return;
-                };
-                let setting = setting.clone();
-                change.emit(Box::new(move |t: &mut TemplateDefinition| edit::set_rule(t, i, kind, &setting)));
-            })
-        };
-        let on_mode = {
-            let change = change.clone();
-            Callback::from(move |e: Event| {
-                let Some(mode) = SignMode::from_code(&input_value(&e)) else {
-                    return;
-                };
-                change.emit(Box::new(move |t: &mut TemplateDefinition| {
-                    if let Some(n) = edit::node_mut(t, i) {
-                        n.mode = Some(mode);
-                    }
-                }));
-            })
-        };
-        let details = editable.then(|| {
-            html! {
-                <>
-                    <div class="inline">
-                        { text_input(n.name.clone().unwrap_or_default(), Box::new(move |t, v| {
-                            if let Some(n) = edit::node_mut(t, i) {
-                                n.name = Some(v);
-                            }
-                        })) }
-                        <select onchange={on_rule} aria-label="审批人">
-                            { for RuleType::ALL.iter().map(|&r| html!{ <option value={r.code()} selected={rule_kind == Some(r)}>{r.label()}</option> }) }
-                        </select>
-                    </div>
-                    <div class="inline">
-                        { if matches!(rule_kind, Some(RuleType::Finance) | None) { html!{} } else {
-                            text_input(setting, Box::new(move |t, v| {
-                                let kind = t.flow.get(i).and_then(|n| n.rule.as_ref()).map(|r| r.kind);
-                                if let Some(kind) = kind {
-                                    edit::set_rule(t, i, kind, &v);
-                                }
-                            }))
-                        } }
-                        { if kind == NodeType::Approve { html! {
-                            <select onchange={on_mode} aria-label="方式">
-                                { for SignMode::ALL.iter().map(|&m| {
-                                    html!{ <option value={m.code()} selected={n.mode == Some(m)}>{m.label()}</option> }
-                                }) }
-                            </select>
-                        } } else { html!{} } }
-                    </div>
-                </>
-            }
-        });
-        html! {
-            <li class="flow-node" key={i}>
-                <p><b>{edit::describe(n)}</b></p>
-                { for details }
-                <div class="inline">
-                    { button("上移", Box::new(move |t| edit::shift(t, Part::Nodes, i, true))) }
-                    { button("下移", Box::new(move |t| edit::shift(t, Part::Nodes, i, false))) }
-                    { button("删除", Box::new(move |t| edit::remove(t, Part::Nodes, i))) }
-                </div>
-            </li>
-        }
-    });
+    let ctx = flow::Ctx {
+        change: change.clone(),
+        fields: std::rc::Rc::new(t.form.fields.clone()),
+        fault: (*fault).clone(),
+    };
     let save = {
         let (template, message, raw) = (template.clone(), message.clone(), raw.clone());
+        let fault = fault.clone();
         Callback::from(move |_: MouseEvent| {
             let body = match raw.as_deref() {
                 Some(text) => match edit::from_json(text) {
@@ -236,14 +155,20 @@ fn editor(props: &EditorProps) -> Html {
                 return;
             }
             let (message, template, raw) = (message.clone(), template.clone(), raw.clone());
+            let fault = fault.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 match services::approvals::put_template(&code, &body).await {
                     Ok(_) => {
                         template.set(body);
                         raw.set(None);
+                        fault.set(None);
                         message.set(Some("已保存".to_owned()));
                     }
-                    Err(f) => message.set(Some(f.text())),
+                    Err(f) => {
+                        let text = f.text();
+                        fault.set(edit::fault_node(&body, &text).map(|id| (id, text.clone())));
+                        message.set(Some(text));
+                    }
                 }
             });
         })
@@ -295,13 +220,10 @@ fn editor(props: &EditorProps) -> Html {
                     <h3>{"审批流程"}</h3>
                     <ol class="flow">
                         <li class="flow-node start">{"发起人提交"}</li>
-                        { for node_cards }
+                        { flow::nodes(&ctx, &t.flow, &edit::At::default()) }
                         <li class="flow-node end">{"结束"}</li>
                     </ol>
-                    <div class="inline">
-                        { button("添加审批节点", Box::new(|t| edit::add_node(t, false))) }
-                        { button("添加抄送节点", Box::new(|t| edit::add_node(t, true))) }
-                    </div>
+                    { flow::add_buttons(&ctx, &edit::At::default(), true) }
                 </>
             } } }
             <div class="field"><label>{"审批人是发起人自己时"}</label>

@@ -2,7 +2,7 @@
 
 use api::{
     ApprovalAction, ApprovalCounts, ApprovalDetail, ApprovalForm, ApprovalList, ApprovalPage,
-    Created, TemplateDefinition, TemplateView,
+    Delegation, DelegationView, TemplateDefinition, TemplateView,
 };
 use serde_json::Value;
 
@@ -34,9 +34,14 @@ pub async fn act(id: i64, action: &ApprovalAction) -> Result<Value, Failure> {
     http::send(Method::Post, &format!("/approvals/{id}/actions"), action).await
 }
 
-/// Submits a new approval (queued when offline); `label` names it in the queue.
-pub async fn submit(label: &str, body: Value) -> Outcome<Created> {
-    pending::submit(label, Method::Post, "/approvals", body).await
+/// Submits a new approval, or resubmits returned instance `again` (`body` is then a
+/// resubmit action); queued when offline, `label` naming it in the queue.
+pub async fn submit(label: &str, again: Option<i64>, body: Value) -> Outcome<Value> {
+    let path = match again {
+        Some(id) => format!("/approvals/{id}/actions"),
+        None => "/approvals".to_owned(),
+    };
+    pending::submit(label, Method::Post, &path, body).await
 }
 
 /// A photo attached to approval `id`, for an `<img src>`.
@@ -58,4 +63,19 @@ pub fn templates() -> Get<Vec<TemplateView>> {
 pub async fn put_template(code: &str, definition: &TemplateDefinition) -> Result<Value, Failure> {
     let path = format!("/approval-templates/{}", super::encode(code));
     http::send(Method::Put, &path, definition).await
+}
+
+/// The caller's out-of-office delegations not yet over.
+pub fn delegations() -> Get<Vec<DelegationView>> {
+    Get::new("/approval-delegation".to_owned())
+}
+
+/// Sends the caller's new approval seats to a delegate for a while.
+pub async fn delegate(delegation: &Delegation) -> Result<Value, Failure> {
+    http::send(Method::Put, "/approval-delegation", delegation).await
+}
+
+/// Ends the caller's delegations.
+pub async fn end_delegation() -> Result<Value, Failure> {
+    http::call(Method::Delete, "/approval-delegation").await
 }

@@ -231,6 +231,31 @@ async fn a_working_day_in_the_workbench() -> anyhow::Result<()> {
     b.wait_text("#comment-list", |t| t.contains("明早八点浇筑"))
         .await?;
 
+    // 申请延期 from the task: it becomes an approval waiting for the PM.
+    b.click("details.card summary").await?;
+    b.type_into("#extension-days", "2").await?;
+    b.type_into("#extension-reason", "连续降雨，基坑积水")
+        .await?;
+    b.click("#submit-extension").await?;
+    b.wait_text("#approval-status", |t| t == "审批中").await?;
+    b.shot("task-extension").await?;
+
+    // 施工日志: the engineer files today's, and sees it among the day's reports.
+    b.open(&format!("/projects/{project}/daily")).await?;
+    b.wait_for("#report-weather").await?;
+    b.set_value("report-weather", "rain").await?;
+    b.type_into(".field .inline input", "钢筋工").await?;
+    b.type_into(".field .inline input[type=number]", "12")
+        .await?;
+    b.type_into("#report-content", "二层梁板钢筋绑扎").await?;
+    b.type_into("#report-tomorrow", "钢筋隐蔽验收").await?;
+    b.click("#submit-report").await?;
+    b.wait_text("#report-message", |t| t == "已提交").await?;
+    b.open(&format!("/projects/{project}/daily")).await?;
+    b.wait_text("#day-reports", |t| t.contains("钢筋工 12 人"))
+        .await?;
+    b.shot("daily-report").await?;
+
     // 发起审批: a purchase request with money in 元 and a photo.
     b.open("/approvals/new/purchase").await?;
     b.wait_for("#field-project option[value]").await?;

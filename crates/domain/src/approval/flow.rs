@@ -223,17 +223,18 @@ pub struct Template {
     pub self_approval: SelfApproval,
 }
 
-/// Why a template cannot be used.
+/// Why a template cannot be used. Every error about a node names its id as `节点 {id}：`
+/// (see [`TemplateError::node`]), so an editor can show the message beside that node.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum TemplateError {
     /// The form is wrong.
     #[error(transparent)]
     Form(#[from] SchemaError),
     /// Two nodes share an id.
-    #[error("duplicate node id {0}")]
+    #[error("节点 {0}：节点编号重复")]
     DuplicateNode(String),
-    /// A condition or card names a field the form lacks.
-    #[error("node {node}: no form field {key}")]
+    /// A branch condition names a field the form lacks.
+    #[error("节点 {node}：表单中没有字段 {key}")]
     UnknownField {
         /// Where.
         node: String,
@@ -241,11 +242,27 @@ pub enum TemplateError {
         key: String,
     },
     /// A fixed approver list is empty, a leader level is 0, or a 自选 node takes nobody.
-    #[error("node {0}: nobody can resolve")]
+    #[error("节点 {0}：没有可以审批的人")]
     EmptyRule(String),
     /// A 自选 node's scope is itself 自选.
-    #[error("node {0}: the scope of a chosen rule cannot be chosen")]
+    #[error("节点 {0}：自选的范围不能再是自选")]
     NestedChosen(String),
+    /// A card field the form lacks.
+    #[error("卡片字段 {0} 不在表单中")]
+    UnknownCardField(String),
+}
+
+impl TemplateError {
+    /// The id of the flow node at fault, if the error is about one.
+    pub fn node(&self) -> Option<&str> {
+        match self {
+            Self::Form(_) | Self::UnknownCardField(_) => None,
+            Self::DuplicateNode(id)
+            | Self::UnknownField { node: id, .. }
+            | Self::EmptyRule(id)
+            | Self::NestedChosen(id) => Some(id),
+        }
+    }
 }
 
 impl Template {
@@ -254,10 +271,7 @@ impl Template {
         self.form.check()?;
         for key in &self.card_fields {
             if self.form.field(key).is_none() {
-                return Err(TemplateError::UnknownField {
-                    node: "card".into(),
-                    key: key.clone(),
-                });
+                return Err(TemplateError::UnknownCardField(key.clone()));
             }
         }
         let mut ids = BTreeSet::new();

@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
     ApprovalAction, ApprovalActionKind, ApprovalCounts, ApprovalDetail, ApprovalList as Which,
-    ApprovalListQuery, ApprovalPage, ApprovalSummary, Created, Delegation, ErrorCode, FieldValue,
-    SeatView, StepView, SubmitApproval, TemplateDefinition, TemplateView, TimelineEntry,
+    ApprovalListQuery, ApprovalPage, ApprovalSummary, Created, Delegation, DelegationView,
+    ErrorCode, FieldValue, PersonRef, SeatView, StepView, SubmitApproval, TemplateDefinition,
+    TemplateView, TimelineEntry,
 };
 use domain::access::{Action as Permission, SystemRole};
 use domain::approval::{Action, EntryKind, Instance, RejectTo, Template, instance::SYSTEM};
@@ -31,6 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/approvals/{id}/attachments/{key}",
             web::get().to(attachment),
         )
+        .route("/approval-delegation", web::get().to(delegations))
         .route("/approval-delegation", web::put().to(set_delegation))
         .route("/approval-delegation", web::delete().to(clear_delegation))
         .route("/approval-forms", web::get().to(forms))
@@ -94,6 +96,13 @@ async fn submit(
     body: Bounded<SubmitApproval>,
 ) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
+    // A 申请延期 names a task: only the task's own page may file one, after its checks.
+    if domain::approval::builtin::STARTED_FROM_RECORDS.contains(&body.template.as_str()) {
+        return Err(ApiError::with_message(
+            ErrorCode::BadRequest,
+            "此审批请在对应记录（如任务）的页面发起",
+        ));
+    }
     // A form about a project needs the submitter to see that project.
     if let Some(project) = body.form.get("project").and_then(serde_json::Value::as_i64) {
         require_on_project(&state, &user, project, Permission::ViewProject).await?;
@@ -156,6 +165,36 @@ async fn act(
     }?;
     let (stored, template) = visible(&state, &user, id).await?;
     Ok(HttpResponse::Ok().json(view(&state, &user, id, &stored, &template).await))
+}
+
+/// The caller's delegations not yet over (in force or to come), soonest first.
+async fn delegations(
+    user: CurrentUser,
+    state: web::Data<AppState>,
+) -> Result<HttpResponse, ApiError> {
+    let now = state.clock.now_ms();
+    let rows = state
+        .store
+        .approvals()
+        .delegations_of(user.userid(), now)
+        .await?;
+    let delegates: Vec<&str> = rows.iter().map(|(d, ..)| d.as_str()).collect();
+    let names = state.store.org().names(&delegates).await?;
+    let views: Vec<DelegationView> = rows
+        .iter()
+        .map(|(delegate, from_ms, until_ms)| DelegationView {
+            delegate: PersonRef {
+                userid: delegate.clone(),
+                name: names
+                    .get(delegate)
+                    .cloned()
+                    .unwrap_or_else(|| delegate.clone()),
+            },
+            from_ms: *from_ms,
+            until_ms: *until_ms,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(views))
 }
 
 /// Out of office: the caller's new approval seats go to a delegate for a while.
@@ -227,6 +266,9 @@ async fn forms(_user: CurrentUser, state: web::Data<AppState>) -> Result<HttpRes
     let forms = all
         .iter()
         .filter(|t| t.enabled)
+        .filter(|t| {
+            !domain::approval::builtin::STARTED_FROM_RECORDS.contains(&t.template.code.as_str())
+        })
         .map(|t| wire::form(&t.template))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(HttpResponse::Ok().json(forms))
@@ -273,6 +315,8 @@ async fn put_template(
             "模板编码与地址不一致",
         ));
     }
+    // The engine's message names the node at fault (`节点 {id}：…`): the editor shows it
+    // beside that node.
     template
         .check()
         .map_err(|e| ApiError::with_message(ErrorCode::BadRequest, format!("模板无效：{e}")))?;
@@ -284,7 +328,8 @@ async fn put_template(
         return Err(ApiError::with_message(
             ErrorCode::BadRequest,
             format!(
-                "模板无效：自选节点「{}」最多可设 {} 人",
+                "模板无效：节点 {}：自选节点「{}」最多可设 {} 人",
+                node.id,
                 node.name,
                 api::limits::CHOSEN_PER_NODE
             ),
@@ -422,6 +467,7 @@ async fn view(
             attachments: e.attachments.clone(),
         })
         .collect();
+    let can = allowed(i, user.userid(), state.clock.now_ms());
     ApprovalDetail {
         id,
         template: i.template.clone(),
@@ -434,7 +480,11 @@ async fn view(
         steps,
         current: i.current,
         timeline,
-        can: allowed(i, user.userid(), state.clock.now_ms()),
+        resubmit_form: can
+            .contains(&ApprovalActionKind::Resubmit)
+            .then(|| wire::form(template).ok())
+            .flatten(),
+        can,
     }
 }
 

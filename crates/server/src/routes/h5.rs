@@ -1,7 +1,8 @@
 //! The H5 workbench, embedded from `h5/dist`: hashed assets cached forever, pages
 //! revalidated, brotli or gzip copies sent as built, and every other page path answered
 //! with its bundle's page so deep links work: `admin.html` under `/admin`, `plan.html`
-//! for a project's Gantt, else `index.html`.
+//! for the planning pages (a project's Gantt, 新建/编辑, members, schedule settings,
+//! import), else `index.html`.
 
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -67,7 +68,7 @@ async fn serve(req: HttpRequest) -> HttpResponse {
     respond(&req, page_for(path))
 }
 
-/// Which bundle's page a path opens: 管理 and planning (the Gantt) are apps of their own.
+/// Which bundle's page a path opens: 管理 and planning are apps of their own.
 fn page_for(path: &str) -> &'static str {
     api::Bundle::of(path).page()
 }

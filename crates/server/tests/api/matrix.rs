@@ -91,6 +91,7 @@ const TABLE: &[(&str, &str, For)] = &[
     ("GET", "/approvals/{id}", ON_THE_REQUEST),
     ("POST", "/approvals/{id}/actions", ON_THE_REQUEST),
     ("GET", "/approvals/{id}/attachments/{key}", ON_THE_REQUEST),
+    ("GET", "/approval-delegation", For::Member),
     ("PUT", "/approval-delegation", For::Member),
     ("DELETE", "/approval-delegation", For::Member),
     ("GET", "/approval-forms", For::Member),
@@ -108,6 +109,11 @@ const TABLE: &[(&str, &str, For)] = &[
     ("GET", "/projects/{id}/schedule-settings", For::Visible),
     ("PUT", "/projects/{id}/schedule-settings", MANAGE),
     ("GET", "/projects/{id}/reassignments", MANAGE),
+    (
+        "POST",
+        "/projects/{id}/reassignments/{flag}/resolve",
+        MANAGE,
+    ),
     ("GET", "/projects/{id}/gantt", For::Visible),
     ("GET", "/projects/{id}/tasks", For::Visible),
     ("POST", "/projects/{id}/tasks", PLAN),
@@ -115,12 +121,14 @@ const TABLE: &[(&str, &str, For)] = &[
     ("DELETE", "/projects/{id}/links/{from}/{to}", PLAN),
     ("POST", "/projects/{id}/baseline", PLAN),
     ("GET", "/projects/{id}/daily-reports", PLAN),
+    ("GET", "/projects/{id}/daily-reports/export", PLAN),
     ("PUT", "/projects/{id}/daily-reports", REPORT),
     ("GET", "/tasks/mine", For::Member),
     ("GET", "/tasks/{id}", For::Visible),
     ("PATCH", "/tasks/{id}", REPORT),
     ("GET", "/tasks/{id}/checkins", For::Visible),
     ("POST", "/tasks/{id}/checkins", REPORT),
+    ("POST", "/tasks/{id}/extension", REPORT),
     (
         "GET",
         "/tasks/{task}/checkins/{checkin}/photos/{index}",
@@ -147,6 +155,8 @@ struct Ids {
     attachment: String,
     /// The PM's upload, shown on a comment.
     upload: String,
+    /// A leaver's work flagged on the project.
+    flag: i64,
 }
 
 /// A path with real-looking parameters: records that exist, so a refusal is about the
@@ -177,6 +187,7 @@ fn filled(path: &str, ids: &Ids) -> String {
             "to" => ids.tasks[1].to_string(),
             "checkin" => ids.checkin.to_string(),
             "index" => "0".to_owned(),
+            "flag" => ids.flag.to_string(),
             _ => id.to_string(),
         };
         out.push_str(&value);
@@ -187,6 +198,7 @@ fn filled(path: &str, ids: &Ids) -> String {
     out.push_str(match path {
         "/jssdk/signature" => "?url=http%3A%2F%2F127.0.0.1%2F&kind=config",
         "/admin/dead-letters" => "?queue=inbox",
+        "/projects/{id}/daily-reports/export" => "?from=2026-12-01&to=2026-12-07",
         _ => "",
     });
     out
@@ -216,6 +228,7 @@ fn body_for(method: &str, path: &str, ids: &Ids) -> serde_json::Value {
         ("PUT", "/projects/{id}/daily-reports") => json!({"day": "2026-12-01", "content": "x"}),
         ("PATCH", "/tasks/{id}") => json!({"progress": 10}),
         ("POST", "/tasks/{id}/checkins") => json!({"note": "x"}),
+        ("POST", "/tasks/{id}/extension") => json!({"days": 2, "reason": "雨天停工"}),
         ("POST", "/tasks/{id}/comments") => json!({"text": "x"}),
         ("POST", "/uploads/wecom") => json!({"media_id": "m"}),
         _ => json!({}),
@@ -284,6 +297,24 @@ fn judge(row: For, caller: Caller, status: StatusCode) -> Result<(), &'static st
         ),
         For::Own(_) => fine(status == StatusCode::NOT_FOUND, "not theirs: 404"),
     }
+}
+
+/// A task of `leaver`'s flagged for handing over on `project`; the flag's id.
+async fn flagged(app: &TestApp, project: i64, leaver: &str, task: i64) -> i64 {
+    let flag = store::NewReassignment {
+        leaver: leaver.to_owned(),
+        kind: "task".into(),
+        item: task.to_string(),
+        project_id: Some(project),
+        detail: "矩阵的任务".into(),
+    };
+    let flags = app.state.store.reassignments();
+    flags.flag(&flag, 0).await.expect("flagged");
+    let open = flags.open(Some(project)).await.expect("flags");
+    open.iter()
+        .find(|f| f.leaver == leaver)
+        .expect("the flag")
+        .id
 }
 
 /// A photo `who` uploaded through the JS-SDK path; its upload key.
@@ -424,6 +455,7 @@ async fn every_route_answers_each_kind_of_caller_as_its_row_says() {
         bystander: app.active_user(62),
         attachment,
         upload,
+        flag: flagged(app, c.project, &leaver_id, tasks[1]).await,
     };
 
     let mut wrong = Vec::new();
