@@ -44,3 +44,32 @@ pub fn card_update(
         not_before_ms: 0,
     })
 }
+
+/// Answers a tap on `userid`'s card with `text` in place of its buttons, using the tap's
+/// own response code (a tap without one is left as it is): the decision, or why nothing
+/// happened.
+pub async fn answer_tap(
+    state: &AppState,
+    userid: &str,
+    tap: &wecom::event::TemplateCardEvent,
+    text: &str,
+) -> crate::intake::Handled {
+    use crate::intake::Handled;
+    let Some(code) = tap.response_code.clone() else {
+        return Handled::Done;
+    };
+    let key = format!("tapanswer:{}:{code}", tap.task_id);
+    let item = match card_update(state, key, userid, code, text.to_owned()) {
+        Ok(item) => item,
+        Err(e) => return Handled::Dead(format!("cannot encode card update: {e}")),
+    };
+    match state
+        .store
+        .outbox()
+        .enqueue_now(&item, state.clock.now_ms())
+        .await
+    {
+        Ok(_) => Handled::Done,
+        Err(e) => Handled::Retry(format!("database: {e}")),
+    }
+}

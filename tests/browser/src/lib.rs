@@ -175,19 +175,28 @@ impl Browser {
 
     /// Clicks as a thumb would: scrolled to the middle of the screen first, clear of the
     /// fixed tab bar.
+    /// A page still filling in may move the element after the scroll (a list above it
+    /// loads): then it is scrolled to again, a few times, before the click counts as
+    /// refused.
     pub async fn click(&self, css: &str) -> anyhow::Result<()> {
-        let element = self.wait_for(css).await?;
-        self.client
-            .execute(
-                "arguments[0].scrollIntoView({block: 'center'});",
-                vec![serde_json::to_value(&element)?],
-            )
-            .await?;
-        element
-            .click()
-            .await
-            .with_context(|| format!("clicking {css}"))?;
-        Ok(())
+        let mut tries = 0;
+        loop {
+            let element = self.wait_for(css).await?;
+            self.client
+                .execute(
+                    "arguments[0].scrollIntoView({block: 'center'});",
+                    vec![serde_json::to_value(&element)?],
+                )
+                .await?;
+            match element.click().await {
+                Ok(_) => return Ok(()),
+                Err(e) if tries < 5 && e.to_string().contains("intercepted") => {
+                    tries += 1;
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
+                Err(e) => return Err(e).with_context(|| format!("clicking {css}")),
+            }
+        }
     }
 
     /// How many elements match.

@@ -101,26 +101,5 @@ fn stale(card: &store::ApprovalCard, instance: &Instance, userid: &str) -> Optio
 
 /// Tells the tapper, on the tapped card itself, why nothing happened.
 async fn answer(state: &AppState, userid: &str, tap: &TemplateCardEvent, refused: &str) -> Handled {
-    let Some(code) = tap.response_code.clone() else {
-        return Handled::Done;
-    };
-    let item = match crate::push::card_update(
-        state,
-        format!("aprefused:{}:{code}", tap.task_id),
-        userid,
-        code,
-        refused.to_owned(),
-    ) {
-        Ok(item) => item,
-        Err(e) => return Handled::Dead(format!("cannot encode card update: {e}")),
-    };
-    match state
-        .store
-        .outbox()
-        .enqueue_now(&item, state.clock.now_ms())
-        .await
-    {
-        Ok(_) => Handled::Done,
-        Err(e) => Handled::Retry(format!("database: {e}")),
-    }
+    crate::push::answer_tap(state, userid, tap, refused).await
 }

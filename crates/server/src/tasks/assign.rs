@@ -123,29 +123,7 @@ pub async fn handle_tap(state: &AppState, userid: &str, tap: &TemplateCardEvent)
             Err(e) => return Handled::Retry(e.to_string()),
         },
     };
-    let Some(code) = tap.response_code.clone() else {
-        return Handled::Done;
-    };
-    let update = crate::push::card_update(
-        state,
-        format!("taskaccepted:{}:{code}", tap.task_id),
-        userid,
-        code,
-        answer.to_owned(),
-    );
-    let update = match update {
-        Ok(update) => update,
-        Err(e) => return Handled::Dead(format!("cannot encode card update: {e}")),
-    };
-    match state
-        .store
-        .outbox()
-        .enqueue_now(&update, state.clock.now_ms())
-        .await
-    {
-        Ok(_) => Handled::Done,
-        Err(e) => Handled::Retry(format!("database: {e}")),
-    }
+    crate::push::answer_tap(state, userid, tap, answer).await
 }
 
 /// The owner's 已接受任务 on the task, with its audit row, unless they said it already.
