@@ -3,17 +3,19 @@
 //! for clients that read only that; never cached, never compressed again (an .xlsx is a
 //! zip already).
 
-use actix_web::HttpResponse;
 use actix_web::http::header::{
     self, Charset, ContentDisposition, DispositionParam, DispositionType, ExtendedValue,
 };
+use actix_web::{HttpResponse, HttpResponseBuilder};
 
 /// The .xlsx MIME type.
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// `bytes` as an .xlsx download named `name` (`ascii` for old clients).
-pub fn xlsx(bytes: Vec<u8>, ascii: &str, name: &str) -> HttpResponse {
-    HttpResponse::Ok()
+/// An .xlsx download named `name` (`ascii` for old clients); the caller adds the body
+/// (and any header of its own).
+pub fn xlsx(ascii: &str, name: &str) -> HttpResponseBuilder {
+    let mut answer = HttpResponse::Ok();
+    answer
         .content_type(XLSX)
         .insert_header(ContentDisposition {
             disposition: DispositionType::Attachment,
@@ -27,6 +29,6 @@ pub fn xlsx(bytes: Vec<u8>, ascii: &str, name: &str) -> HttpResponse {
             ],
         })
         .insert_header((header::CACHE_CONTROL, "no-store"))
-        .insert_header(header::ContentEncoding::Identity)
-        .body(bytes)
+        .insert_header(header::ContentEncoding::Identity);
+    answer
 }

@@ -1,7 +1,6 @@
 //! `/api/v1/projects`: the ledger (list, detail, create, edit), Excel export and import,
 //! members and their roles, and schedule settings. Every change is audited.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::{
     ErrorCode, MemberRoleRequest, ProjectInput, ProjectMemberView, ProjectPage,
@@ -24,8 +23,6 @@ use crate::state::AppState;
 const MAX_IMPORT_BYTES: usize = 5 * 1024 * 1024;
 /// Most rows one export writes.
 const MAX_EXPORT_ROWS: u32 = 20_000;
-/// The .xlsx media type.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// Registers the routes (inside the `/api/v1` scope).
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -264,31 +261,11 @@ async fn export(
     )
     .await?;
     let day = domain::calendar::Day::of_ms(state.clock.now_ms());
-    Ok(HttpResponse::Ok()
-        .content_type(XLSX)
-        .insert_header(export_disposition(&day.to_string()))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        // An .xlsx is a zip already.
-        .insert_header(header::ContentEncoding::Identity)
-        .body(bytes))
-}
-
-/// `attachment` named 项目台账-<day>.xlsx: RFC 6266's `filename*` in UTF-8 for the WeCom
-/// webview and current browsers, which save the download under it, and a plain ASCII
-/// `filename` for clients that read only that.
-fn export_disposition(day: &str) -> header::ContentDisposition {
-    use header::{Charset, DispositionParam, DispositionType, ExtendedValue};
-    header::ContentDisposition {
-        disposition: DispositionType::Attachment,
-        parameters: vec![
-            DispositionParam::Filename(format!("projects-{day}.xlsx")),
-            DispositionParam::FilenameExt(ExtendedValue {
-                charset: Charset::Ext("UTF-8".to_owned()),
-                language_tag: None,
-                value: format!("项目台账-{day}.xlsx").into_bytes(),
-            }),
-        ],
-    }
+    Ok(crate::files::download::xlsx(
+        &format!("projects-{day}.xlsx"),
+        &format!("项目台账-{day}.xlsx"),
+    )
+    .body(bytes))
 }
 
 #[derive(Debug, Deserialize)]

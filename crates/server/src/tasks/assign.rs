@@ -47,8 +47,8 @@ pub async fn tell_owner_on(
     let key = format!("taskassign:{card_id}");
     let item = crate::push::to_member(state, key, owner, body)
         .map_err(|e| TaskError::Internal(e.into()))?;
+    // The caller wakes the outbox once its transaction has committed the row.
     Outbox::enqueue(conn, &item, now).await?;
-    state.wake.outbox.notify_one();
     Ok(())
 }
 

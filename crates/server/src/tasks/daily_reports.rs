@@ -122,14 +122,11 @@ pub async fn export(
     from: Day,
     to: Day,
 ) -> anyhow::Result<Vec<u8>> {
-    let mut rows = Vec::new();
-    let mut day = from;
-    while day.0 <= to.0 {
-        for (userid, stored) in state.store.tasks().reports(project_id, day).await? {
-            rows.push((day, userid, stored));
-        }
-        day = day.plus(1);
-    }
+    let rows = state
+        .store
+        .tasks()
+        .reports_between(project_id, from, to)
+        .await?;
     let ids: Vec<&str> = rows.iter().map(|(_, u, _)| u.as_str()).collect();
     let names = state.store.org().names(&ids).await?;
     let views: Vec<DailyReport> = rows
@@ -197,14 +194,14 @@ pub async fn remind_unfiled(state: &AppState) -> anyhow::Result<usize> {
     }
     let unfiled = state.store.tasks().unfiled_reports(today, &FILERS).await?;
     let mut items = Vec::with_capacity(unfiled.len());
+    // One read per project, not per member.
+    let mut names: std::collections::HashMap<i64, String> = std::collections::HashMap::new();
     for (project, userid) in &unfiled {
-        let name = state
-            .store
-            .projects()
-            .get(*project)
-            .await?
-            .map(|p| p.name)
-            .unwrap_or_default();
+        if !names.contains_key(project) {
+            let name = state.store.projects().get(*project).await?.map(|p| p.name);
+            names.insert(*project, name.unwrap_or_default());
+        }
+        let name = names.get(project).map_or("", String::as_str);
         let url = format!(
             "{}/projects/{project}/daily",
             state.settings.server.public_url.trim_end_matches('/')

@@ -121,6 +121,8 @@ pub async fn create(
     let mut tx = state.store.begin().await?;
     let task = create_on(&mut tx, state, &new, actor).await?;
     tx.commit().await.context("committing a new task")?;
+    // An assignment card may be waiting (`assign::tell_owner_on`).
+    state.wake.outbox.notify_one();
     Ok(task)
 }
 
@@ -198,6 +200,8 @@ pub async fn update(
     let mut tx = state.store.begin().await?;
     let changed = write_update(&mut tx, state, actor, planned).await?;
     tx.commit().await.context("committing a task change")?;
+    // An assignment card may be waiting (`assign::tell_owner_on`).
+    state.wake.outbox.notify_one();
     Ok(changed)
 }
 

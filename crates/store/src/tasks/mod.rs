@@ -528,6 +528,26 @@ impl<'a> Tasks<'a> {
         Ok(query.fetch_all(self.store.pool()).await?)
     }
 
+    /// A project's daily reports from `from` to `to` (inclusive): (day, userid, content),
+    /// by day then member.
+    pub async fn reports_between(
+        &self,
+        project_id: i64,
+        from: Day,
+        to: Day,
+    ) -> Result<Vec<(Day, String, String)>, StoreError> {
+        let rows: Vec<(i32, String, String)> = sqlx::query_as(
+            "SELECT day, userid, content FROM daily_reports \
+             WHERE project_id = $1 AND day >= $2 AND day <= $3 ORDER BY day, userid",
+        )
+        .bind(project_id)
+        .bind(from.0)
+        .bind(to.0)
+        .fetch_all(self.store.pool())
+        .await?;
+        Ok(rows.into_iter().map(|(d, u, c)| (Day(d), u, c)).collect())
+    }
+
     /// A project's daily reports of one day: (userid, content), by member.
     pub async fn reports(
         &self,

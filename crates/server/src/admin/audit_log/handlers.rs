@@ -1,7 +1,6 @@
 //! `/api/v1/admin/audit`: the log page by page, its Excel export and the chain check.
 //! Every route asks for `ViewAudit` (system admins) before anything else.
 
-use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use api::AuditPage;
 use domain::access::Action;
@@ -16,7 +15,6 @@ use crate::file_store::FileStoreError;
 use crate::state::AppState;
 
 /// The .xlsx media type.
-const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 /// Rows read per query while exporting.
 const EXPORT_BATCH: u32 = 1000;
 
@@ -112,16 +110,10 @@ async fn export_sheet(
     )
     .await?;
     let day = domain::calendar::Day::of_ms(state.clock.now_ms());
-    let mut answer = HttpResponse::Ok();
-    answer
-        .content_type(XLSX)
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"audit-{day}.xlsx\""),
-        ))
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        // An .xlsx is a zip already.
-        .insert_header(header::ContentEncoding::Identity);
+    let mut answer = crate::files::download::xlsx(
+        &format!("audit-{day}.xlsx"),
+        &format!("审计日志-{day}.xlsx"),
+    );
     if more {
         answer.insert_header(("X-Export-Truncated", export::MAX_ROWS.to_string()));
     }

@@ -365,8 +365,8 @@ async fn export_daily_reports(
     )
     .await?;
     Ok(crate::files::download::xlsx(
-        bytes,
         &format!("daily-reports-{from}-{to}.xlsx"),
         &format!("施工日志-{from}至{to}.xlsx"),
-    ))
+    )
+    .body(bytes))
 }
